@@ -1,0 +1,8 @@
+namespace Probing.IclHarness;
+
+/// <summary>Version facts recorded in every run.json.</summary>
+public static class HarnessInfo
+{
+    /// <summary>The pinned llama.cpp build this binding targets (npm package version).</summary>
+    public const string LlamaCppPackage = "@node-llama-cpp/linux-x64@3.22.1";
+}

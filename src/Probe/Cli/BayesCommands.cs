@@ -13,6 +13,8 @@ public static class BayesCommands
         bayes.Add(SimulateCommand.Create(context));
         bayes.Add(BetaBernoulliCommand.Create(context));
         bayes.Add(FitCommand.Create(context));
+        // Without a subcommand, say what to type (one line, exit 2) rather than a parse error that hides an unknown option.
+        bayes.SetAction(new Func<System.CommandLine.ParseResult, int>(_ => throw new UsageException("choose a bayes command: simulate, beta-bernoulli or fit (see 'probe bayes --help').")));
         return bayes;
     }
 }

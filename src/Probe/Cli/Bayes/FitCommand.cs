@@ -40,11 +40,13 @@ internal static class FitCommand
         var fit = TwoHypothesisFitter.Fit(values, new TwoHypothesisFitOptions(BootstrapSamples: bootstrap, Seed: seed));
 
         var console = For(context);
-        var interval = bootstrap > 0 ? $"95% interval (bootstrap, {bootstrap} resamples, seed {seed})" : "95% interval (robust, logit scale)";
-        var table = PlainTable("parameter", "estimate", "std. error", interval);
+        var table = PlainTable("parameter", "estimate", "std. error", "95% interval");
         table.AddPlainRow("theta0 (prior P(A))", F(fit.Theta0, "0.00000"), F(fit.Theta0StdErr, "0.00000"), $"[{F(fit.Theta0Ci95.Lo, "0.00000")}, {F(fit.Theta0Ci95.Hi, "0.00000")}]");
         table.AddPlainRow("c (sensitivity)", F(fit.C, "0.00000"), F(fit.CStdErr, "0.00000"), $"[{F(fit.CCi95.Lo, "0.00000")}, {F(fit.CCi95.Hi, "0.00000")}]");
         console.Write(table);
+        context.Out.WriteLine(bootstrap > 0
+            ? $"intervals: bootstrap percentiles, {bootstrap} resamples, seed {seed}"
+            : "intervals: robust (sandwich) Wald intervals on the logit scale, mapped back to (0, 1)");
         context.Out.WriteLine($"column: {name}, N = {fit.N}");
         context.Out.WriteLine($"RMSE (probability): {F(fit.Rmse, "0.00000")}");
         context.Out.WriteLine($"log-likelihood (fractional Bernoulli, nats): {F(fit.LogLikelihood, "0.0000")}");

@@ -11,6 +11,8 @@ internal sealed class NRecurrenceBruteForce
     private readonly NRecurrenceSpec _spec;
     private readonly (int N, int T, int Phase)[] _states;
     private readonly int[] _tokens;
+    private readonly double[,] _transition; // [from, to]
+    private readonly double[][,] _emission; // [position][state, token]
 
     public NRecurrenceBruteForce(NRecurrenceSpec spec, int[] tokens)
     {
@@ -20,16 +22,28 @@ internal sealed class NRecurrenceBruteForce
                    from t in Enumerable.Range(0, spec.VocabSize)
                    from phase in Enumerable.Range(0, n)
                    select (n, t, phase)).ToArray();
+        // Tabulate the definition once so the path sum below is only multiplications.
+        _transition = new double[_states.Length, _states.Length];
+        for (var a = 0; a < _states.Length; a++)
+        for (var b = 0; b < _states.Length; b++) _transition[a, b] = Transition(_states[a], _states[b]);
+        _emission = new double[tokens.Length + 1][,];
+        for (var j = 0; j <= tokens.Length; j++)
+        {
+            _emission[j] = new double[_states.Length, spec.VocabSize];
+            for (var a = 0; a < _states.Length; a++)
+            for (var v = 0; v < spec.VocabSize; v++) _emission[j][a, v] = Emit(v, _states[a], j);
+        }
+
         PrefixProbability = new double[tokens.Length];
         NextJoint = new double[tokens.Length, spec.VocabSize];
         LastN = new double[tokens.Length, spec.MaxN + 1];
         LastT = new double[tokens.Length, spec.VocabSize];
         FirstToken = new double[spec.VocabSize];
-        foreach (var s in _states)
+        for (var a = 0; a < _states.Length; a++)
         {
-            var w = Prior(s);
-            for (var v = 0; v < spec.VocabSize; v++) FirstToken[v] += w * Emit(v, s, 0);
-            Walk(0, s, w * Emit(tokens[0], s, 0));
+            var w = Prior(_states[a]);
+            for (var v = 0; v < spec.VocabSize; v++) FirstToken[v] += w * _emission[0][a, v];
+            Walk(0, a, w * _emission[0][a, tokens[0]]);
         }
     }
 
@@ -48,18 +62,18 @@ internal sealed class NRecurrenceBruteForce
     /// <summary>P(x_0 = v).</summary>
     public double[] FirstToken { get; }
 
-    private void Walk(int j, (int N, int T, int Phase) s, double weight)
+    private void Walk(int j, int state, double weight)
     {
         if (weight == 0) return;
         PrefixProbability[j] += weight;
-        LastN[j, s.N] += weight;
-        LastT[j, s.T] += weight;
-        foreach (var next in _states)
+        LastN[j, _states[state].N] += weight;
+        LastT[j, _states[state].T] += weight;
+        for (var next = 0; next < _states.Length; next++)
         {
-            var w = weight * Transition(s, next);
+            var w = weight * _transition[state, next];
             if (w == 0) continue;
-            for (var v = 0; v < _spec.VocabSize; v++) NextJoint[j, v] += w * Emit(v, next, j + 1);
-            if (j + 1 < _tokens.Length) Walk(j + 1, next, w * Emit(_tokens[j + 1], next, j + 1));
+            for (var v = 0; v < _spec.VocabSize; v++) NextJoint[j, v] += w * _emission[j + 1][next, v];
+            if (j + 1 < _tokens.Length) Walk(j + 1, next, w * _emission[j + 1][next, _tokens[j + 1]]);
         }
     }
 

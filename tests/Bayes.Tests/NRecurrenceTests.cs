@@ -84,13 +84,24 @@ public sealed class NRecurrenceTests
     }
 
     [Fact]
-    public void GivenStochasticSequence_WhenFilter_ThenPosteriorEntropyFallsThenRisesAfterTransition()
+    public void GivenRuleChangeMidSequence_WhenFilter_ThenEntropyFallsRisesAtTheChangeAndBeliefMovesToTheNewRule()
     {
-        var spec = new NRecurrenceSpec(8, 2, 3, 0.05, 0.0);
-        var sample = NRecurrenceSampler.Sample(spec, 40, new Random(3));
-        var belief = NRecurrenceObserver.Filter(spec, sample.Tokens);
-        // With no transitions the evidence only accumulates: the rule is pinned down by the end.
-        Assert.True(belief.PosteriorEntropyNats[^1] < 0.1 * belief.PosteriorEntropyNats[0]);
+        var spec = new NRecurrenceSpec(8, 2, 3, 0.05, 0.02);
+        var random = new Random(5);
+        int Filler() => new[] { 0, 2, 3, 4, 6, 7 }[random.Next(6)];
+        // 24 tokens of (n=2, t=1), then 24 tokens of (n=3, t=5).
+        var tokens = Enumerable.Range(0, 24).Select(j => j % 2 == 0 ? 1 : Filler())
+            .Concat(Enumerable.Range(0, 24).Select(j => j % 3 == 0 ? 5 : Filler())).ToArray();
+
+        var belief = NRecurrenceObserver.Filter(spec, tokens);
+
+        Assert.True(belief.PosteriorT[23][1] > 0.95, $"P(t=1) before the change: {belief.PosteriorT[23][1]}");
+        Assert.True(belief.PosteriorN[23][0] > 0.95);
+        var settled = belief.PosteriorEntropyNats[23];
+        Assert.True(settled < 0.1 * belief.PosteriorEntropyNats[0]);
+        Assert.True(belief.PosteriorEntropyNats.Skip(24).Take(8).Max() > settled + 0.5, "uncertainty should rise after the change");
+        Assert.True(belief.PosteriorT[^1][5] > 0.9, $"P(t=5) at the end: {belief.PosteriorT[^1][5]}");
+        Assert.True(belief.PosteriorN[^1][1] > 0.9);
         Assert.True(belief.NextIsTarget.All(p => p is >= 0 and <= 1));
     }
 

@@ -176,9 +176,34 @@ public sealed class BayesCliTests : IDisposable
 
     [Fact]
     public void GivenNoSubcommand_WhenBayes_ThenOneLineExit2ListingCommands() =>
-        AssertOneLineBadInput(Run("bayes"), "simulate, beta-bernoulli or fit");
+        AssertOneLineBadInput(Run("bayes"), "simulate, beta-bernoulli, fit or n-recurrence");
+
+    [Fact]
+    public void GivenDeterministicSmallSetting_WhenNRecurrenceJson_ThenTargetsBeyond3nNearlyFreeAndShapeRight()
+    {
+        var result = Run("bayes", "n-recurrence", "--vocab", "16", "--min-n", "2", "--max-n", "5", "--context", "32", "--sequences", "40", "--json");
+
+        Assert.Equal(ExitCodes.Ok, result.Code);
+        using var json = JsonDocument.Parse(result.Out);
+        Assert.Equal(["ideal_loss_nats", "ideal_target_loss_nats", "per_position_nats"], json.RootElement.EnumerateObject().Select(p => p.Name).ToArray());
+        Assert.True(json.RootElement.GetProperty("ideal_target_loss_nats").GetDouble() < 0.05);
+        var perPosition = json.RootElement.GetProperty("per_position_nats").EnumerateArray().Select(e => e.GetDouble()).ToArray();
+        Assert.Equal(31, perPosition.Length);
+        Assert.Equal(Math.Log(16), perPosition[0], 9); // one token says nothing about the rule
+        Assert.True(perPosition[^1] < Math.Log(16));
+    }
 
     [Theory]
+    [InlineData("--context", "10", "3 × --max-n")]
+    [InlineData("--transition", "sideways", "--transition")]
+    [InlineData("--fake-target", "far", "--fake-target")]
+    [InlineData("--vocab", "1", "--vocab")]
+    [InlineData("--p-noise", "1.5", "p_noise")]
+    public void GivenBadNRecurrenceInput_WhenRun_ThenOneLineExit2(string option, string value, string fragment) =>
+        AssertOneLineBadInput(Run("bayes", "n-recurrence", option, value), fragment);
+
+    [Theory]
+    [InlineData("n-recurrence")]
     [InlineData("simulate")]
     [InlineData("beta-bernoulli")]
     [InlineData("fit")]
@@ -190,6 +215,6 @@ public sealed class BayesCliTests : IDisposable
         var optionLines = result.Out.Split('\n').Where(l => l.TrimStart().StartsWith("--", StringComparison.Ordinal)).ToArray();
         Assert.NotEmpty(optionLines);
         // Each option line is "  --name <value>   Description…": a description follows the usage column.
-        Assert.All(optionLines, line => Assert.Matches(@"^\s+--\S+(\s+<\w+>)?(\s+\(REQUIRED\))?\s{2,}\S", line));
+        Assert.All(optionLines, line => Assert.Matches(@"^\s+--\S+(\s+<[\w-]+>)?(\s+\(REQUIRED\))?\s{2,}\S", line));
     }
 }

@@ -110,7 +110,7 @@ public sealed unsafe class LlamaContext : IDisposable
                 throw new ArgumentException($"the KV cache is full ({ContextSize} cells); raise the context size or evaluate fewer tokens at once.");
             if (rc != 0)
                 throw new InvalidOperationException($"llama_decode failed with code {rc}: {LlamaLog.LastProblem() ?? "no reason given"}.");
-            collector.Collect(chunk, i => LlamaNative.llama_get_logits_ith(_handle.DangerousGetHandle(), i));
+            collector.Collect(chunk, i => (nint)LlamaNative.llama_get_logits_ith(_handle.DangerousGetHandle(), i));
         }
         return collector.Results(plan.Captures);
     }

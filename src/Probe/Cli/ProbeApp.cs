@@ -62,6 +62,8 @@ public static class ProbeApp
         // Command groups, one file each under Cli/.
         root.Add(BayesCommands.Create(context));
         root.Add(ModelCommands.Create(context));
+        root.Add(LensCommand.Create(context));
+        root.Add(BenchCommands.Create(context));
         return root;
     }
 

@@ -12,7 +12,7 @@ public static class BenchToyCommand
     {
         var steps = new Option<int>("--steps") { Description = "Timed steps per configuration.", DefaultValueFactory = _ => 20 };
         var warmup = new Option<int>("--warmup") { Description = "Untimed steps first (allocations, caches).", DefaultValueFactory = _ => 3 };
-        var threads = new Option<int>("--threads") { Description = "libtorch threads (0: libtorch's default).", DefaultValueFactory = _ => 0 };
+        var threads = new Option<int>("--threads") { Description = "libtorch threads (0: the machine's cores).", DefaultValueFactory = _ => 0 };
         var command = new Command("toy", "Training steps/s for the trigram config and a 4-layer d_model 128 llama-style config, with a per-phase profile.")
         {
             steps, warmup, threads,

@@ -1,18 +1,17 @@
 using Probing.ToyModels.Training;
 using Spectre.Console;
-using static TorchSharp.torch;
+using Probing.ToyModels.Runtime;
 
 namespace Probing.Cli;
 
 /// <summary>Shared pieces of the toy-model commands: threads and the live training progress.</summary>
 internal static class ToyCli
 {
-    /// <summary>Sets libtorch's thread count (0 keeps its default) and returns the count in force.</summary>
+    /// <summary>Sets libtorch's thread count (0: the machine's cores) and returns the count in force.</summary>
     public static int ApplyThreads(int threads)
     {
-        if (threads < 0) throw new UsageException($"--threads must be 0 (libtorch's default) or more; got {threads}.");
-        if (threads > 0) set_num_threads(threads);
-        return get_num_threads();
+        if (threads < 0) throw new UsageException($"--threads must be 0 (the machine's cores) or more; got {threads}.");
+        return TorchRuntime.ConfigureThreads(threads == 0 ? null : threads);
     }
 
     /// <summary>

@@ -15,7 +15,7 @@ public static class ToyEvalCommand
         var json = new Option<bool>("--json") { Description = "Print one JSON object whose keys are the metric names." };
         var task = new Option<string?>("--task") { Description = "Task to evaluate on (default: the run's own task from run.json)." };
         var seed = new Option<int>("--seed") { Description = "Seed of the fresh evaluation data.", DefaultValueFactory = _ => 1234 };
-        var threads = new Option<int>("--threads") { Description = "libtorch threads (0: libtorch's default).", DefaultValueFactory = _ => 0 };
+        var threads = new Option<int>("--threads") { Description = "libtorch threads (0: the machine's cores).", DefaultValueFactory = _ => 0 };
         var device = new Option<string>("--device") { Description = "cpu or cuda.", DefaultValueFactory = _ => "cpu" };
         var command = new Command("eval", "Evaluate a checkpoint on fresh data and print its task's metrics.")
         {

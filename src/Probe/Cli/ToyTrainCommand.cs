@@ -19,7 +19,7 @@ public static class ToyTrainCommand
         var seed = new Option<int?>("--seed") { Description = "Seed of the weight init and the training data (overrides the preset)." };
         var output = new Option<string?>("--out") { Description = "Run directory (default results/toy/<task>/<run-id>/); with --resume, the run to continue." };
         var resume = new Option<bool>("--resume") { Description = "Continue the run in --out from its last checkpoint, bit-for-bit." };
-        var threads = new Option<int>("--threads") { Description = "libtorch threads (0: libtorch's default).", DefaultValueFactory = _ => 0 };
+        var threads = new Option<int>("--threads") { Description = "libtorch threads (0: the machine's cores).", DefaultValueFactory = _ => 0 };
         var device = new Option<string>("--device") { Description = "cpu or cuda.", DefaultValueFactory = _ => "cpu" };
         var command = new Command("train", "Train a toy transformer on a task; writes model.safetensors, config.json, metrics.jsonl and run.json.")
         {

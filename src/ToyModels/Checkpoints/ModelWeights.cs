@@ -10,21 +10,17 @@ namespace Probing.ToyModels.Checkpoints;
 /// </summary>
 public static class ModelWeights
 {
-    // Buffers TransformerLens keeps in its state dict that this model computes instead; a file
-    // written by Python may carry them and they are skipped on load.
-    private static readonly string[] IgnoredSuffixes = [".attn.mask", ".attn.IGNORE", ".attn.rotary_sin", ".attn.rotary_cos"];
-
-    /// <summary>The model's state dict as a safetensors document (F32 copies, TransformerLens key order).</summary>
+    /// <summary>
+    /// The model's state dict as a safetensors document (F32, parameter order). A tied model also gets
+    /// <c>unembed.W_U</c> = W_Eᵀ, as TransformerLens expects.
+    /// </summary>
     public static SafeTensorsDocument ToDocument(HookedTransformer model, IReadOnlyDictionary<string, string>? metadata = null)
     {
         ArgumentNullException.ThrowIfNull(model);
+        using var scope = NewDisposeScope();
         var tensors = new Dictionary<string, SafeTensorEntry>(StringComparer.Ordinal);
-        foreach (var (name, tensor) in model.state_dict())
-        {
-            using var scope = NewDisposeScope();
+        foreach (var (name, tensor) in model.StateDict(includeTiedUnembed: true))
             tensors[name] = SafeTensorsTorch.ToEntry(tensor.to(ScalarType.Float32));
-        }
-
         return new SafeTensorsDocument(tensors, metadata ?? new Dictionary<string, string>());
     }
 
@@ -33,34 +29,34 @@ public static class ModelWeights
         SafeTensorsFile.Write(path, ToDocument(model, metadata));
 
     /// <summary>
-    /// Copies the weights of <paramref name="document"/> into <paramref name="model"/>. Every model
-    /// tensor must be present with its exact shape; floating-point files of any precision are
-    /// converted to the model's dtype.
+    /// Copies the weights of <paramref name="document"/> into <paramref name="model"/>. Every parameter
+    /// must be present with its exact shape; TransformerLens's buffers (mask, IGNORE, rotary tables) are
+    /// skipped; floating-point files of any precision are converted to the model's dtype.
     /// </summary>
-    /// <exception cref="InvalidDataException">A tensor is missing, unexpected or of the wrong shape.</exception>
+    /// <exception cref="InvalidDataException">A tensor is missing, unexpected, of the wrong shape or not floating point.</exception>
     public static void Load(HookedTransformer model, SafeTensorsDocument document, string source = "weights")
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(document);
-        var state = model.state_dict();
-        foreach (var name in document.Tensors.Keys)
+        using var scope = NewDisposeScope();
+        var tensors = new Dictionary<string, Tensor>(StringComparer.Ordinal);
+        foreach (var (name, entry) in document.Tensors)
         {
-            if (!state.ContainsKey(name) && !IgnoredSuffixes.Any(s => name.EndsWith(s, StringComparison.Ordinal)))
-                throw new InvalidDataException($"{source}: tensor '{name}' does not belong to this model's config; use the config.json saved with these weights.");
+            var isBuffer = name.EndsWith(".mask", StringComparison.Ordinal) || name.EndsWith(".IGNORE", StringComparison.Ordinal)
+                || name.EndsWith(".rotary_sin", StringComparison.Ordinal) || name.EndsWith(".rotary_cos", StringComparison.Ordinal);
+            if (isBuffer) continue;
+            if (entry.DType is not ("F32" or "F64" or "F16" or "BF16"))
+                throw new InvalidDataException($"{source}: tensor '{name}' has dtype {entry.DType}; weights must be floating point.");
+            tensors[name] = SafeTensorsTorch.ToTensor(entry);
         }
 
-        using var noGrad = no_grad();
-        foreach (var (name, target) in state)
+        try
         {
-            if (!document.Tensors.TryGetValue(name, out var entry))
-                throw new InvalidDataException($"{source}: tensor '{name}' is missing; the file does not match the model config (or is damaged).");
-            if (!entry.Shape.SequenceEqual(target.shape))
-                throw new InvalidDataException($"{source}: tensor '{name}' has shape [{string.Join(", ", entry.Shape)}] but the config needs [{string.Join(", ", target.shape)}].");
-            using var scope = NewDisposeScope();
-            var values = SafeTensorsTorch.ToTensor(entry);
-            if (!values.is_floating_point())
-                throw new InvalidDataException($"{source}: tensor '{name}' has integer dtype {entry.DType}; weights must be floating point.");
-            target.copy_(values.to(target.dtype, target.device));
+            model.LoadWeights(tensors, strict: true);
+        }
+        catch (InvalidDataException ex)
+        {
+            throw new InvalidDataException($"{source}: {ex.Message}");
         }
     }
 

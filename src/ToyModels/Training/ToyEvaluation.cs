@@ -1,5 +1,6 @@
 using TorchSharp;
 using Probing.ToyModels.Checkpoints;
+using Probing.ToyModels.Runtime;
 using Probing.ToyModels.Tasks;
 using static TorchSharp.torch;
 
@@ -16,7 +17,7 @@ public static class ToyEvaluation
     /// </summary>
     public static IReadOnlyDictionary<string, double> Evaluate(string directory, string? taskName, int seed, string device = "cpu")
     {
-        var torchDevice = ToyDevice.Parse(device);
+        var torchDevice = TorchRuntime.ParseDevice(device);
         using var model = ToyCheckpoint.LoadModel(directory);
         model.to(torchDevice);
         IToyTask task;

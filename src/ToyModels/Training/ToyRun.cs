@@ -1,5 +1,6 @@
 using TorchSharp;
 using Probing.ToyModels.Checkpoints;
+using Probing.ToyModels.Runtime;
 using Probing.ToyModels.Model;
 using Probing.ToyModels.Tasks;
 
@@ -71,7 +72,7 @@ public sealed class ToyRun : IDisposable
         var presetName = ToyTaskRegistry.GetPreset(task, preset).Name;
         if (File.Exists(Path.Combine(directory, RunInfo.FileName)) || File.Exists(Path.Combine(directory, ToyCheckpoint.StateFile)))
             throw new IOException($"{directory} already holds a run; pass --resume to continue it or choose another --out.");
-        var torchDevice = ToyDevice.Parse(device);
+        var torchDevice = TorchRuntime.ParseDevice(device);
         var data = task.Bind(config.Task, config.Model.NCtx);
         var model = new HookedTransformer(config.Model);
         model.to(torchDevice);
@@ -94,7 +95,7 @@ public sealed class ToyRun : IDisposable
         var task = ToyTaskRegistry.Get(info.Task);
         var config = info.Config;
         if (steps is { } s) config = config with { Training = config.Training with { Steps = s } };
-        var torchDevice = ToyDevice.Parse(device);
+        var torchDevice = TorchRuntime.ParseDevice(device);
         var data = task.Bind(config.Task, config.Model.NCtx);
         var model = new HookedTransformer(config.Model);
         model.to(torchDevice);

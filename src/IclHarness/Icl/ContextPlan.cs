@@ -32,11 +32,11 @@ internal sealed record ContextPlan(int Context, IntegerFunction Function, IReadO
         }
     }
 
-    /// <summary>The request for one teacher-forced pass: logits before every answer token and closing token, the lens before each answer.</summary>
-    public EvalRequest Request(bool lens)
+    /// <summary>The request for one teacher-forced pass: every answer token and closing token scored, the full distribution (and lens) before each answer.</summary>
+    public EvalRequest Request()
     {
-        var logitPositions = Answers.SelectMany(a => Enumerable.Range(a.FirstAnswerToken - 1, a.ScoredCount)).ToArray();
-        var lensPositions = lens ? Answers.Select(a => a.FirstAnswerToken - 1).ToArray() : [];
-        return new EvalRequest(Tokens, logitPositions, lensPositions);
+        var scored = Answers.SelectMany(a => Enumerable.Range(a.FirstAnswerToken - 1, a.ScoredCount)).ToArray();
+        var before = Answers.Select(a => a.FirstAnswerToken - 1).ToArray();
+        return new EvalRequest(Tokens, scored, before);
     }
 }

@@ -9,17 +9,19 @@ internal sealed class ContextScorer(IScoringModel model, IclRunOptions options, 
     public IReadOnlyList<(List<ExampleMeasurement> Examples, List<LensMeasurement> Lens, double[][] Integers)> Score(
         IReadOnlyList<ContextPlan> plans, CancellationToken cancellation)
     {
-        var requests = plans.Select(p => p.Request(options.Lens)).ToList();
+        var requests = plans.Select(p => p.Request()).ToList();
         // (request, position) → (ln P(next token), rank of next token, argmax == next token)
-        var stats = new Dictionary<(int, int), (double LogProb, int Rank, bool Greedy)>();
+        var stats = new Dictionary<(int, int), (double LogProb, int Unused, bool Greedy)>();
         var lensRows = plans.Select(_ => new List<LensMeasurement>()).ToList();
         var integers = plans.Select(_ => Enumerable.Range(0, model.LayerCount).Select(_ => new double[options.MaxInteger + 1]).ToArray()).ToList();
 
-        model.Evaluate(requests, (r, pos, logits) =>
+        var ranks = new Dictionary<(int, int), int>();
+        model.Evaluate(requests, (r, pos, logProb, argMax) =>
         {
-            var target = plans[r].Tokens[pos + 1];
-            var lse = Distribution.LogSumExp(logits);
-            stats[(r, pos)] = (Distribution.LogProb(logits, target, lse), Distribution.Rank(logits, target), Distribution.ArgMax(logits) == target);
+            stats[(r, pos)] = (logProb, 0, argMax == plans[r].Tokens[pos + 1]);
+        }, (r, pos, logits) =>
+        {
+            ranks[(r, pos)] = Distribution.Rank(logits, plans[r].Tokens[pos + 1]);
         }, options.Lens ? (r, layer, pos, logits) =>
         {
             var plan = plans[r];
@@ -58,10 +60,11 @@ internal sealed class ContextScorer(IScoringModel model, IclRunOptions options, 
                     greedy &= s.Greedy;
                 }
                 var first = stats[(r, a.FirstAnswerToken - 1)];
+                var rank = ranks[(r, a.FirstAnswerToken - 1)];
                 var bits = Surprisal.NatsToBits(nats);
                 cumulative += bits;
                 rows.Add(new ExampleMeasurement(plan.Context, plan.Function.ToString(), e + 1, plan.Examples[e].X, plan.Examples[e].Y,
-                    a.ScoredCount, nats, bits, Surprisal.NatsToBits(-first.LogProb), Math.Exp(-nats), first.Rank, greedy,
+                    a.ScoredCount, nats, bits, Surprisal.NatsToBits(-first.LogProb), Math.Exp(-nats), rank, greedy,
                     cumulative, ideal.SurprisalBits[e]));
             }
             var lens = lensRows[r].OrderBy(l => l.Index).ThenBy(l => l.Layer).ToList();

@@ -24,13 +24,13 @@ internal interface IScoringModel
     string Piece(int token);
 
     /// <summary>
-    /// One teacher-forced pass over all <paramref name="requests"/> (batched). For each request, calls
-    /// <paramref name="onLogits"/>(request, position, logits[VocabSize]) for every position in
-    /// <see cref="EvalRequest.LogitPositions"/> and <paramref name="onLens"/>(request, layer, position, logits)
-    /// for every position in <see cref="EvalRequest.LensPositions"/> and every layer. Spans are only valid
-    /// during the call.
+    /// One teacher-forced pass over all <paramref name="requests"/> (batched). Calls <paramref name="onToken"/>
+    /// (request, position, ln P(next token), argmax) for every position in <see cref="EvalRequest.ScoredPositions"/>;
+    /// <paramref name="onFinal"/>(request, position, logits[VocabSize]) and, when given, <paramref name="onLens"/>
+    /// (request, layer, position, logits) for every position in <see cref="EvalRequest.DistributionPositions"/>.
+    /// Spans are only valid during the call.
     /// </summary>
-    void Evaluate(IReadOnlyList<EvalRequest> requests, LogitsSink onLogits, LensSink? onLens, CancellationToken cancellation);
+    void Evaluate(IReadOnlyList<EvalRequest> requests, TokenSink onToken, LogitsSink onFinal, LensSink? onLens, CancellationToken cancellation);
 
     /// <summary>
     /// Evaluates <paramref name="prefix"/> once, then for each suffix continues from the cached prefix and
@@ -43,11 +43,14 @@ internal interface IScoringModel
     float[] CaptureResidual(int[] tokens, int layer, int position);
 
     /// <summary>
-    /// Teacher-forced pass over <paramref name="request"/> with the residual after block <paramref name="layer"/> at
-    /// <paramref name="patchPosition"/> replaced by <paramref name="residual"/>; logits as in <see cref="Evaluate"/>.
+    /// Teacher-forced pass over <paramref name="tokens"/> with the residual after block <paramref name="layer"/> at
+    /// <paramref name="patchPosition"/> replaced by <paramref name="residual"/>; returns ln P(next token) at every position.
     /// </summary>
-    void EvaluatePatched(EvalRequest request, int layer, int patchPosition, float[] residual, LogitsSink onLogits);
+    double[] EvaluatePatched(int[] tokens, int layer, int patchPosition, float[] residual);
 }
+
+/// <summary>Receives ln P(next token) and the most likely token at one position of one request.</summary>
+internal delegate void TokenSink(int request, int position, double logProbNext, int argMax);
 
 /// <summary>Receives the logits at one position of one request.</summary>
 internal delegate void LogitsSink(int request, int position, ReadOnlySpan<float> logits);
@@ -57,9 +60,9 @@ internal delegate void LensSink(int request, int layer, int position, ReadOnlySp
 
 /// <summary>A sequence to evaluate, and where its next-token distributions are wanted.</summary>
 /// <param name="Tokens">The tokens (BOS included when the model uses one).</param>
-/// <param name="LogitPositions">Positions whose next-token logits are reported.</param>
-/// <param name="LensPositions">Positions whose per-layer lens logits are reported.</param>
-internal sealed record EvalRequest(int[] Tokens, int[] LogitPositions, int[] LensPositions);
+/// <param name="ScoredPositions">Positions whose next token is scored.</param>
+/// <param name="DistributionPositions">Positions whose full final logits (and per-layer lens logits) are reported.</param>
+internal sealed record EvalRequest(int[] Tokens, int[] ScoredPositions, int[] DistributionPositions);
 
 /// <summary>A greedy continuation: the generated tokens and the log-probability of each.</summary>
 /// <param name="Tokens">Generated tokens, the stop token included when it was reached.</param>

@@ -20,6 +20,9 @@ internal interface IScoringModel
     /// <summary>Tokens of <paramref name="text"/>, with the model's BOS token in front when it uses one.</summary>
     int[] Tokenize(string text);
 
+    /// <summary>The begin-of-sequence token <see cref="Tokenize"/> puts in front, or null when the model uses none.</summary>
+    int? BosToken { get; }
+
     /// <summary>The text of one token.</summary>
     string Piece(int token);
 

@@ -36,6 +36,8 @@ internal sealed class LlamaScoringModel : IScoringModel, IDisposable
 
     public int[] Tokenize(string text) => _model.Tokenize(text, addSpecial: true);
 
+    public int? BosToken => _model.AddsBos ? _model.BosToken : null;
+
     public string Piece(int token) => _model.TokenToPiece(token);
 
     /// <summary>A context with at least <paramref name="cells"/> KV cells and <paramref name="sequences"/> sequences, reused when big enough.</summary>
@@ -57,6 +59,8 @@ internal sealed class LlamaScoringModel : IScoringModel, IDisposable
     {
         cancellation.ThrowIfCancellationRequested();
         var context = Context(requests.Sum(r => r.Tokens.Length), requests.Count);
+        // A fresh cache puts the cells in the same places every time, so the sums run in the same order: reproducible numbers.
+        context.ClearMemory();
         var inputs = requests.Select((r, i) => new SequenceInput(r.Tokens, i)).ToList();
         // Capture positions apply to every sequence of the call, so capture all positions and read the ones asked for.
         var capture = onLens is null
@@ -91,6 +95,7 @@ internal sealed class LlamaScoringModel : IScoringModel, IDisposable
         var context = Context((prefix.Length + longest + maxNewTokens) * slots, slots);
         var results = new GreedyResult[suffixes.Count];
         var lastOnly = new EvaluationOptions { AllPositions = false };
+        context.ClearMemory();
         context.Evaluate([new SequenceInput(prefix, 0)], lastOnly);
         for (var start = 0; start < suffixes.Count; start += slots - 1)
         {
@@ -137,6 +142,7 @@ internal sealed class LlamaScoringModel : IScoringModel, IDisposable
     public float[] CaptureResidual(int[] tokens, int layer, int position)
     {
         var context = Context(tokens.Length, 1);
+        context.ClearMemory();
         var evaluation = context.Evaluate([new SequenceInput(tokens, 0)], new EvaluationOptions { Capture = new CaptureRequest([layer], [position]) })[0];
         return evaluation.Capture!.Residual(layer, position).ToArray();
     }
@@ -144,6 +150,7 @@ internal sealed class LlamaScoringModel : IScoringModel, IDisposable
     public double[] EvaluatePatched(int[] tokens, int layer, int patchPosition, float[] residual)
     {
         var context = Context(tokens.Length, 1);
+        context.ClearMemory();
         var options = residual.Length == 0 ? EvaluationOptions.Default : new EvaluationOptions { Patches = [new ResidualPatch(layer, patchPosition, residual)] };
         return context.Evaluate([new SequenceInput(tokens, 0)], options)[0].NextTokenLogProbs;
     }

@@ -20,7 +20,9 @@ internal static class TokenAlignment
     public static int[] Offsets(IScoringModel model, int[] tokens, string text)
     {
         var offsets = new int[tokens.Length];
-        var pieces = tokens.Select(model.Piece).ToArray();
+        // A leading BOS renders as "<s>" but stands for no text.
+        var skip = tokens.Length > 0 && model.BosToken == tokens[0] ? 1 : 0;
+        var pieces = tokens.Select((t, i) => i < skip ? "" : model.Piece(t)).ToArray();
         var joined = string.Concat(pieces);
         // SentencePiece vocabularies may add a space in front of the first word.
         var shift = joined.Length == text.Length + 1 && joined[0] == ' ' && joined.AsSpan(1).SequenceEqual(text) ? 1 : 0;
@@ -40,8 +42,9 @@ internal static class TokenAlignment
     public static AnswerTokens[] Locate(IScoringModel model, int[] tokens, PromptText prompt, string templateName)
     {
         var offsets = Offsets(model, tokens, prompt.Text);
+        var skip = tokens.Length > 0 && model.BosToken == tokens[0] ? 1 : 0;
         var startIndex = new Dictionary<int, int>();
-        for (var i = tokens.Length - 1; i >= 0; i--)
+        for (var i = tokens.Length - 1; i >= skip; i--)
             if (model.Piece(tokens[i]).Length > 0) startIndex[offsets[i]] = i;
         var result = new AnswerTokens[prompt.AnswerStarts.Count];
         for (var e = 0; e < result.Length; e++)

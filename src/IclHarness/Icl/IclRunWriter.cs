@@ -39,6 +39,9 @@ public static class IclRunWriter
         AtomicFile.WriteAllText(Path.Combine(folder, "run.json"), RunJson(result, createdUtc));
     }
 
+    /// <summary>Creates <paramref name="folder"/> and checks it can be written; a one-line <see cref="IOException"/> otherwise.</summary>
+    public static void EnsureWritableFolder(string folder) => AtomicFile.EnsureWritableFolder(folder);
+
     internal static string Escape(string piece) =>
         piece.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\n", "\\n", StringComparison.Ordinal).Replace("\t", "\\t", StringComparison.Ordinal);
 

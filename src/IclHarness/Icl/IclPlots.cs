@@ -83,7 +83,8 @@ internal static class IclPlots
     private static Plot IntegerHeatmap(IclRunResult r)
     {
         var layers = r.IntegerLens.Length;
-        var n = r.IntegerLens[0].Length;
+        // Only integers that have a token (0..9 on a character vocabulary) carry probability; trim the empty tail.
+        var n = Math.Max(1, Enumerable.Range(0, r.IntegerLens[0].Length).LastOrDefault(k => r.IntegerLens.Any(row => row[k] > 0), -1) + 1);
         var grid = new double[layers, n];
         for (var l = 0; l < layers; l++)
             for (var k = 0; k < n; k++) grid[layers - 1 - l, k] = r.IntegerLens[l][k];

@@ -34,11 +34,11 @@ public static class TaskParser
 
         private char? Peek => _pos < text.Length ? text[_pos] : null;
 
-        private FormatException Error(string what, int? at = null)
+        private FormatException Error(string what, int? at = null, string hint = "")
         {
             var column = (at ?? _pos) + 1;
             var where = (at ?? _pos) >= text.Length ? $"column {column} (end of spec)" : $"column {column}";
-            return new FormatException($"task '{text}': {what} at {where}");
+            return new FormatException($"task '{text}': {what} at {where}{hint}");
         }
 
         private void SkipSpaces()
@@ -144,7 +144,7 @@ public static class TaskParser
             }
             else if (!hasCoefficient)
             {
-                if (Peek is { } c) throw UnknownOrUnexpected(c);
+                if (Peek is { } c && !(after is not null && c is '+' or '-' or '*' or '^' or ')' or ',')) throw UnknownOrUnexpected(c);
                 throw Error(after is { } op ? $"expected a term after '{op}'" : "expected a term");
             }
             else if (Peek is { } c && char.IsLetter(c) && c != 'm')
@@ -197,6 +197,6 @@ public static class TaskParser
             char.IsLetter(c) && c != 'x' ? UnknownSymbol() : Error($"unexpected '{c}'");
 
         private FormatException UnknownSymbol() =>
-            Error($"unknown symbol '{text[_pos]}' (the variable is x; family parameters are a, b, c, d)");
+            Error($"unknown symbol '{text[_pos]}'", hint: " (the variable is x; family parameters are a, b, c, d)");
     }
 }

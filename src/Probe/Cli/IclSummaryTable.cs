@@ -16,6 +16,7 @@ internal static class IclSummaryTable
             Ansi = ReferenceEquals(context.Out, Console.Out) && !Console.IsOutputRedirected ? AnsiSupport.Detect : AnsiSupport.No,
             ColorSystem = ColorSystemSupport.Detect,
         });
+        if (!ReferenceEquals(context.Out, Console.Out) || Console.IsOutputRedirected) console.Profile.Width = 120;
         var table = new Table().Title($"task {Markup.Escape(result.Options.Task.Text)}, {result.ContextsFinished} contexts{(result.Partial ? " (partial)" : "")}");
         table.AddColumns("i", "surprisal (bits)", "95% interval", "P(correct)", "greedy exact", "rank 1st token", "ideal (bits)");
         foreach (var s in result.Summaries)

@@ -39,7 +39,7 @@ internal static class GgufMetadataParser
         var count = cursor.ReadUInt64($"the element count of metadata '{key}'");
         var elementBytes = elementType == GgufType.String ? 8 : ScalarSize(elementType);
         if (count > (ulong)(cursor.Remaining / elementBytes))
-            throw cursor.Fail($"metadata '{key}' claims {count} array elements but only {cursor.Remaining} bytes remain");
+            throw cursor.Fail($"metadata '{key}' claims {count} array elements (at least {(decimal)count * elementBytes} bytes) but only {cursor.Remaining} bytes remain");
         if (count * (ulong)elementBytes > int.MaxValue)
             throw new NotSupportedException($"{cursor.FileName}: metadata '{key}' has {count} elements; arrays over 2 GiB are not supported.");
         return GgufValue.ArrayOf(elementType, ReadArray(cursor, key, elementType, (int)count));

@@ -18,7 +18,7 @@ public static class GgufReader
         if (Directory.Exists(path))
             throw new FileNotFoundException($"model path '{path}' is a folder; pass the .gguf file inside it.", path);
         if (!File.Exists(path))
-            throw new FileNotFoundException($"model file not found: '{path}'. Check the path, or build a test model with TinyLlamaBuilder.", path);
+            throw new FileNotFoundException($"model file not found: '{path}'. Check the path and the current folder.", path);
 
         var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read);
         if (stream.Length < 4)

@@ -5,13 +5,13 @@ namespace Probing.IclHarness.Icl;
 /// <summary>
 /// <see cref="IScoringModel"/> on llama.cpp: a batched teacher-forced decode with top-1 per position
 /// (greedy check), <c>result_norm</c> captured before each answer (full logits for the rank), and
-/// <c>l_out-N</c> of every layer for the logit lens, unembedded by <see cref="Unembedding"/>.
+/// <c>l_out-N</c> of every layer for the logit lens, unembedded by the binding's <see cref="LogitLens"/>.
 /// </summary>
 internal sealed class LlamaScoringModel : IScoringModel, IDisposable
 {
     private readonly LlamaModel _model;
     private readonly bool _ownsModel;
-    private readonly Unembedding _unembedding;
+    private readonly LogitLens _lens;
     private readonly int _threads;
     private LlamaContext? _context;
 
@@ -20,10 +20,17 @@ internal sealed class LlamaScoringModel : IScoringModel, IDisposable
         _model = model;
         _ownsModel = ownsModel;
         _threads = threads;
-        _unembedding = new Unembedding(model.Gguf);
+        try
+        {
+            _lens = LogitLens.Create(model);
+        }
+        catch (NotSupportedException ex)
+        {
+            throw new NotSupportedException($"probe icl reads ranks and the logit lens through the final norm and unembedding, and {ex.Message.Split(';')[0]}");
+        }
         ContextLength = contextLength > 0 ? Math.Min(contextLength, model.Info.TrainingContextLength) : model.Info.TrainingContextLength;
-        if (_unembedding.VocabSize != model.Info.VocabularySize)
-            throw new InvalidDataException($"'{model.Info.Path}' has an unembedding for {_unembedding.VocabSize} tokens but a vocabulary of {model.Info.VocabularySize}; the file is inconsistent");
+        if (_lens.VocabularySize != model.Info.VocabularySize)
+            throw new InvalidDataException($"'{model.Info.Path}' has an unembedding for {_lens.VocabularySize} tokens but a vocabulary of {model.Info.VocabularySize}; the file is inconsistent");
     }
 
     public LlamaModel Model => _model;
@@ -67,24 +74,31 @@ internal sealed class LlamaScoringModel : IScoringModel, IDisposable
             ? new CaptureRequest([LayerCount - 1], null, ResultNorm: true)
             : CaptureRequest.AllLayers(LayerCount, null, resultNorm: true);
         var results = context.Evaluate(inputs, new EvaluationOptions { TopK = 1, Capture = capture, AllPositions = true });
-        var logits = new float[VocabSize];
+        var vocab = VocabSize;
         for (var r = 0; r < requests.Count; r++)
         {
             var evaluation = results[r];
             foreach (var pos in requests[r].ScoredPositions)
                 onToken(r, pos, evaluation.NextTokenLogProbs[pos], evaluation.TopTokens![pos][0].Id);
             var cap = evaluation.Capture!;
-            foreach (var pos in requests[r].DistributionPositions)
-            {
-                _unembedding.Unembed(cap.Normalized(pos), logits);
-                onFinal(r, pos, logits);
-                if (onLens is null) continue;
-                for (var layer = 0; layer < LayerCount; layer++)
-                {
-                    _unembedding.LensLogits(cap.Residual(layer, pos), logits);
-                    onLens(r, layer, pos, logits);
-                }
-            }
+            var positions = requests[r].DistributionPositions;
+            if (positions.Length == 0) continue;
+            var d = cap.EmbeddingSize;
+            // Final logits: result_norm rows through the unembedding, one product for all positions.
+            var normalized = new float[positions.Length * d]; // [positions, d_model]
+            for (var i = 0; i < positions.Length; i++) cap.Normalized(positions[i]).CopyTo(normalized.AsSpan(i * d, d));
+            var final = _lens.Unembed(normalized, positions.Length); // [positions, d_vocab]
+            for (var i = 0; i < positions.Length; i++) onFinal(r, positions[i], final.AsSpan(i * vocab, vocab));
+            if (onLens is null) continue;
+            // Lens: l_out-N rows of every layer at the asked positions, one product.
+            var residuals = new float[LayerCount * positions.Length * d]; // [layer, positions, d_model]
+            for (var layer = 0; layer < LayerCount; layer++)
+                for (var i = 0; i < positions.Length; i++)
+                    cap.Residual(layer, positions[i]).CopyTo(residuals.AsSpan((layer * positions.Length + i) * d, d));
+            var lens = _lens.Logits(residuals, LayerCount * positions.Length); // [layer, positions, d_vocab]
+            for (var layer = 0; layer < LayerCount; layer++)
+                for (var i = 0; i < positions.Length; i++)
+                    onLens(r, layer, positions[i], lens.AsSpan((layer * positions.Length + i) * vocab, vocab));
         }
     }
 

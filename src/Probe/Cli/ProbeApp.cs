@@ -65,6 +65,7 @@ public static class ProbeApp
         root.Add(LensCommand.Create(context));
         root.Add(ToyCommands.Create(context));
         root.Add(BenchCommands.Create(context));
+        root.Add(IclCommands.Create(context));
         return root;
     }
 

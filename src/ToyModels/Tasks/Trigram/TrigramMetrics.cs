@@ -138,6 +138,10 @@ public static class TrigramMetrics
         return row[index] - max - Math.Log(sum);
     }
 
+    /// <summary>ARENA's logged normalisation: (loss − (1 − trigram_prob)·ln d_vocab) / (trigram_prob·ln d_vocab).</summary>
+    public static double NominalLossAsFrac(double loss, int dVocab, double trigramProb) =>
+        Normalise(loss, (1 - trigramProb) * Math.Log(dVocab), Math.Log(dVocab));
+
     private static double Normalise(double loss, double optimal, double uniform) =>
         uniform - optimal <= 0 ? double.NaN : (loss - optimal) / (uniform - optimal);
 }

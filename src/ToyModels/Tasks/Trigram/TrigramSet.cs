@@ -18,14 +18,14 @@ public sealed class TrigramSet
     /// <summary>Builds a set from explicit trigrams; throws if two of them share an (X, Y) prefix.</summary>
     /// <param name="dVocab">Vocabulary size; every token must lie in [0, dVocab).</param>
     /// <param name="trigrams">The trigrams, in the order they are reported.</param>
-    public TrigramSet(int dVocab, IEnumerable<Trigram> trigrams)
+    public TrigramSet(int dVocab, IEnumerable<TrigramTriple> trigrams)
     {
         if (dVocab < 2) throw new ArgumentException($"d_vocab must be at least 2 (got {dVocab}).", nameof(dVocab));
         ArgumentNullException.ThrowIfNull(trigrams);
         DVocab = dVocab;
         _completion = new int[dVocab * dVocab];
         Array.Fill(_completion, -1);
-        var list = new List<Trigram>();
+        var list = new List<TrigramTriple>();
         foreach (var t in trigrams)
         {
             if (!InRange(t.X) || !InRange(t.Y) || !InRange(t.Z))
@@ -43,7 +43,7 @@ public sealed class TrigramSet
     public int DVocab { get; }
 
     /// <summary>The trigrams, ordered by prefix (X, then Y) when drawn by <see cref="Draw"/>.</summary>
-    public IReadOnlyList<Trigram> Trigrams { get; }
+    public IReadOnlyList<TrigramTriple> Trigrams { get; }
 
     /// <summary>Number of trigrams.</summary>
     public int Count => Trigrams.Count;
@@ -67,11 +67,11 @@ public sealed class TrigramSet
         if (trigramProb is < 0 or > 1 || double.IsNaN(trigramProb))
             throw new ArgumentException($"trigram_prob must lie in [0, 1] (got {trigramProb}).", nameof(trigramProb));
         ArgumentNullException.ThrowIfNull(rng);
-        var trigrams = new List<Trigram>();
+        var trigrams = new List<TrigramTriple>();
         for (var x = 0; x < dVocab; x++)
         for (var y = 0; y < dVocab; y++)
         {
-            if (rng.NextDouble() < trigramProb) trigrams.Add(new Trigram(x, y, rng.Next(dVocab)));
+            if (rng.NextDouble() < trigramProb) trigrams.Add(new TrigramTriple(x, y, rng.Next(dVocab)));
         }
         return new TrigramSet(dVocab, trigrams);
     }

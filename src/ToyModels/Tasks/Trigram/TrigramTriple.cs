@@ -6,4 +6,4 @@ namespace Probing.ToyModels.Tasks.Trigram;
 /// <param name="X">The first token of the prefix.</param>
 /// <param name="Y">The second token of the prefix.</param>
 /// <param name="Z">The forced completion.</param>
-public readonly record struct Trigram(int X, int Y, int Z);
+public readonly record struct TrigramTriple(int X, int Y, int Z);

@@ -122,14 +122,4 @@ public sealed class BetaBernoulliAnalysisTests
         Assert.Equal(0.5574, reference.BayesLossNats, 4);
         Assert.Equal(0.5, reference.KnownPFloorNats, 9);
     }
-
-    [Fact]
-    public void GivenTheLogEmbedding_WhenCreated_ThenComponentZeroIsLogShapedAndTheRestZero()
-    {
-        var w = LogPositionalEmbedding.Create(20, 2);
-        Assert.Equal(0f, w[0]);
-        Assert.Equal(1.0, w[19 * 2], 6);
-        Assert.Equal(Math.Log(5) / Math.Log(20), w[4 * 2], 6);
-        Assert.All(Enumerable.Range(0, 20), i => Assert.Equal(0f, w[i * 2 + 1]));
-    }
 }

@@ -61,6 +61,7 @@ public static class ProbeApp
             "ICL harness on llama.cpp, TransformerLens-style toy models on TorchSharp, exact Bayesian references.");
         // Command groups, one file each under Cli/.
         root.Add(BayesCommands.Create(context));
+        root.Add(BenchCommands.Create(context));
         return root;
     }
 

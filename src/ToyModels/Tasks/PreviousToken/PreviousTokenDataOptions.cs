@@ -8,10 +8,10 @@ namespace Probing.ToyModels.Tasks.PreviousToken;
 public sealed record PreviousTokenDataOptions
 {
     /// <summary>Number of random token ids (0 … vocab−1).</summary>
-    public int Vocab { get; init; } = 10;
+    public int Vocab { get; init; } = 8;
 
     /// <summary>Sequence length (the model's n_ctx).</summary>
-    public int NCtx { get; init; } = 16;
+    public int NCtx { get; init; } = 10;
 
     /// <summary>Whether each sequence starts with a BOS token.</summary>
     public bool Bos { get; init; } = true;

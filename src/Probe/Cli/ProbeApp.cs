@@ -62,6 +62,7 @@ public static class ProbeApp
         // Command groups, one file each under Cli/.
         root.Add(BayesCommands.Create(context));
         root.Add(BenchCommands.Create(context));
+        root.Add(ToyCommands.Create(context));
         return root;
     }
 

@@ -104,7 +104,7 @@ public sealed partial class ActivationCache
             var resid = last == Model.Config.NLayers
                 ? this[$"blocks.{last - 1}.hook_resid_post"]
                 : this[$"blocks.{last}.hook_resid_pre"];
-            stack = cat([stack, (SlicePos(resid, pos) - stack.sum(0)).unsqueeze(0)], 0);
+            stack = cat([stack, (SlicePos(resid, pos) - stack.sum([0])).unsqueeze(0)], 0);
             labels.Add("remainder");
         }
         if (applyLn) stack = ApplyLnToStack(stack, last, false, pos);

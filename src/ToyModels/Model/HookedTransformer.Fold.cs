@@ -75,7 +75,10 @@ public sealed partial class HookedTransformer
         }
         finally
         {
-            foreach (var t in weights.Values.Concat(originals).Distinct()) t.Dispose();
+            // Tensor.Equals compares values, so deduplicate by reference.
+            var seen = new HashSet<object>(ReferenceEqualityComparer.Instance);
+            foreach (var t in weights.Values.Concat(originals))
+                if (seen.Add(t)) t.Dispose();
         }
     }
 

@@ -18,13 +18,13 @@ public sealed partial class HookedTransformer
     /// <summary>
     /// Runs with hooks attached for this call only: each hook gets (activation, hook name) and returns
     /// null to leave the activation alone or a tensor to replace it. Hooks are removed afterwards, even
-    /// when the forward pass throws.
+    /// when the forward pass throws. Unlike <see cref="Run"/>, this opens no dispose scope of its own:
+    /// every tensor made during the call, including those a hook keeps, belongs to the caller's scope.
     /// </summary>
     public Tensor RunWithHooks(Tensor tokens, params (string Name, Func<Tensor, string, Tensor?> Hook)[] hooks)
     {
-        using var scope = NewDisposeScope();
         using var attached = Attach(hooks);
-        return forward(tokens).MoveToOuterDisposeScope();
+        return forward(tokens);
     }
 
     /// <summary>

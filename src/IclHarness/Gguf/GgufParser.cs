@@ -11,8 +11,8 @@ internal static class GgufParser
     private const int MaxNameBytes = 63; // GGML_MAX_NAME - 1 for the terminating zero
     private const int MaxDims = 4; // GGML_MAX_DIMS
 
-    // The smallest tensor directory entry: name length + 1 byte, n_dims, one dim, type, offset.
-    private const int MinimumTensorInfoBytes = 8 + 1 + 4 + 8 + 4 + 8;
+    // The smallest tensor directory entry ggml accepts: empty name, n_dims = 0, type, offset.
+    private const int MinimumTensorInfoBytes = 8 + 4 + 4 + 8;
 
     public static GgufFile Parse(GgufDataSource source, string fileName)
     {

@@ -59,7 +59,11 @@ internal static class GgufParser
         if (count > (ulong)(cursor.Remaining / MinimumTensorInfoBytes))
             throw cursor.Fail($"header claims {count} tensors but the remaining {cursor.Remaining} bytes hold at most {cursor.Remaining / MinimumTensorInfoBytes} tensor entries");
 
-        var infos = new List<(string, GgmlType, long[], ulong, long)>((int)count);
+        if (count > int.MaxValue)
+            throw cursor.Fail($"header claims {count} tensors, more than any GGUF reader accepts");
+
+        // The capacity is capped: a damaged count that still fits in a huge file must not allocate up front.
+        var infos = new List<(string, GgmlType, long[], ulong, long)>((int)Math.Min(count, 4096));
         var names = new HashSet<string>(StringComparer.Ordinal);
         for (var i = 0; i < (int)count; i++)
         {

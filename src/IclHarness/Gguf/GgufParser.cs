@@ -11,8 +11,8 @@ internal static class GgufParser
     private const int MaxNameBytes = 63; // GGML_MAX_NAME - 1 for the terminating zero
     private const int MaxDims = 4; // GGML_MAX_DIMS
 
-    // The smallest tensor directory entry: name length + 1 byte, n_dims, one dim, type, offset.
-    private const int MinimumTensorInfoBytes = 8 + 1 + 4 + 8 + 4 + 8;
+    // The smallest tensor directory entry ggml accepts: empty name, n_dims = 0, type, offset.
+    private const int MinimumTensorInfoBytes = 8 + 4 + 4 + 8;
 
     public static GgufFile Parse(GgufDataSource source, string fileName)
     {
@@ -59,7 +59,11 @@ internal static class GgufParser
         if (count > (ulong)(cursor.Remaining / MinimumTensorInfoBytes))
             throw cursor.Fail($"header claims {count} tensors but the remaining {cursor.Remaining} bytes hold at most {cursor.Remaining / MinimumTensorInfoBytes} tensor entries");
 
-        var infos = new List<(string, GgmlType, long[], ulong, long)>((int)count);
+        if (count > int.MaxValue)
+            throw cursor.Fail($"header claims {count} tensors, more than any GGUF reader accepts");
+
+        // The capacity is capped: a damaged count that still fits in a huge file must not allocate up front.
+        var infos = new List<(string, GgmlType, long[], ulong, long)>((int)Math.Min(count, 4096));
         var names = new HashSet<string>(StringComparer.Ordinal);
         for (var i = 0; i < (int)count; i++)
         {
@@ -88,8 +92,9 @@ internal static class GgufParser
                 throw new NotSupportedException($"{cursor.FileName}: tensor '{name}' has unknown ggml type {typeId}; this tool knows the types of the pinned llama.cpp (0-{GgmlTypeInfo.TypeCount - 1}, without removed ids). Re-quantize the model with a supported type.");
             var type = (GgmlType)typeId;
             var block = GgmlTypeInfo.BlockSize(type);
-            if (ne.Length > 0 && ne[0] % block != 0)
-                throw cursor.Fail($"tensor '{name}' of type {GgmlTypeInfo.Name(type)} has rows of {ne[0]} elements, not a multiple of its block size {block}");
+            var rowLength = ne.Length > 0 ? ne[0] : 1; // n_dims = 0 is a scalar, as in ggml
+            if (rowLength % block != 0)
+                throw cursor.Fail($"tensor '{name}' of type {GgmlTypeInfo.Name(type)} has rows of {rowLength} elements, not a multiple of its block size {block}");
             var bytes = GgmlTypeInfo.TryByteSize(type, ne)
                 ?? throw cursor.Fail($"tensor '{name}' with shape [{string.Join(", ", ne)}] has a byte size that overflows 64 bits");
             var offset = cursor.ReadUInt64($"the data offset of tensor '{name}'");

@@ -26,7 +26,8 @@ public sealed class EvaluationTests(TinyModels models)
             stepwise[i] = step.LastLogProbs[tokens[i + 1]];
         }
         Assert.Equal(tokens.Length - 1, single.Length);
-        for (var i = 0; i < single.Length; i++) Assert.Equal(stepwise[i], single[i], 3e-3);
+        // Measured: 1.7e-4 nats (F32; the batched matmuls and F16 KV cache round differently), 0 (Q8_0).
+        for (var i = 0; i < single.Length; i++) Assert.Equal(stepwise[i], single[i], 1e-3);
         Assert.True(single.Distinct().Count() > 1, "log-probs of random weights should differ between positions");
     }
 
@@ -49,6 +50,28 @@ public sealed class EvaluationTests(TinyModels models)
             for (var i = 0; i < alone.NextTokenLogProbs.Length; i++)
                 Assert.Equal(alone.NextTokenLogProbs[i], together[s].NextTokenLogProbs[i], 1e-3);
             Assert.Equal(alone.TopTokens![^1][0].Id, together[s].TopTokens![^1][0].Id);
+        }
+    }
+
+    [Fact]
+    public void GivenSeveralSequencesSpanningUbatches_WhenCaptured_ThenEachCaptureEqualsItsSingleSequenceCapture()
+    {
+        var model = models.Get(GgmlType.F32);
+        string[] prompts = ["(1, 5), (4, 11)", "zz (3, 9), (0, 1), (7,"];
+        using var batched = model.CreateContext(new LlamaContextOptions { Threads = 1, ContextSize = 256, SequenceCount = 2, MicroBatchSize = 8 });
+        using var single = model.CreateContext(new LlamaContextOptions { Threads = 1, ContextSize = 128 });
+        var options = new EvaluationOptions { Capture = new CaptureRequest([0, 1, 2], [0, 6, -1], ResultNorm: true) };
+        var inputs = prompts.Select((p, s) => new SequenceInput(model.Tokenize(p), s)).ToArray();
+
+        var together = batched.Evaluate(inputs, options);
+
+        for (var s = 0; s < prompts.Length; s++)
+        {
+            var alone = single.Evaluate(inputs[s].Tokens, options).Capture!;
+            var joint = together[s].Capture!;
+            Assert.Equal(alone.Positions, joint.Positions);
+            for (var i = 0; i < alone.Residuals.Length; i++) Assert.Equal(alone.Residuals[i], joint.Residuals[i], 1e-3);
+            for (var i = 0; i < alone.ResultNorm!.Length; i++) Assert.Equal(alone.ResultNorm[i], joint.ResultNorm![i], 1e-3);
         }
     }
 

@@ -19,6 +19,7 @@ public static class ModelCommands
     {
         var model = new Command("model", "Inspect GGUF models: architecture, sizes, tokenizer, tensor types.");
         model.Add(CreateInfo(context));
+        model.Add(ModelTokenizeCommand.Create(context));
         return model;
     }
 

@@ -9,6 +9,8 @@ public static class ToyTaskRegistry
     public static IReadOnlyList<IToyTask> All { get; } =
     [
         new CopyTask(),
+        new BetaBernoulli.BetaBernoulliTask(),
+        new PreviousToken.PreviousTokenTask(),
     ];
 
     /// <summary>The registered task names.</summary>

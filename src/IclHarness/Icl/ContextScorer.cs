@@ -1,0 +1,75 @@
+using Probing.Bayes;
+
+namespace Probing.IclHarness.Icl;
+
+/// <summary>Turns one batched teacher-forced pass over several contexts into per-example and lens measurements.</summary>
+internal sealed class ContextScorer(IScoringModel model, IclRunOptions options, NumericTokens numeric, IReadOnlyList<Func<long, long>> idealFamily)
+{
+    /// <summary>Per context of the batch: its examples, lens rows, and the integer lens [layer][n] at its last answer.</summary>
+    public IReadOnlyList<(List<ExampleMeasurement> Examples, List<LensMeasurement> Lens, double[][] Integers)> Score(
+        IReadOnlyList<ContextPlan> plans, CancellationToken cancellation)
+    {
+        var requests = plans.Select(p => p.Request()).ToList();
+        // (request, position) → (ln P(next token), rank of next token, argmax == next token)
+        var stats = new Dictionary<(int, int), (double LogProb, int Unused, bool Greedy)>();
+        var lensRows = plans.Select(_ => new List<LensMeasurement>()).ToList();
+        var integers = plans.Select(_ => Enumerable.Range(0, model.LayerCount).Select(_ => new double[options.MaxInteger + 1]).ToArray()).ToList();
+
+        var ranks = new Dictionary<(int, int), int>();
+        model.Evaluate(requests, (r, pos, logProb, argMax) =>
+        {
+            stats[(r, pos)] = (logProb, 0, argMax == plans[r].Tokens[pos + 1]);
+        }, (r, pos, logits) =>
+        {
+            ranks[(r, pos)] = Distribution.Rank(logits, plans[r].Tokens[pos + 1]);
+        }, options.Lens ? (r, layer, pos, logits) =>
+        {
+            var plan = plans[r];
+            var index = Array.FindIndex(plan.Answers, a => a.FirstAnswerToken - 1 == pos);
+            var target = plan.Tokens[pos + 1];
+            var lse = Distribution.LogSumExp(logits);
+            var top = Distribution.TopK(logits, 5, lse);
+            lensRows[r].Add(new LensMeasurement(plan.Context, index + 1, layer,
+                Math.Exp(Distribution.LogProb(logits, target, lse)), Distribution.Rank(logits, target),
+                top.Select(t => model.Piece(t.Token)).ToArray(), top.Select(t => Math.Exp(t.LogProb)).ToArray(),
+                numeric.IsNumeric(top[0].Token)));
+            if (index == plan.Answers.Length - 1)
+            {
+                var row = integers[r][layer];
+                for (var n = 0; n <= options.MaxInteger; n++)
+                    foreach (var t in numeric.IntegerTokens[n]) row[n] += Math.Exp(Distribution.LogProb(logits, t, lse));
+            }
+        } : null, cancellation);
+
+        var result = new List<(List<ExampleMeasurement>, List<LensMeasurement>, double[][])>();
+        for (var r = 0; r < plans.Count; r++)
+        {
+            var plan = plans[r];
+            var ideal = IdealFunctionLearner.Evaluate(idealFamily, plan.Examples.Select(e => (e.X, e.Y)).ToList(), options.Epsilon);
+            var rows = new List<ExampleMeasurement>();
+            var cumulative = 0.0;
+            for (var e = 0; e < plan.Answers.Length; e++)
+            {
+                var a = plan.Answers[e];
+                double nats = 0;
+                var greedy = true;
+                for (var pos = a.FirstAnswerToken - 1; pos < a.CloseToken; pos++)
+                {
+                    var s = stats[(r, pos)];
+                    nats -= s.LogProb;
+                    greedy &= s.Greedy;
+                }
+                var first = stats[(r, a.FirstAnswerToken - 1)];
+                var rank = ranks[(r, a.FirstAnswerToken - 1)];
+                var bits = Surprisal.NatsToBits(nats);
+                cumulative += bits;
+                rows.Add(new ExampleMeasurement(plan.Context, plan.Function.ToString(), e + 1, plan.Examples[e].X, plan.Examples[e].Y,
+                    a.ScoredCount, nats, bits, Surprisal.NatsToBits(-first.LogProb), Math.Exp(-nats), rank, greedy,
+                    cumulative, ideal.SurprisalBits[e]));
+            }
+            var lens = lensRows[r].OrderBy(l => l.Index).ThenBy(l => l.Layer).ToList();
+            result.Add((rows, lens, integers[r]));
+        }
+        return result;
+    }
+}

@@ -1,0 +1,40 @@
+using System.Security.Cryptography;
+using Probing.IclHarness.Llama;
+
+namespace Probing.IclHarness.Icl;
+
+/// <summary>The public entry points of the ICL harness on a GGUF model.</summary>
+public static class IclHarnessRun
+{
+    /// <summary>Loads <paramref name="modelPath"/> with llama.cpp and runs the measurements of <paramref name="options"/>.</summary>
+    /// <param name="modelPath">A GGUF file (checked by our reader before llama.cpp sees it).</param>
+    /// <param name="options">The run's parameters.</param>
+    /// <param name="progress">Receives progress; may be null.</param>
+    /// <param name="cancellation">Ctrl-C: the finished contexts are returned marked partial.</param>
+    /// <param name="threads">CPU threads for llama.cpp (0: all cores).</param>
+    public static IclRunResult Run(string modelPath, IclRunOptions options, IProgress<IclProgress>? progress, CancellationToken cancellation, int threads = 0)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        using var model = new LlamaScoringModel(LlamaModel.Load(modelPath), ownsModel: true, threads);
+        return IclRunner.Run(model, Identity(modelPath, model), options, progress, cancellation);
+    }
+
+    /// <summary>Activation patching from a source task's prompt into a target task's prompt, layer by layer.</summary>
+    public static IclPatchResult Patch(string modelPath, IclPatchOptions options, IProgress<IclProgress>? progress, CancellationToken cancellation, int threads = 0)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        using var model = new LlamaScoringModel(LlamaModel.Load(modelPath), ownsModel: true, threads);
+        return IclPatcher.Run(model, Identity(modelPath, model), options, progress, cancellation);
+    }
+
+    /// <summary>Lower-case hex sha256 of a file.</summary>
+    public static string Sha256(string path)
+    {
+        using var stream = File.OpenRead(path);
+        return Convert.ToHexStringLower(SHA256.HashData(stream));
+    }
+
+    internal static ModelIdentity Identity(string path, LlamaScoringModel model) =>
+        new(path, Sha256(path), model.LayerCount, model.VocabSize, model.ContextLength);
+}

@@ -1,0 +1,20 @@
+namespace Probing.IclHarness.Icl;
+
+/// <summary>Parameters of <c>probe icl patch</c>.</summary>
+/// <param name="Source">The task whose prompt donates the residual (a single function).</param>
+/// <param name="Target">The task whose prompt receives it (a single function).</param>
+/// <param name="Template">The prompt template.</param>
+/// <param name="Examples">Examples before the query in both prompts (the same x values).</param>
+/// <param name="XMin">Smallest x.</param>
+/// <param name="XMax">Largest x.</param>
+/// <param name="Seed">Seed of the x draws.</param>
+public sealed record IclPatchOptions(TaskSpec Source, TaskSpec Target, PromptTemplate Template, int Examples = 8, long XMin = 0, long XMax = 19, int Seed = 0)
+{
+    /// <summary>Checks the options; throws <see cref="ArgumentException"/> naming the fix.</summary>
+    public void Validate()
+    {
+        if (Source.IsFamily || Target.IsFamily) throw new ArgumentException("patching needs single functions for --source and --target, not families");
+        if (Examples < 1) throw new ArgumentException($"--examples must be at least 1 (got {Examples})");
+        if (XMax - XMin < Examples + 1) throw new ArgumentException($"--x-range {XMin}..{XMax} is too small for {Examples} examples and two distinct query x");
+    }
+}

@@ -1,0 +1,63 @@
+namespace Probing.IclHarness.Icl;
+
+/// <summary>
+/// Activation patching (seed 004): the residual after block L at the source prompt's last position is
+/// written into the target prompt's last position (llama.cpp <c>cb_eval</c>), and three candidate answers
+/// are scored teacher-forced: the target rule's, the source rule's at the target's x, and the source's literal answer.
+/// </summary>
+internal static class IclPatcher
+{
+    public static IclPatchResult Run(IScoringModel model, ModelIdentity identity, IclPatchOptions options, IProgress<IclProgress>? progress, CancellationToken cancellation)
+    {
+        options.Validate();
+        var source = options.Source.Function;
+        var target = options.Target.Function;
+        var random = ExampleSampler.ContextRandom(options.Seed, 0);
+        var xs = ExampleSampler.DrawX(random, options.Examples + 2, options.XMin, options.XMax, distinct: true);
+        var shared = xs[..options.Examples];
+        long xSource = xs[^2], xTarget = xs[^1];
+        var sourceExamples = shared.Select(x => new IclExample(x, ContextPlan.Evaluate(source, x))).ToList();
+        var targetExamples = shared.Select(x => new IclExample(x, ContextPlan.Evaluate(target, x))).ToList();
+        var yTarget = ContextPlan.Evaluate(target, xTarget);
+        var ySourceRule = ContextPlan.Evaluate(source, xTarget);
+        var ySourceLiteral = ContextPlan.Evaluate(source, xSource);
+
+        // The source prompt with its own answer appended, to locate the position before the answer.
+        var (sourceTokens, sourceAnswer) = Tokenized(model, options.Template, [.. sourceExamples, new IclExample(xSource, ySourceLiteral)]);
+        var sourcePosition = sourceAnswer.FirstAnswerToken - 1;
+        var candidates = new[] { yTarget, ySourceRule, ySourceLiteral }
+            .Select(y => Tokenized(model, options.Template, [.. targetExamples, new IclExample(xTarget, y)])).ToArray();
+        var targetPosition = candidates[0].Answer.FirstAnswerToken - 1;
+
+        var rows = new List<PatchRow>();
+        for (var layer = -1; layer < model.LayerCount; layer++)
+        {
+            cancellation.ThrowIfCancellationRequested();
+            var residual = layer < 0 ? null : model.CaptureResidual(sourceTokens[..(sourcePosition + 1)], layer, sourcePosition);
+            var p = candidates.Select(c =>
+            {
+                var logProbs = residual is null
+                    ? model.EvaluatePatched(c.Tokens, 0, -1, [])
+                    : model.EvaluatePatched(c.Tokens, layer, targetPosition, residual);
+                var sum = 0.0;
+                for (var pos = c.Answer.FirstAnswerToken - 1; pos < c.Answer.CloseToken; pos++) sum += logProbs[pos];
+                return Math.Exp(sum);
+            }).ToArray();
+            rows.Add(new PatchRow(layer, p[0], p[1], p[2]));
+            progress?.Report(new IclProgress("patching", layer + 2, model.LayerCount + 1));
+        }
+        var text = PromptBuilder.Query(options.Template, targetExamples, targetExamples.Count, xTarget);
+        var sourceText = PromptBuilder.Query(options.Template, sourceExamples, sourceExamples.Count, xSource);
+        return new IclPatchResult(options, identity, sourceText, text, xSource, xTarget, yTarget, ySourceRule, ySourceLiteral, rows);
+    }
+
+    private static (int[] Tokens, AnswerTokens Answer) Tokenized(IScoringModel model, PromptTemplate template, IReadOnlyList<IclExample> examples)
+    {
+        var prompt = PromptBuilder.Build(template, examples);
+        var tokens = model.Tokenize(prompt.Text);
+        if (tokens.Length > model.ContextLength)
+            throw new ArgumentException($"the patching prompt is {tokens.Length} tokens, {tokens.Length - model.ContextLength} more than the model's context of {model.ContextLength}; pass fewer --examples");
+        var answers = TokenAlignment.Locate(model, tokens, prompt, template.Name);
+        return (tokens, answers[^1]);
+    }
+}

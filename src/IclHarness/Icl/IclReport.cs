@@ -1,0 +1,44 @@
+using System.Globalization;
+using System.Text;
+
+namespace Probing.IclHarness.Icl;
+
+/// <summary>report.md: the run in words, the table per example, the fitted c with its interval, and the plots.</summary>
+internal static class IclReport
+{
+    public static string Markdown(IclRunResult r, IReadOnlyList<(string File, string Caption)> images)
+    {
+        var inv = CultureInfo.InvariantCulture;
+        var o = r.Options;
+        var sb = new StringBuilder();
+        sb.Append(inv, $"# ICL run: task `{o.Task.Text}`\n\n");
+        if (r.Partial) sb.Append(inv, $"**Partial run**: interrupted after {r.ContextsFinished} of {o.Contexts} contexts.\n\n");
+        sb.Append(inv, $"- model: `{r.Model.Path}` (sha256 `{r.Model.Sha256}`, {r.Model.Layers} layers, vocabulary {r.Model.VocabSize})\n");
+        sb.Append(inv, $"- template: `{o.Template.Name}`; {o.Examples} examples per context, x in {o.XMin}..{o.XMax} ({(o.Distinct ? "distinct" : "with replacement")}), seed {o.Seed}\n");
+        sb.Append(inv, $"- contexts: {r.ContextsFinished}; every figure is the mean over contexts with a 95% Student-t interval\n");
+        sb.Append(inv, $"- ideal learner: uniform prior over `{o.EffectiveIdealFamily.Canonical}`, ε = {o.Epsilon.ToString("G3", inv)}\n\n");
+
+        sb.Append("## Two-hypothesis fit\n\n");
+        if (r.Fit.C is { } c)
+        {
+            sb.Append(inv, $"Fitted sensitivity **c = {c:F4}** (95% interval {r.Fit.CCi95![0]:F4} to {r.Fit.CCi95[1]:F4}), ");
+            sb.Append(inv, $"θ₀ = {r.Fit.Theta0:F4} (95% interval {r.Fit.Theta0Ci95![0]:F4} to {r.Fit.Theta0Ci95[1]:F4}); ");
+            sb.Append(inv, $"RMSE {r.Fit.Rmse:F4} over {r.Fit.N} points. The seed reports c ≈ ln 2 ≈ 0.693.\n\n");
+        }
+        else sb.Append(inv, $"The fit failed: {r.Fit.Error}\n\n");
+
+        var total = r.Summaries.Count > 0 ? r.Summaries[^1].CumulativeBits : null;
+        if (total is not null)
+            sb.Append(inv, $"Total information Σ surprisal over {r.Summaries.Count} examples: {total.Mean:F2} bits (95% interval {total.Lo:F2} to {total.Hi:F2}).\n\n");
+
+        sb.Append("## Per example\n\n| i | surprisal (bits) | 95% interval | P(correct) | greedy exact | ideal (bits) |\n|---|---|---|---|---|---|\n");
+        foreach (var s in r.Summaries)
+            sb.Append(inv, $"| {s.Index} | {s.SurprisalBits.Mean:F3} | {s.SurprisalBits.Lo:F3} to {s.SurprisalBits.Hi:F3} | {s.PCorrect.Mean:F3} | {s.GreedyAccuracy.Mean:F2} | {s.IdealSurprisalBits:F3} |\n");
+        sb.Append('\n');
+
+        sb.Append("## Plots\n\n");
+        foreach (var (file, caption) in images) sb.Append(inv, $"![{caption}]({file})\n\n*{caption}.*\n\n");
+        sb.Append("Files: `examples.csv`, `lens.csv`, `lens_integers.csv`, `sweep.csv`, `fit.json`, `summary.json`, `run.json`.\n");
+        return sb.ToString();
+    }
+}

@@ -1,0 +1,63 @@
+namespace Probing.IclHarness.Icl;
+
+/// <summary>Every parameter of an ICL run; all of them are written to run.json.</summary>
+/// <param name="Task">The task (a function, or a family drawn from per context).</param>
+/// <param name="Template">The prompt template.</param>
+/// <param name="Examples">Examples per context (K).</param>
+/// <param name="XMin">Smallest x.</param>
+/// <param name="XMax">Largest x.</param>
+/// <param name="Seed">Seed of every random draw.</param>
+/// <param name="Distinct">Draw the x of a context without replacement.</param>
+/// <param name="Contexts">Independent contexts (R); figures are means with 95% intervals over them.</param>
+/// <param name="SweepShots">Context sizes k of the prediction sweep (those above K are skipped); empty: no sweep.</param>
+/// <param name="SweepXMin">Smallest final x of the sweep.</param>
+/// <param name="SweepXMax">Largest final x of the sweep.</param>
+/// <param name="IdealFamily">The family of the ideal discrete learner (the second reference curve).</param>
+/// <param name="Epsilon">The ideal learner's noise floor ε.</param>
+/// <param name="MaxInteger">N of the lens's distribution over the integer tokens 0..N.</param>
+/// <param name="Lens">Run the logit lens.</param>
+/// <param name="BatchContexts">Contexts evaluated together in one batch.</param>
+public sealed record IclRunOptions(
+    TaskSpec Task,
+    PromptTemplate Template,
+    int Examples = 12,
+    long XMin = 0,
+    long XMax = 19,
+    int Seed = 0,
+    bool Distinct = true,
+    int Contexts = 8,
+    IReadOnlyList<int>? SweepShots = null,
+    long? SweepXMin = null,
+    long? SweepXMax = null,
+    TaskSpec? IdealFamily = null,
+    double Epsilon = 1e-6,
+    int MaxInteger = 100,
+    bool Lens = true,
+    int BatchContexts = 4)
+{
+    /// <summary>The default ideal-learner family of the issue: a·x+b, a in −5..5, b in −10..10.</summary>
+    public const string DefaultIdealFamily = "ax+b, a in -5..5, b in -10..10";
+
+    /// <summary>The default sweep context sizes (seed 004).</summary>
+    public static IReadOnlyList<int> DefaultSweepShots { get; } = [0, 1, 2, 3, 5, 8];
+
+    /// <summary>The ideal family in effect.</summary>
+    public TaskSpec EffectiveIdealFamily => IdealFamily ?? TaskParser.Parse(DefaultIdealFamily);
+
+    /// <summary>The sweep sizes in effect (k ≤ K).</summary>
+    public IReadOnlyList<int> EffectiveSweepShots => (SweepShots ?? DefaultSweepShots).Where(k => k >= 0 && k <= Examples).Distinct().Order().ToList();
+
+    /// <summary>Checks ranges; throws <see cref="ArgumentException"/> naming the option to fix.</summary>
+    public void Validate()
+    {
+        if (Examples < 1) throw new ArgumentException($"--examples must be at least 1 (got {Examples})");
+        if (Contexts < 1) throw new ArgumentException($"--contexts must be at least 1 (got {Contexts})");
+        if (XMax < XMin) throw new ArgumentException($"--x-range {XMin}..{XMax} is empty");
+        if ((SweepXMax ?? XMax) < (SweepXMin ?? XMin)) throw new ArgumentException("--sweep-x-range is empty");
+        if ((SweepXMax ?? XMax) - (SweepXMin ?? XMin) > 1000) throw new ArgumentException("--sweep-x-range spans more than 1001 values; narrow it");
+        if (MaxInteger is < 0 or > 100_000) throw new ArgumentException($"--max-integer must be in 0..100000 (got {MaxInteger})");
+        if (!(Epsilon >= 0 && Epsilon < 0.5)) throw new ArgumentException($"--epsilon must be in [0, 0.5) (got {Epsilon})");
+        if (BatchContexts < 1) throw new ArgumentException($"--batch must be at least 1 (got {BatchContexts})");
+        if (EffectiveIdealFamily.MemberCount > 1_000_000) throw new ArgumentException("--family has more than a million members; narrow its ranges");
+    }
+}

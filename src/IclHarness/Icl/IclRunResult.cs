@@ -1,0 +1,17 @@
+namespace Probing.IclHarness.Icl;
+
+/// <summary>Everything a run measured; <see cref="IclRunWriter"/> turns it into files.</summary>
+/// <param name="Options">The parameters.</param>
+/// <param name="Model">The model's identity (path, sha256, layers, vocabulary).</param>
+/// <param name="ContextsFinished">Contexts measured (fewer than asked when interrupted).</param>
+/// <param name="Partial">True when the run was interrupted and holds only finished contexts.</param>
+/// <param name="Examples">Per context and example.</param>
+/// <param name="Lens">Per context, example and layer.</param>
+/// <param name="IntegerLens">[layer][n]: mean probability of the integer tokens of n at the last example's answer position.</param>
+/// <param name="Sweep">The prediction sweep (context 1).</param>
+/// <param name="Summaries">Per example index, averaged over contexts.</param>
+/// <param name="Fit">The two-hypothesis fit.</param>
+public sealed record IclRunResult(
+    IclRunOptions Options, ModelIdentity Model, int ContextsFinished, bool Partial,
+    IReadOnlyList<ExampleMeasurement> Examples, IReadOnlyList<LensMeasurement> Lens, double[][] IntegerLens,
+    IReadOnlyList<SweepPoint> Sweep, IReadOnlyList<ExampleSummary> Summaries, IclFit Fit);

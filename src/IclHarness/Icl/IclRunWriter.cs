@@ -1,0 +1,185 @@
+using System.Globalization;
+using System.Reflection;
+using System.Text.Json;
+
+namespace Probing.IclHarness.Icl;
+
+/// <summary>
+/// Writes a run's folder: run.json, examples.csv, lens.csv, lens_integers.csv, sweep.csv, fit.json,
+/// summary.json, the PNG plots and report.md. Every file is written atomically. Apart from
+/// <c>created_utc</c> in run.json, the same measurements give byte-identical CSV and JSON.
+/// </summary>
+public static class IclRunWriter
+{
+    /// <summary>The tool's version, as recorded in run.json.</summary>
+    public static string ToolVersion =>
+        typeof(IclRunWriter).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0] ?? "0";
+
+    /// <summary>Writes every file of <paramref name="result"/> into <paramref name="folder"/> (created if needed).</summary>
+    /// <param name="result">The measurements.</param>
+    /// <param name="folder">The run folder.</param>
+    /// <param name="createdUtc">Timestamp for run.json (the only field that differs between identical runs).</param>
+    /// <param name="plots">Whether to draw the PNG plots and report.md.</param>
+    public static void Write(IclRunResult result, string folder, DateTimeOffset createdUtc, bool plots = true)
+    {
+        ArgumentNullException.ThrowIfNull(result);
+        AtomicFile.EnsureWritableFolder(folder);
+        AtomicFile.WriteAllText(Path.Combine(folder, "examples.csv"), ExamplesCsv(result));
+        AtomicFile.WriteAllText(Path.Combine(folder, "lens.csv"), LensCsv(result));
+        AtomicFile.WriteAllText(Path.Combine(folder, "lens_integers.csv"), IntegersCsv(result));
+        AtomicFile.WriteAllText(Path.Combine(folder, "sweep.csv"), SweepCsv(result));
+        AtomicFile.WriteAllText(Path.Combine(folder, "fit.json"), FitJson(result));
+        AtomicFile.WriteAllText(Path.Combine(folder, "summary.json"), SummaryJson(result));
+        if (plots)
+        {
+            var images = IclPlots.WriteAll(result, folder);
+            AtomicFile.WriteAllText(Path.Combine(folder, "report.md"), IclReport.Markdown(result, images));
+        }
+        // run.json last: its presence marks a complete folder.
+        AtomicFile.WriteAllText(Path.Combine(folder, "run.json"), RunJson(result, createdUtc));
+    }
+
+    /// <summary>Creates <paramref name="folder"/> and checks it can be written; a one-line <see cref="IOException"/> otherwise.</summary>
+    public static void EnsureWritableFolder(string folder) => AtomicFile.EnsureWritableFolder(folder);
+
+    internal static string Escape(string piece) =>
+        piece.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\n", "\\n", StringComparison.Ordinal).Replace("\t", "\\t", StringComparison.Ordinal);
+
+    internal static string ExamplesCsv(IclRunResult r)
+    {
+        var csv = new Csv("context", "function", "index", "x", "y", "scored_tokens", "surprisal_nats", "surprisal_bits",
+            "first_token_surprisal_bits", "p_correct", "first_token_rank", "greedy_correct", "cumulative_bits", "ideal_surprisal_bits");
+        foreach (var e in r.Examples)
+            csv.Row(e.Context, e.Function, e.Index, e.X, e.Y, e.ScoredTokens, e.SurprisalNats, e.SurprisalBits,
+                e.FirstTokenSurprisalBits, e.PCorrect, e.FirstTokenRank, e.GreedyCorrect, e.CumulativeBits, e.IdealSurprisalBits);
+        return csv.ToString();
+    }
+
+    internal static string LensCsv(IclRunResult r)
+    {
+        var header = new List<string> { "context", "index", "layer", "p_correct_first", "rank_correct_first", "top_is_numeric" };
+        for (var k = 1; k <= 5; k++) header.AddRange([$"top{k}", $"top{k}_p"]);
+        var csv = new Csv([.. header]);
+        foreach (var l in r.Lens)
+        {
+            var cells = new List<object?> { l.Context, l.Index, l.Layer, l.PCorrectFirst, l.RankCorrectFirst, l.TopIsNumeric };
+            for (var k = 0; k < 5; k++)
+                cells.AddRange(k < l.TopTokens.Count ? [Escape(l.TopTokens[k]), l.TopProbabilities[k]] : [null, null]);
+            csv.Row([.. cells]);
+        }
+        return csv.ToString();
+    }
+
+    internal static string IntegersCsv(IclRunResult r)
+    {
+        var csv = new Csv("layer", "integer", "p_mean");
+        for (var l = 0; l < r.IntegerLens.Length; l++)
+            for (var n = 0; n < r.IntegerLens[l].Length; n++) csv.Row(l, n, r.IntegerLens[l][n]);
+        return csv.ToString();
+    }
+
+    internal static string SweepCsv(IclRunResult r)
+    {
+        var csv = new Csv("shots", "x", "y_true", "predicted", "y_pred", "p_pred", "residual");
+        foreach (var s in r.Sweep) csv.Row(s.Shots, s.X, s.YTrue, Escape(s.Predicted), s.YPred, s.PPred, s.Residual);
+        return csv.ToString();
+    }
+
+    internal static string FitJson(IclRunResult r) => Json.Write(w =>
+    {
+        var f = r.Fit;
+        w.WriteStartObject();
+        w.WriteString("model", "two-hypothesis update: theta_{i+1} = theta_i c / (theta_i c + (1 - theta_i)(1 - c)), fitted to the mean P(correct) per example");
+        w.Number("theta0", f.Theta0);
+        w.Numbers("theta0_ci95", f.Theta0Ci95);
+        w.Number("theta0_stderr", f.Theta0StdErr);
+        w.Number("c", f.C);
+        w.Numbers("c_ci95", f.CCi95);
+        w.Number("c_stderr", f.CStdErr);
+        w.Number("rmse", f.Rmse);
+        w.Number("log_likelihood_nats", f.LogLikelihood);
+        w.WriteNumber("n", f.N);
+        w.Numbers("observed_p_correct", r.Summaries.Select(s => s.PCorrect.Mean));
+        w.Numbers("fitted_theta_a", f.ThetaA);
+        w.Numbers("simulated_surprisal_bits", f.SimulatedSurprisalBits);
+        w.WriteString("ideal_family", r.Options.EffectiveIdealFamily.Canonical);
+        w.Number("ideal_epsilon", r.Options.Epsilon);
+        w.Numbers("ideal_surprisal_bits", r.Summaries.Select(s => s.IdealSurprisalBits));
+        w.Numbers("ideal_p_correct", r.Summaries.Select(s => s.IdealPCorrect));
+        if (f.Error is null) w.WriteNull("error");
+        else w.WriteString("error", f.Error);
+        w.WriteEndObject();
+    });
+
+    internal static string SummaryJson(IclRunResult r) => Json.Write(w =>
+    {
+        w.WriteStartObject();
+        w.WriteString("task", r.Options.Task.Text);
+        w.WriteString("model_sha256", r.Model.Sha256);
+        w.WriteStartArray("examples");
+        foreach (var s in r.Summaries)
+        {
+            w.WriteStartObject();
+            w.WriteNumber("index", s.Index);
+            w.Number("surprisal_bits_mean", s.SurprisalBits.Mean);
+            w.Numbers("surprisal_bits_ci95", [s.SurprisalBits.Lo, s.SurprisalBits.Hi]);
+            w.Number("p_correct_mean", s.PCorrect.Mean);
+            w.Number("ideal_surprisal_bits", s.IdealSurprisalBits);
+            w.WriteEndObject();
+        }
+        w.WriteEndArray();
+        w.WriteStartObject("fit");
+        w.Number("theta0", r.Fit.Theta0);
+        w.Number("c", r.Fit.C);
+        w.Numbers("c_ci95", r.Fit.CCi95);
+        w.WriteEndObject();
+        w.WriteEndObject();
+    });
+
+    internal static string RunJson(IclRunResult r, DateTimeOffset createdUtc) => Json.Write(w =>
+    {
+        var o = r.Options;
+        w.WriteStartObject();
+        w.WriteString("tool", "probe icl");
+        w.WriteString("tool_version", ToolVersion);
+        w.WriteString("llama_cpp_package", HarnessInfo.LlamaCppPackage);
+        w.WriteString("created_utc", createdUtc.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture));
+        w.WriteBoolean("partial", r.Partial);
+        w.WriteNumber("contexts_finished", r.ContextsFinished);
+        w.WriteStartObject("model");
+        w.WriteString("path", r.Model.Path);
+        w.WriteString("sha256", r.Model.Sha256);
+        w.WriteNumber("n_layers", r.Model.Layers);
+        w.WriteNumber("d_vocab", r.Model.VocabSize);
+        w.WriteNumber("n_ctx", r.Model.ContextLength);
+        w.WriteEndObject();
+        w.WriteStartObject("parameters");
+        w.WriteString("task", o.Task.Text);
+        w.WriteString("task_canonical", o.Task.Canonical);
+        w.WriteStartObject("template");
+        w.WriteString("name", o.Template.Name);
+        w.WriteString("prefix", o.Template.Prefix);
+        w.WriteString("open", o.Template.Open);
+        w.WriteString("between", o.Template.Between);
+        w.WriteString("answer_prefix", o.Template.AnswerPrefix);
+        w.WriteString("close", o.Template.Close);
+        w.WriteString("separator", o.Template.Separator);
+        w.WriteEndObject();
+        w.WriteNumber("examples", o.Examples);
+        w.WriteString("x_range", $"{o.XMin}..{o.XMax}");
+        w.WriteNumber("seed", o.Seed);
+        w.WriteBoolean("distinct", o.Distinct);
+        w.WriteNumber("contexts", o.Contexts);
+        w.WriteStartArray("sweep_shots");
+        foreach (var k in o.EffectiveSweepShots) w.WriteNumberValue(k);
+        w.WriteEndArray();
+        w.WriteString("sweep_x_range", $"{o.SweepXMin ?? o.XMin}..{o.SweepXMax ?? o.XMax}");
+        w.WriteString("ideal_family", o.EffectiveIdealFamily.Canonical);
+        w.WriteNumber("ideal_epsilon", o.Epsilon);
+        w.WriteNumber("max_integer", o.MaxInteger);
+        w.WriteBoolean("lens", o.Lens);
+        w.WriteNumber("batch_contexts", o.BatchContexts);
+        w.WriteEndObject();
+        w.WriteEndObject();
+    });
+}

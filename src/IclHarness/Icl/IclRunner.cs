@@ -1,0 +1,119 @@
+using Probing.Bayes;
+
+namespace Probing.IclHarness.Icl;
+
+/// <summary>
+/// Runs the ICL measurements on a model: draws the contexts, scores them in batches (one teacher-forced
+/// pass per context), runs the lens and the sweep, and fits the two-hypothesis model. Ctrl-C (the token)
+/// stops after the batch in flight and returns the finished contexts marked partial.
+/// </summary>
+internal static class IclRunner
+{
+    public static IclRunResult Run(IScoringModel model, ModelIdentity identity, IclRunOptions options, IProgress<IclProgress>? progress, CancellationToken cancellation)
+    {
+        options.Validate();
+        var plans = Enumerable.Range(0, options.Contexts).Select(c => ContextPlan.Create(model, options, c)).ToList();
+        var idealFamily = options.EffectiveIdealFamily.Members().Select(f => (Func<long, long>)(x => SafeApply(f, x))).ToList();
+        var numeric = new NumericTokens(model, options.MaxInteger);
+        var scorer = new ContextScorer(model, options, numeric, idealFamily);
+
+        var examples = new List<ExampleMeasurement>();
+        var lens = new List<LensMeasurement>();
+        var integerSums = Enumerable.Range(0, model.LayerCount).Select(_ => new double[options.MaxInteger + 1]).ToArray();
+        var finished = 0;
+        var partial = false;
+        progress?.Report(new IclProgress("contexts", 0, plans.Count));
+        try
+        {
+            for (var start = 0; start < plans.Count; start += options.BatchContexts)
+            {
+                cancellation.ThrowIfCancellationRequested();
+                var batch = plans.Skip(start).Take(options.BatchContexts).ToList();
+                foreach (var (rows, lensRows, integers) in scorer.Score(batch, cancellation))
+                {
+                    examples.AddRange(rows);
+                    lens.AddRange(lensRows);
+                    for (var l = 0; l < integers.Length; l++)
+                        for (var n = 0; n < integers[l].Length; n++) integerSums[l][n] += integers[l][n];
+                }
+                finished += batch.Count;
+                progress?.Report(new IclProgress("contexts", finished, plans.Count));
+            }
+        }
+        catch (OperationCanceledException) when (cancellation.IsCancellationRequested && finished > 0)
+        {
+            partial = true;
+        }
+
+        var sweep = new List<SweepPoint>();
+        if (!partial && options.EffectiveSweepShots.Count > 0)
+        {
+            try
+            {
+                sweep = SweepRunner.Run(model, options, plans[0], (d, t) => progress?.Report(new IclProgress("sweep", d, t)), cancellation);
+            }
+            catch (OperationCanceledException) when (cancellation.IsCancellationRequested)
+            {
+                partial = true;
+            }
+        }
+
+        var integerLens = options.Lens && finished > 0
+            ? integerSums.Select(row => row.Select(v => v / finished).ToArray()).ToArray()
+            : [];
+        var summaries = Summarize(examples, options.Examples);
+        var fit = FitCurve(summaries);
+        return new IclRunResult(options, identity, finished, partial, examples, options.Lens ? lens : [], integerLens, sweep, summaries, fit);
+    }
+
+    private static long SafeApply(IntegerFunction f, long x)
+    {
+        try
+        {
+            return f.Apply(x);
+        }
+        catch (OverflowException)
+        {
+            return long.MinValue; // no answer in range equals this, so the member simply mispredicts
+        }
+    }
+
+    internal static List<ExampleSummary> Summarize(IReadOnlyList<ExampleMeasurement> examples, int count)
+    {
+        var result = new List<ExampleSummary>();
+        for (var i = 1; i <= count; i++)
+        {
+            var rows = examples.Where(e => e.Index == i).ToList();
+            if (rows.Count == 0) break;
+            result.Add(new ExampleSummary(i,
+                MeanInterval.Of(rows.Select(r => r.SurprisalBits).ToList()),
+                MeanInterval.Of(rows.Select(r => r.SurprisalNats).ToList()),
+                MeanInterval.Of(rows.Select(r => r.FirstTokenSurprisalBits).ToList()),
+                MeanInterval.Of(rows.Select(r => r.PCorrect).ToList()),
+                MeanInterval.Of(rows.Select(r => r.CumulativeBits).ToList()),
+                MeanInterval.Of(rows.Select(r => r.GreedyCorrect ? 1.0 : 0.0).ToList()),
+                MeanInterval.Of(rows.Select(r => (double)r.FirstTokenRank).ToList()),
+                rows.Average(r => r.IdealSurprisalBits),
+                rows.Average(r => Math.Pow(2, -r.IdealSurprisalBits))));
+        }
+        return result;
+    }
+
+    /// <summary>Fits the two-hypothesis model to the mean P(correct) curve; a failed fit is recorded, not thrown.</summary>
+    internal static IclFit FitCurve(IReadOnlyList<ExampleSummary> summaries)
+    {
+        var observed = summaries.Select(s => s.PCorrect.Mean).ToList();
+        try
+        {
+            var fit = TwoHypothesisFitter.Fit(observed);
+            var curve = TwoHypothesisModel.Simulate(fit.Theta0, fit.C, observed.Count);
+            return new IclFit(fit.Theta0, fit.C, [fit.Theta0Ci95.Lo, fit.Theta0Ci95.Hi], [fit.CCi95.Lo, fit.CCi95.Hi],
+                fit.Theta0StdErr, fit.CStdErr, fit.Rmse, fit.LogLikelihood, fit.N,
+                curve.ProbabilityA, curve.SurprisalNats.Select(Surprisal.NatsToBits).ToArray(), null);
+        }
+        catch (ArgumentException ex)
+        {
+            return new IclFit(null, null, null, null, null, null, null, null, observed.Count, [], [], ex.Message);
+        }
+    }
+}

@@ -1,0 +1,184 @@
+using Probing.IclHarness.Llama;
+
+namespace Probing.IclHarness.Icl;
+
+/// <summary>
+/// <see cref="IScoringModel"/> on llama.cpp: a batched teacher-forced decode with top-1 per position
+/// (greedy check), <c>result_norm</c> captured before each answer (full logits for the rank), and
+/// <c>l_out-N</c> of every layer for the logit lens, unembedded by the binding's <see cref="LogitLens"/>.
+/// </summary>
+internal sealed class LlamaScoringModel : IScoringModel, IDisposable
+{
+    private readonly LlamaModel _model;
+    private readonly bool _ownsModel;
+    private readonly LogitLens _lens;
+    private readonly int _threads;
+    private LlamaContext? _context;
+
+    public LlamaScoringModel(LlamaModel model, bool ownsModel, int threads = 0, int contextLength = 0)
+    {
+        _model = model;
+        _ownsModel = ownsModel;
+        _threads = threads;
+        try
+        {
+            _lens = LogitLens.Create(model);
+        }
+        catch (NotSupportedException ex)
+        {
+            throw new NotSupportedException($"probe icl reads ranks and the logit lens through the final norm and unembedding, and {ex.Message.Split(';')[0]}");
+        }
+        ContextLength = contextLength > 0 ? Math.Min(contextLength, model.Info.TrainingContextLength) : model.Info.TrainingContextLength;
+        if (_lens.VocabularySize != model.Info.VocabularySize)
+            throw new InvalidDataException($"'{model.Info.Path}' has an unembedding for {_lens.VocabularySize} tokens but a vocabulary of {model.Info.VocabularySize}; the file is inconsistent");
+    }
+
+    public LlamaModel Model => _model;
+
+    public int LayerCount => _model.Info.LayerCount;
+
+    public int VocabSize => _model.Info.VocabularySize;
+
+    public int ContextLength { get; }
+
+    public int[] Tokenize(string text) => _model.Tokenize(text, addSpecial: true);
+
+    public int? BosToken => _model.AddsBos ? _model.BosToken : null;
+
+    public string Piece(int token) => _model.TokenToPiece(token);
+
+    /// <summary>A context with at least <paramref name="cells"/> KV cells and <paramref name="sequences"/> sequences, reused when big enough.</summary>
+    internal LlamaContext Context(int cells, int sequences)
+    {
+        if (_context is { } c && c.ContextSize >= cells && c.SequenceCount >= sequences) return c;
+        _context?.Dispose();
+        var size = Math.Max(256, (cells + 255) / 256 * 256);
+        _context = _model.CreateContext(new LlamaContextOptions
+        {
+            ContextSize = Math.Max(size, _context?.ContextSize ?? 0),
+            SequenceCount = Math.Max(sequences, _context?.SequenceCount ?? 1),
+            Threads = _threads,
+        });
+        return _context;
+    }
+
+    public void Evaluate(IReadOnlyList<EvalRequest> requests, TokenSink onToken, LogitsSink onFinal, LensSink? onLens, CancellationToken cancellation)
+    {
+        cancellation.ThrowIfCancellationRequested();
+        var context = Context(requests.Sum(r => r.Tokens.Length), requests.Count);
+        // A fresh cache puts the cells in the same places every time, so the sums run in the same order: reproducible numbers.
+        context.ClearMemory();
+        var inputs = requests.Select((r, i) => new SequenceInput(r.Tokens, i)).ToList();
+        // Capture positions apply to every sequence of the call, so capture all positions and read the ones asked for.
+        var capture = onLens is null
+            ? new CaptureRequest([LayerCount - 1], null, ResultNorm: true)
+            : CaptureRequest.AllLayers(LayerCount, null, resultNorm: true);
+        var results = context.Evaluate(inputs, new EvaluationOptions { TopK = 1, Capture = capture, AllPositions = true });
+        var vocab = VocabSize;
+        for (var r = 0; r < requests.Count; r++)
+        {
+            var evaluation = results[r];
+            foreach (var pos in requests[r].ScoredPositions)
+                onToken(r, pos, evaluation.NextTokenLogProbs[pos], evaluation.TopTokens![pos][0].Id);
+            var cap = evaluation.Capture!;
+            var positions = requests[r].DistributionPositions;
+            if (positions.Length == 0) continue;
+            var d = cap.EmbeddingSize;
+            // Final logits: result_norm rows through the unembedding, one product for all positions.
+            var normalized = new float[positions.Length * d]; // [positions, d_model]
+            for (var i = 0; i < positions.Length; i++) cap.Normalized(positions[i]).CopyTo(normalized.AsSpan(i * d, d));
+            var final = _lens.Unembed(normalized, positions.Length); // [positions, d_vocab]
+            for (var i = 0; i < positions.Length; i++) onFinal(r, positions[i], final.AsSpan(i * vocab, vocab));
+            if (onLens is null) continue;
+            // Lens: l_out-N rows of every layer at the asked positions, one product.
+            var residuals = new float[LayerCount * positions.Length * d]; // [layer, positions, d_model]
+            for (var layer = 0; layer < LayerCount; layer++)
+                for (var i = 0; i < positions.Length; i++)
+                    cap.Residual(layer, positions[i]).CopyTo(residuals.AsSpan((layer * positions.Length + i) * d, d));
+            var lens = _lens.Logits(residuals, LayerCount * positions.Length); // [layer, positions, d_vocab]
+            for (var layer = 0; layer < LayerCount; layer++)
+                for (var i = 0; i < positions.Length; i++)
+                    onLens(r, layer, positions[i], lens.AsSpan((layer * positions.Length + i) * vocab, vocab));
+        }
+    }
+
+    public IReadOnlyList<GreedyResult> GreedyFromPrefix(int[] prefix, IReadOnlyList<int[]> suffixes, int maxNewTokens, Func<int, bool> isStop, CancellationToken cancellation)
+    {
+        var longest = suffixes.Count == 0 ? 0 : suffixes.Max(s => s.Length);
+        var slots = Math.Min(16, suffixes.Count) + 1;
+        var context = Context((prefix.Length + longest + maxNewTokens) * slots, slots);
+        var results = new GreedyResult[suffixes.Count];
+        var lastOnly = new EvaluationOptions { AllPositions = false };
+        context.ClearMemory();
+        context.Evaluate([new SequenceInput(prefix, 0)], lastOnly);
+        for (var start = 0; start < suffixes.Count; start += slots - 1)
+        {
+            cancellation.ThrowIfCancellationRequested();
+            var group = Enumerable.Range(start, Math.Min(slots - 1, suffixes.Count - start)).ToArray();
+            var generated = group.Select(_ => new List<int>()).ToArray();
+            var logProbs = group.Select(_ => new List<double>()).ToArray();
+            var length = new int[group.Length];
+            var active = new List<int>();
+            var inputs = new List<SequenceInput>();
+            for (var j = 0; j < group.Length; j++)
+            {
+                context.TruncateSequence(j + 1, 0);
+                context.CopySequence(0, j + 1);
+                inputs.Add(new SequenceInput(suffixes[group[j]], j + 1, prefix.Length));
+                length[j] = prefix.Length + suffixes[group[j]].Length;
+                active.Add(j);
+            }
+            while (active.Count > 0)
+            {
+                var evaluations = context.Evaluate(inputs, lastOnly);
+                var next = new List<int>();
+                var nextInputs = new List<SequenceInput>();
+                for (var i = 0; i < active.Count; i++)
+                {
+                    var j = active[i];
+                    var lp = evaluations[i].LastLogProbs;
+                    var token = ArgMax(lp);
+                    generated[j].Add(token);
+                    logProbs[j].Add(lp[token]);
+                    if (isStop(token) || generated[j].Count >= maxNewTokens || length[j] + 1 > ContextLength) continue;
+                    nextInputs.Add(new SequenceInput([token], j + 1, length[j]));
+                    length[j]++;
+                    next.Add(j);
+                }
+                active = next;
+                inputs = nextInputs;
+            }
+            for (var j = 0; j < group.Length; j++) results[group[j]] = new GreedyResult([.. generated[j]], [.. logProbs[j]]);
+        }
+        return results;
+    }
+
+    public float[] CaptureResidual(int[] tokens, int layer, int position)
+    {
+        var context = Context(tokens.Length, 1);
+        context.ClearMemory();
+        var evaluation = context.Evaluate([new SequenceInput(tokens, 0)], new EvaluationOptions { Capture = new CaptureRequest([layer], [position]) })[0];
+        return evaluation.Capture!.Residual(layer, position).ToArray();
+    }
+
+    public double[] EvaluatePatched(int[] tokens, int layer, int patchPosition, float[] residual)
+    {
+        var context = Context(tokens.Length, 1);
+        context.ClearMemory();
+        var options = residual.Length == 0 ? EvaluationOptions.Default : new EvaluationOptions { Patches = [new ResidualPatch(layer, patchPosition, residual)] };
+        return context.Evaluate([new SequenceInput(tokens, 0)], options)[0].NextTokenLogProbs;
+    }
+
+    private static int ArgMax(double[] values)
+    {
+        var best = 0;
+        for (var i = 1; i < values.Length; i++) if (values[i] > values[best]) best = i;
+        return best;
+    }
+
+    public void Dispose()
+    {
+        _context?.Dispose();
+        if (_ownsModel) _model.Dispose();
+    }
+}

@@ -1,0 +1,62 @@
+namespace Probing.IclHarness.Icl;
+
+/// <summary>Where each answer's tokens are in a tokenized prompt.</summary>
+/// <param name="FirstAnswerToken">Index of the answer's first token.</param>
+/// <param name="CloseToken">Index of the token that closes the answer (the first after y).</param>
+internal sealed record AnswerTokens(int FirstAnswerToken, int CloseToken)
+{
+    /// <summary>The answer's tokens plus the closing token.</summary>
+    public int ScoredCount => CloseToken - FirstAnswerToken + 1;
+}
+
+/// <summary>
+/// Maps character spans of a prompt onto its tokens. The template assumes every answer starts and ends
+/// on a token boundary (a tokenizer that merges ", 1" into one token breaks that); a violation is a
+/// one-line <see cref="NotSupportedException"/>.
+/// </summary>
+internal static class TokenAlignment
+{
+    /// <summary>Character offset of each token's start (BOS and other empty pieces get the offset of what follows).</summary>
+    public static int[] Offsets(IScoringModel model, int[] tokens, string text)
+    {
+        var offsets = new int[tokens.Length];
+        // A leading BOS renders as "<s>" but stands for no text.
+        var skip = tokens.Length > 0 && model.BosToken == tokens[0] ? 1 : 0;
+        var pieces = tokens.Select((t, i) => i < skip ? "" : model.Piece(t)).ToArray();
+        var joined = string.Concat(pieces);
+        // SentencePiece vocabularies may add a space in front of the first word.
+        var shift = joined.Length == text.Length + 1 && joined[0] == ' ' && joined.AsSpan(1).SequenceEqual(text) ? 1 : 0;
+        if (shift == 0 && !string.Equals(joined, text, StringComparison.Ordinal))
+            throw new NotSupportedException(
+                "the model's tokens do not spell the prompt back exactly (its tokenizer normalizes text), so answers cannot be located; try another --template");
+        var pos = -shift;
+        for (var i = 0; i < tokens.Length; i++)
+        {
+            offsets[i] = Math.Max(pos, 0);
+            pos += pieces[i].Length;
+        }
+        return offsets;
+    }
+
+    /// <summary>Locates every answer of <paramref name="prompt"/> in <paramref name="tokens"/>.</summary>
+    public static AnswerTokens[] Locate(IScoringModel model, int[] tokens, PromptText prompt, string templateName)
+    {
+        var offsets = Offsets(model, tokens, prompt.Text);
+        var skip = tokens.Length > 0 && model.BosToken == tokens[0] ? 1 : 0;
+        var startIndex = new Dictionary<int, int>();
+        for (var i = tokens.Length - 1; i >= skip; i--)
+            if (model.Piece(tokens[i]).Length > 0) startIndex[offsets[i]] = i;
+        var result = new AnswerTokens[prompt.AnswerStarts.Count];
+        for (var e = 0; e < result.Length; e++)
+        {
+            if (!startIndex.TryGetValue(prompt.AnswerStarts[e], out var first) || first == 0)
+                throw new NotSupportedException(
+                    $"with template '{templateName}' the tokenizer merges the start of answer {e + 1} with the text before it, so it cannot be scored on its own; try another --template");
+            if (!startIndex.TryGetValue(prompt.AnswerEnds[e], out var close))
+                throw new NotSupportedException(
+                    $"with template '{templateName}' the tokenizer merges the end of answer {e + 1} with its closing text, so the answer has no token boundary; try another --template");
+            result[e] = new AnswerTokens(first, close);
+        }
+        return result;
+    }
+}

@@ -1,0 +1,138 @@
+using System.CommandLine;
+using Probing.IclHarness.Icl;
+using Spectre.Console;
+
+namespace Probing.Cli;
+
+/// <summary><c>probe icl …</c>: the in-context-learning harness (seed 004).</summary>
+public static class IclCommands
+{
+    /// <summary>The model used when neither --model nor PROBE_MODEL is given.</summary>
+    public const string DefaultModel = "models/icl-linear-tiny.gguf";
+
+    /// <summary>Builds the <c>icl</c> command group: the run itself, <c>patch</c>, <c>compare</c> and <c>bench</c>.</summary>
+    public static Command Create(CliContext context)
+    {
+        var icl = new Command("icl", "In-context learning of an integer function: surprisal per example, logit lens, prediction sweep, Bayesian fit.");
+        var task = new Option<string>("--task") { Description = "Function of x, e.g. 2x+3, -x+7, x^2+1, '2x+3 mod 10', or a family 'ax+b, a in -5..5, b in -10..10'", Required = true };
+        var model = ModelOption();
+        var template = TemplateOption();
+        var examples = new Option<int>("--examples") { Description = "Examples per context (K)", DefaultValueFactory = _ => 12 };
+        var xRange = new Option<string>("--x-range") { Description = "Range of x, LO..HI", DefaultValueFactory = _ => "0..19" };
+        var seed = new Option<int>("--seed") { Description = "Seed of every random draw", DefaultValueFactory = _ => 0 };
+        var distinct = new Option<bool>("--distinct") { Description = "Draw the x of a context without replacement (default)" };
+        var withReplacement = new Option<bool>("--with-replacement") { Description = "Draw the x of a context with replacement" };
+        var contexts = new Option<int>("--contexts") { Description = "Independent random contexts (R); figures are means with 95% intervals over them", DefaultValueFactory = _ => 8 };
+        var sweepShots = new Option<string>("--sweep-shots") { Description = "Context sizes k of the prediction sweep, comma-separated ('' for none)", DefaultValueFactory = _ => "0,1,2,3,5,8" };
+        var sweepRange = new Option<string?>("--sweep-x-range") { Description = "Final x of the sweep, LO..HI (default: --x-range)" };
+        var family = new Option<string>("--family") { Description = "Family of the ideal discrete learner", DefaultValueFactory = _ => IclRunOptions.DefaultIdealFamily };
+        var epsilon = new Option<double>("--epsilon") { Description = "Noise floor of the ideal learner", DefaultValueFactory = _ => 1e-6 };
+        var maxInteger = new Option<int>("--max-integer") { Description = "N of the lens's distribution over integer tokens 0..N", DefaultValueFactory = _ => 100 };
+        var noLens = new Option<bool>("--no-lens") { Description = "Skip the logit lens" };
+        var noPlots = new Option<bool>("--no-plots") { Description = "Skip the PNG plots and report.md" };
+        var batch = new Option<int>("--batch") { Description = "Contexts evaluated together in one batch", DefaultValueFactory = _ => 4 };
+        var threads = ThreadsOption();
+        var output = OutOption();
+        foreach (var o in new Option[] { task, model, template, examples, xRange, seed, distinct, withReplacement, contexts, sweepShots, sweepRange, family, epsilon, maxInteger, noLens, noPlots, batch, threads, output })
+            icl.Add(o);
+
+        icl.SetAction(parse =>
+        {
+            if (parse.GetValue(distinct) && parse.GetValue(withReplacement)) throw new UsageException("--distinct and --with-replacement exclude each other; pass one");
+            var (xMin, xMax) = ExampleSampler.ParseRange(parse.GetValue(xRange)!, "--x-range");
+            (long, long)? sweep = parse.GetValue(sweepRange) is { } s ? ExampleSampler.ParseRange(s, "--sweep-x-range") : null;
+            var options = new IclRunOptions(
+                TaskParser.Parse(parse.GetValue(task)!),
+                LoadTemplate(parse.GetValue(template)!),
+                parse.GetValue(examples), xMin, xMax, parse.GetValue(seed), !parse.GetValue(withReplacement), parse.GetValue(contexts),
+                ParseShots(parse.GetValue(sweepShots)!), sweep?.Item1, sweep?.Item2,
+                TaskParser.Parse(parse.GetValue(family)!), parse.GetValue(epsilon), parse.GetValue(maxInteger),
+                !parse.GetValue(noLens), parse.GetValue(batch));
+            options.Validate();
+            var modelPath = ResolveModel(parse.GetValue(model));
+            var started = DateTimeOffset.UtcNow;
+            var folder = parse.GetValue(output) ?? Path.Combine("results", "icl", options.Task.SafeName, RunId(started, options.Seed));
+            IclRunWriter.EnsureWritableFolder(folder); // fail before the model runs
+
+            var result = WithProgress(context, progress =>
+                IclHarnessRun.Run(modelPath, options, progress, context.Cancellation, parse.GetValue(threads)));
+            IclRunWriter.Write(result, folder, started, plots: !parse.GetValue(noPlots));
+            IclSummaryTable.Print(context, result, folder);
+            if (!result.Partial) return ExitCodes.Ok;
+            context.Error.WriteLine($"probe: interrupted; kept {result.ContextsFinished} of {options.Contexts} contexts in {folder} (marked partial).");
+            return ExitCodes.Interrupted;
+        });
+
+        icl.Add(IclPatchCommand.Create(context));
+        icl.Add(IclCompareCommand.Create(context));
+        icl.Add(IclBenchCommand.Create(context, "bench")); // probe icl bench; probe bench icl once the bench group adds CreateBench
+        return icl;
+    }
+
+    /// <summary>The <c>icl</c> benchmark command, for <c>probe bench icl</c> (and <c>probe icl bench</c>).</summary>
+    public static Command CreateBench(CliContext context) => IclBenchCommand.Create(context, "icl");
+
+    internal static Option<string?> ModelOption() => new("--model") { Description = $"GGUF model (default: $PROBE_MODEL, then {DefaultModel})" };
+
+    internal static Option<string> TemplateOption() => new("--template") { Description = "Prompt template: a name in prompts/ (pairs, arrow, io) or a .json file", DefaultValueFactory = _ => PromptTemplate.DefaultName };
+
+    internal static Option<int> ThreadsOption() => new("--threads") { Description = "CPU threads for llama.cpp (0: all cores)", DefaultValueFactory = _ => 0 };
+
+    internal static Option<string?> OutOption() => new("--out") { Description = "Output folder (default: results/icl/<task>/<run-id>)" };
+
+    internal static PromptTemplate LoadTemplate(string nameOrPath) => PromptTemplate.Load(nameOrPath, PromptTemplate.DefaultDirectory);
+
+    internal static string RunId(DateTimeOffset started, int seed) => $"{started.UtcDateTime:yyyyMMdd-HHmmss}-seed{seed}";
+
+    /// <summary>--model, then PROBE_MODEL, then the default model; a missing file is a one-line error.</summary>
+    internal static string ResolveModel(string? option)
+    {
+        var path = option ?? Environment.GetEnvironmentVariable("PROBE_MODEL");
+        if (string.IsNullOrWhiteSpace(path))
+        {
+            if (File.Exists(DefaultModel)) return DefaultModel;
+            throw new UsageException($"no model: the default {DefaultModel} does not exist; pass --model M.gguf or set PROBE_MODEL");
+        }
+        if (!File.Exists(path)) throw new FileNotFoundException($"model file '{path}' does not exist; pass --model with a GGUF file", path);
+        return path;
+    }
+
+    internal static IReadOnlyList<int> ParseShots(string text)
+    {
+        if (string.IsNullOrWhiteSpace(text)) return [];
+        var shots = new List<int>();
+        foreach (var part in text.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
+        {
+            if (!int.TryParse(part, System.Globalization.CultureInfo.InvariantCulture, out var k) || k < 0)
+                throw new UsageException($"--sweep-shots '{text}' must be non-negative integers separated by commas, e.g. 0,1,2,3,5,8");
+            shots.Add(k);
+        }
+        return shots;
+    }
+
+    /// <summary>Runs <paramref name="work"/> with a Spectre.Console progress bar on standard error (plain when not a terminal).</summary>
+    internal static T WithProgress<T>(CliContext context, Func<IProgress<IclProgress>, T> work)
+    {
+        if (!ReferenceEquals(context.Error, Console.Error) || Console.IsErrorRedirected)
+            return work(new SyncProgress(_ => { }));
+        var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(context.Error) });
+        T result = default!;
+        console.Progress().AutoClear(true).Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn())
+            .Start(ctx =>
+            {
+                var tasks = new Dictionary<string, ProgressTask>();
+                result = work(new SyncProgress(p =>
+                {
+                    if (!tasks.TryGetValue(p.Stage, out var t)) tasks[p.Stage] = t = ctx.AddTask(p.Stage, maxValue: Math.Max(1, p.Total));
+                    t.Value = p.Done;
+                }));
+            });
+        return result;
+    }
+
+    /// <summary>Reports on the calling thread (System.Progress would post to the thread pool).</summary>
+    internal sealed class SyncProgress(Action<IclProgress> report) : IProgress<IclProgress>
+    {
+        public void Report(IclProgress value) => report(value);
+    }
+}

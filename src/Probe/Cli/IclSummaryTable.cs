@@ -1,0 +1,42 @@
+using System.Globalization;
+using Probing.IclHarness.Icl;
+using Spectre.Console;
+
+namespace Probing.Cli;
+
+/// <summary>The table printed at the end of <c>probe icl</c>.</summary>
+internal static class IclSummaryTable
+{
+    public static void Print(CliContext context, IclRunResult result, string folder)
+    {
+        var inv = CultureInfo.InvariantCulture;
+        var console = AnsiConsole.Create(new AnsiConsoleSettings
+        {
+            Out = new AnsiConsoleOutput(context.Out),
+            Ansi = ReferenceEquals(context.Out, Console.Out) && !Console.IsOutputRedirected ? AnsiSupport.Detect : AnsiSupport.No,
+            ColorSystem = ColorSystemSupport.Detect,
+        });
+        if (!ReferenceEquals(context.Out, Console.Out) || Console.IsOutputRedirected) console.Profile.Width = 120;
+        var table = new Table().Title($"task {Markup.Escape(result.Options.Task.Text)}, {result.ContextsFinished} contexts{(result.Partial ? " (partial)" : "")}");
+        table.AddColumns("i", "surprisal (bits)", "95% interval", "P(correct)", "greedy exact", "rank 1st token", "ideal (bits)");
+        foreach (var s in result.Summaries)
+            table.AddRow(
+                s.Index.ToString(inv),
+                s.SurprisalBits.Mean.ToString("F3", inv),
+                $"{s.SurprisalBits.Lo.ToString("F3", inv)} to {s.SurprisalBits.Hi.ToString("F3", inv)}",
+                s.PCorrect.Mean.ToString("F3", inv),
+                s.GreedyAccuracy.Mean.ToString("F2", inv),
+                s.FirstTokenRank.Mean.ToString("F1", inv),
+                s.IdealSurprisalBits.ToString("F3", inv));
+        console.Write(table);
+        if (result.Summaries.Count > 0)
+        {
+            var total = result.Summaries[^1].CumulativeBits;
+            context.Out.WriteLine(string.Create(inv, $"total information Σ surprisal: {total.Mean:F2} bits (95% interval {total.Lo:F2} to {total.Hi:F2})"));
+        }
+        context.Out.WriteLine(result.Fit.C is { } c
+            ? string.Create(inv, $"two-hypothesis fit: c = {c:F4} (95% interval {result.Fit.CCi95![0]:F4} to {result.Fit.CCi95[1]:F4}), θ₀ = {result.Fit.Theta0:F4}, RMSE {result.Fit.Rmse:F4}")
+            : $"two-hypothesis fit failed: {result.Fit.Error}");
+        context.Out.WriteLine($"wrote {folder}");
+    }
+}

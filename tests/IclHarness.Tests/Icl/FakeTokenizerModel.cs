@@ -1,0 +1,48 @@
+using Probing.IclHarness.Icl;
+
+namespace Probing.IclHarness.Tests.Icl;
+
+/// <summary>
+/// A tokenizer-only stand-in for pure-logic tests of answer alignment: greedy longest match over a given
+/// piece list (so it can merge ", 1" like a BPE vocabulary would). It cannot evaluate anything.
+/// </summary>
+internal sealed class FakeTokenizerModel(params string[] pieces) : IScoringModel
+{
+    private readonly string[] _pieces = ["<s>", .. pieces];
+
+    public int LayerCount => 1;
+
+    public int VocabSize => _pieces.Length;
+
+    public int ContextLength => 1000;
+
+    public int? BosToken => 0;
+
+    public int[] Tokenize(string text)
+    {
+        var tokens = new List<int> { 0 };
+        var pos = 0;
+        while (pos < text.Length)
+        {
+            var best = -1;
+            for (var t = 1; t < _pieces.Length; t++)
+                if (text.AsSpan(pos).StartsWith(_pieces[t]) && (best < 0 || _pieces[t].Length > _pieces[best].Length)) best = t;
+            if (best < 0) throw new InvalidOperationException($"no piece for '{text[pos]}'");
+            tokens.Add(best);
+            pos += _pieces[best].Length;
+        }
+        return [.. tokens];
+    }
+
+    public string Piece(int token) => _pieces[token];
+
+    public void Evaluate(IReadOnlyList<EvalRequest> requests, TokenSink onToken, LogitsSink onFinal, LensSink? onLens, CancellationToken cancellation) =>
+        throw new NotSupportedException();
+
+    public IReadOnlyList<GreedyResult> GreedyFromPrefix(int[] prefix, IReadOnlyList<int[]> suffixes, int maxNewTokens, Func<int, bool> isStop, CancellationToken cancellation) =>
+        throw new NotSupportedException();
+
+    public float[] CaptureResidual(int[] tokens, int layer, int position) => throw new NotSupportedException();
+
+    public double[] EvaluatePatched(int[] tokens, int layer, int patchPosition, float[] residual) => throw new NotSupportedException();
+}

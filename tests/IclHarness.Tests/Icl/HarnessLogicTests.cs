@@ -1,0 +1,132 @@
+using FsCheck.Xunit;
+using Probing.Bayes;
+using Probing.IclHarness.Icl;
+
+namespace Probing.IclHarness.Tests.Icl;
+
+public sealed class HarnessLogicTests
+{
+    private static readonly string[] CharPieces = [.. "0123456789(), ".Select(c => c.ToString())];
+    private static readonly IclExample[] Examples = [new(1, 5), new(4, 11), new(12, 27)];
+    private static PromptTemplate Pairs => PromptTemplate.Load("pairs", PromptTemplate.DefaultDirectory);
+
+    [Fact]
+    public void GivenCharacterTokenizer_WhenAnswersLocated_ThenEachSpansSpaceDigitsAndClose()
+    {
+        var model = new FakeTokenizerModel(CharPieces);
+        var prompt = PromptBuilder.Build(Pairs, Examples);
+        var tokens = model.Tokenize(prompt.Text);
+        var answers = TokenAlignment.Locate(model, tokens, prompt, "pairs");
+        Assert.Equal([3, 4, 4], answers.Select(a => a.ScoredCount));
+        Assert.Equal(" 27", string.Concat(tokens[answers[2].FirstAnswerToken..answers[2].CloseToken].Select(model.Piece)));
+    }
+
+    [Fact]
+    public void GivenBpeLikeTokenizerWithWholeNumberPieces_WhenAnswersLocated_ThenMultiDigitAnswerIsOneToken()
+    {
+        var model = new FakeTokenizerModel([.. CharPieces, " 11", " 27", " 5"]);
+        var prompt = PromptBuilder.Build(Pairs, Examples);
+        var answers = TokenAlignment.Locate(model, model.Tokenize(prompt.Text), prompt, "pairs");
+        Assert.All(answers, a => Assert.Equal(2, a.ScoredCount));
+    }
+
+    [Fact]
+    public void GivenTokenizerThatMergesTheCommaWithTheAnswer_WhenLocated_ThenOneLineNotSupported()
+    {
+        var model = new FakeTokenizerModel([.. CharPieces, ", 1"]);
+        var prompt = PromptBuilder.Build(Pairs, Examples);
+        var ex = Assert.Throws<NotSupportedException>(() => TokenAlignment.Locate(model, model.Tokenize(prompt.Text), prompt, "pairs"));
+        Assert.Contains("merges the start of answer", ex.Message);
+    }
+
+    [Fact]
+    public void GivenTokenizerThatMergesTheAnswerWithItsClose_WhenLocated_ThenOneLineNotSupported()
+    {
+        var model = new FakeTokenizerModel([.. CharPieces, "5)"]);
+        var prompt = PromptBuilder.Build(Pairs, Examples);
+        var ex = Assert.Throws<NotSupportedException>(() => TokenAlignment.Locate(model, model.Tokenize(prompt.Text), prompt, "pairs"));
+        Assert.Contains("merges the end of answer 1", ex.Message);
+    }
+
+    [Fact]
+    public void GivenPieces_WhenNumericTokensBuilt_ThenIntegerTokensAreWholePiecesWithoutLeadingZeros()
+    {
+        var model = new FakeTokenizerModel(["1", " 15", "15", "07", "-3", "x", "100"]);
+        var numeric = new NumericTokens(model, 20);
+        Assert.Equal([1], numeric.IntegerTokens[1]);
+        Assert.Equal([2, 3], numeric.IntegerTokens[15]);
+        Assert.Empty(numeric.IntegerTokens[7]);
+        Assert.True(numeric.IsNumeric(5));
+        Assert.False(numeric.IsNumeric(6));
+        Assert.True(numeric.IsNumeric(4));
+    }
+
+    [Fact]
+    public void GivenLogits_WhenSummarized_ThenRankTopKAndLogProbAgree()
+    {
+        float[] logits = [1f, 3f, 2f, 3f, -1f];
+        var lse = Distribution.LogSumExp(logits);
+        Assert.Equal(1.0, Enumerable.Range(0, 5).Sum(i => Math.Exp(Distribution.LogProb(logits, i, lse))), 12);
+        Assert.Equal(1, Distribution.Rank(logits, 1));
+        Assert.Equal(1, Distribution.Rank(logits, 3));
+        Assert.Equal(3, Distribution.Rank(logits, 2));
+        Assert.Equal(1, Distribution.ArgMax(logits));
+        Assert.Equal([1, 3, 2], Distribution.TopK(logits, 3, lse).Select(t => t.Token));
+    }
+
+    [Theory]
+    [InlineData(0.2, 0.7, 12)]
+    [InlineData(0.05, Surprisal.Ln2, 10)]
+    [InlineData(0.6, 0.55, 8)]
+    public void GivenSimulatedTwoHypothesisCurve_WhenFitted_ThenParametersAreRecovered(double theta0, double c, int steps)
+    {
+        var curve = TwoHypothesisModel.Simulate(theta0, c, steps);
+        var summaries = curve.ProbabilityA.Select((p, i) => new ExampleSummary(i + 1,
+            MeanInterval.Of([1.0]), MeanInterval.Of([1.0]), MeanInterval.Of([1.0]), MeanInterval.Of([p]),
+            MeanInterval.Of([1.0]), MeanInterval.Of([1.0]), MeanInterval.Of([1.0]), 0, 1)).ToList();
+        var fit = IclRunner.FitCurve(summaries);
+        Assert.Null(fit.Error);
+        Assert.Equal(theta0, fit.Theta0!.Value, 4);
+        Assert.Equal(c, fit.C!.Value, 4);
+        Assert.InRange(c, fit.CCi95![0] - 1e-6, fit.CCi95[1] + 1e-6);
+        Assert.All(curve.ProbabilityA.Zip(fit.ThetaA), p => Assert.Equal(p.First, p.Second, 6));
+    }
+
+    [Fact]
+    public void GivenFlatZeroCurve_WhenFitted_ThenErrorIsRecordedNotThrown()
+    {
+        var summaries = Enumerable.Range(1, 4).Select(i => new ExampleSummary(i,
+            MeanInterval.Of([1.0]), MeanInterval.Of([1.0]), MeanInterval.Of([1.0]), MeanInterval.Of([0.0]),
+            MeanInterval.Of([1.0]), MeanInterval.Of([1.0]), MeanInterval.Of([1.0]), 0, 1)).ToList();
+        var fit = IclRunner.FitCurve(summaries);
+        Assert.NotNull(fit.Error);
+        Assert.Null(fit.C);
+    }
+
+    [Fact]
+    public void GivenValues_WhenMeanIntervalTaken_ThenItIsTheStudentTInterval()
+    {
+        var m = MeanInterval.Of([1.0, 2.0, 3.0, 4.0]);
+        Assert.Equal(2.5, m.Mean, 12);
+        var half = 3.182446305 * Math.Sqrt(1.6666666666666667 / 4);
+        Assert.Equal(2.5 - half, m.Lo, 9);
+        Assert.Equal(2.5 + half, m.Hi, 9);
+        Assert.Equal(new MeanInterval(7, 7, 7, 1), MeanInterval.Of([7.0]));
+    }
+
+    [Property]
+    public bool GivenDegreesOfFreedom_WhenTQuantileTaken_ThenItDecreasesTowardTheNormalQuantile(byte df)
+    {
+        var d = df + 1;
+        var q = MeanInterval.TQuantile975(d);
+        return q > 1.959963984540054 && q >= MeanInterval.TQuantile975(d + 1);
+    }
+
+    [Fact]
+    public void GivenSequences_WhenCommonPrefixTaken_ThenEachKeepsAtLeastOneToken()
+    {
+        Assert.Equal(2, SweepRunner.CommonPrefix([[1, 2, 3], [1, 2, 4, 5]]));
+        Assert.Equal(2, SweepRunner.CommonPrefix([[1, 2, 3], [1, 2, 3]]));
+        Assert.Equal(0, SweepRunner.CommonPrefix([[7, 2], [1, 2]]));
+    }
+}

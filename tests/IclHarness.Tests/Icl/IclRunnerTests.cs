@@ -1,0 +1,140 @@
+using Probing.IclHarness.Icl;
+using Probing.IclHarness.Llama;
+
+namespace Probing.IclHarness.Tests.Icl;
+
+[Collection("icl")]
+public sealed class IclRunnerTests(IclModels models)
+{
+    private static IclRunOptions Options(string task = "2x+3", int contexts = 3, int examples = 5) =>
+        new(TaskParser.Parse(task), IclModels.Template(), Examples: examples, XMin: 0, XMax: 19, Seed: 5, Contexts: contexts,
+            SweepShots: [0, 2], SweepXMin: 0, SweepXMax: 4, MaxInteger: 20, BatchContexts: 2);
+
+    [Fact]
+    public void GivenTinyModel_WhenRun_ThenSinglePassSurprisalsEqualIncrementalDecoding()
+    {
+        var result = IclRunner.Run(models.Scoring, models.Identity, Options(contexts: 2), null, CancellationToken.None);
+        var plan = ContextPlan.Create(models.Scoring, Options(contexts: 2), 1);
+        using var context = models.Model.CreateContext(new LlamaContextOptions { ContextSize = 256, Threads = 1 });
+        foreach (var (answer, row) in plan.Answers.Zip(result.Examples.Where(e => e.Context == 2)))
+        {
+            // Incremental: feed the prompt up to each scored token, one prefix at a time, and read the last logits.
+            var nats = 0.0;
+            for (var pos = answer.FirstAnswerToken - 1; pos < answer.CloseToken; pos++)
+            {
+                var eval = context.Evaluate(plan.Tokens[..(pos + 1)], new EvaluationOptions { AllPositions = false });
+                nats -= eval.LastLogProbs[plan.Tokens[pos + 1]];
+            }
+            // float32 logits: batched and one-at-a-time decodes agree to about 1e-5 relative.
+            Assert.True(Math.Abs(nats - row.SurprisalNats) <= 1e-4 * Math.Max(1, nats), $"{nats} vs {row.SurprisalNats}");
+        }
+    }
+
+    [Fact]
+    public void GivenMultiDigitAnswers_WhenTokenized_ThenAnswerSpansCoverSpaceDigitsAndClose()
+    {
+        var options = Options(contexts: 1);
+        var plan = ContextPlan.Create(models.Scoring, options, 0);
+        for (var i = 0; i < plan.Examples.Count; i++)
+        {
+            var a = plan.Answers[i];
+            var answer = string.Concat(plan.Tokens[a.FirstAnswerToken..a.CloseToken].Select(models.Scoring.Piece));
+            Assert.Equal(" " + plan.Examples[i].Y, answer);
+            Assert.Equal(")", models.Scoring.Piece(plan.Tokens[a.CloseToken]));
+            Assert.Equal(plan.Examples[i].Y.ToString().Length + 2, a.ScoredCount);
+        }
+    }
+
+    [Fact]
+    public void GivenSameSeed_WhenRunTwice_ThenCsvAndJsonAreIdentical()
+    {
+        var first = Path.Combine(models.Folder, "det-a");
+        var second = Path.Combine(models.Folder, "det-b");
+        var stamp = new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
+        IclRunWriter.Write(IclRunner.Run(models.Scoring, models.Identity, Options(), null, CancellationToken.None), first, stamp, plots: false);
+        IclRunWriter.Write(IclRunner.Run(models.Scoring, models.Identity, Options(), null, CancellationToken.None), second, stamp.AddHours(1), plots: false);
+        foreach (var file in new[] { "examples.csv", "lens.csv", "lens_integers.csv", "sweep.csv", "fit.json", "summary.json" })
+            Assert.Equal(File.ReadAllText(Path.Combine(first, file)), File.ReadAllText(Path.Combine(second, file)));
+        var runA = File.ReadAllLines(Path.Combine(first, "run.json")).Where(l => !l.Contains("created_utc"));
+        var runB = File.ReadAllLines(Path.Combine(second, "run.json")).Where(l => !l.Contains("created_utc"));
+        Assert.Equal(runA, runB);
+    }
+
+    [Fact]
+    public void GivenRun_WhenWritten_ThenEveryFileAndPlotExists()
+    {
+        var folder = Path.Combine(models.Folder, "full");
+        var result = IclRunner.Run(models.Scoring, models.Identity, Options(), null, CancellationToken.None);
+        IclRunWriter.Write(result, folder, DateTimeOffset.UnixEpoch);
+        foreach (var file in new[] { "run.json", "examples.csv", "lens.csv", "sweep.csv", "fit.json", "summary.json", "report.md", "surprisal.png", "p_correct.png", "lens.png", "lens_integers.png", "sweep.png" })
+            Assert.True(File.Exists(Path.Combine(folder, file)), file);
+        Assert.Equal(3 * 5, result.Examples.Count);
+        Assert.Equal(3 * 5 * 3, result.Lens.Count);
+        Assert.Equal(2 * 5, result.Sweep.Count);
+        Assert.Empty(Directory.GetFiles(folder, ".*"));
+    }
+
+    [Fact]
+    public void GivenLens_WhenLastLayerUnembedded_ThenItMatchesTheModelsOwnNextTokenProbability()
+    {
+        var result = IclRunner.Run(models.Scoring, models.Identity, Options(contexts: 1), null, CancellationToken.None);
+        foreach (var e in result.Examples)
+        {
+            var last = result.Lens.Single(l => l.Index == e.Index && l.Layer == 2);
+            Assert.Equal(Math.Pow(2, -e.FirstTokenSurprisalBits), last.PCorrectFirst, 4);
+        }
+    }
+
+    [Fact]
+    public void GivenCancelledToken_WhenRun_ThenNothingFinishedIsNotPartialButThrows()
+    {
+        using var cts = new CancellationTokenSource();
+        cts.Cancel();
+        Assert.Throws<OperationCanceledException>(() => IclRunner.Run(models.Scoring, models.Identity, Options(), null, cts.Token));
+    }
+
+    [Fact]
+    public void GivenCancelAfterFirstBatch_WhenRun_ThenPartialResultKeepsFinishedContexts()
+    {
+        using var cts = new CancellationTokenSource();
+        var progress = new SyncProgress(p => { if (p.Stage == "contexts" && p.Done == 2) cts.Cancel(); });
+        var result = IclRunner.Run(models.Scoring, models.Identity, Options(contexts: 4), progress, cts.Token);
+        Assert.True(result.Partial);
+        Assert.Equal(2, result.ContextsFinished);
+        Assert.Equal(2 * 5, result.Examples.Count);
+    }
+
+    [Fact]
+    public void GivenTooManyExamples_WhenRun_ThenErrorSaysByHowMuchAndSuggestsExamples()
+    {
+        var ex = Assert.Throws<ArgumentException>(() => IclRunner.Run(models.Scoring, models.Identity, Options(examples: 30) with { XMax = 999 }, null, CancellationToken.None));
+        Assert.Contains("more than the model's context of 256", ex.Message);
+        Assert.Contains("--examples", ex.Message);
+    }
+
+    [Fact]
+    public void GivenFamilyTask_WhenRun_ThenEachContextHasAFunctionFromTheFamily()
+    {
+        var result = IclRunner.Run(models.Scoring, models.Identity, Options("ax+b, a in 1..3, b in 0..2", contexts: 4) with { SweepShots = [] }, null, CancellationToken.None);
+        var family = TaskParser.Parse("ax+b, a in 1..3, b in 0..2").Members().Select(f => f.ToString()).ToHashSet();
+        Assert.All(result.Examples, e => Assert.Contains(e.Function, family));
+        Assert.All(result.Examples, e => Assert.Equal(TaskParser.Parse(e.Function).Function.Apply(e.X), e.Y));
+    }
+
+    [Fact]
+    public void GivenPatchAtLastLayer_WhenRun_ThenTargetPredictsLikeTheSource()
+    {
+        var options = new IclPatchOptions(TaskParser.Parse("2x+3"), TaskParser.Parse("3x+1"), IclModels.Template(), Examples: 4, Seed: 2);
+        var result = IclPatcher.Run(models.Scoring, models.Identity, options, null, CancellationToken.None);
+        Assert.Equal(4, result.Rows.Count);
+        Assert.All(result.Rows, r => Assert.InRange(r.PTargetRule, 0, 1));
+        // Patching the last block's output at the last position replaces the whole prediction there, so the
+        // first answer token's distribution is the source's; unpatched and patched rows must differ.
+        Assert.NotEqual(result.Rows[0].PSourceLiteral, result.Rows[^1].PSourceLiteral);
+    }
+
+    private sealed class SyncProgress(Action<IclProgress> report) : IProgress<IclProgress>
+    {
+        public void Report(IclProgress value) => report(value);
+    }
+}

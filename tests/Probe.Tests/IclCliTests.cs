@@ -1,0 +1,155 @@
+using Probing.Cli;
+using Probing.IclHarness.Gguf;
+
+namespace Probing.Probe.Tests;
+
+/// <summary>probe icl end to end through ProbeApp.Run on a generated tiny model.</summary>
+public sealed class IclCliTests : IClassFixture<IclCliTests.TinyModel>
+{
+    private readonly TinyModel _model;
+
+    public IclCliTests(TinyModel model) => _model = model;
+
+    public sealed class TinyModel : IDisposable
+    {
+        public TinyModel()
+        {
+            Folder = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "probing-icl-cli-" + Guid.NewGuid().ToString("N")[..8]);
+            Directory.CreateDirectory(Folder);
+            ModelPath = TinyLlamaBuilder.Write(new TinyLlamaConfig(NLayer: 2, NEmbd: 32, NHead: 2, NHeadKv: 2, NFf: 64, NCtx: 256,
+                Vocabulary: "0123456789(),-> :\nIOabcdefghijklmnopqrstuvwxyz", Seed: 3), System.IO.Path.Combine(Folder, "tiny.gguf"));
+        }
+
+        public string Folder { get; }
+
+        public string ModelPath { get; }
+
+        public void Dispose()
+        {
+            try { Directory.Delete(Folder, recursive: true); } catch (IOException) { }
+        }
+    }
+
+    private static (int Code, string Out, string Err) Run(params string[] args)
+    {
+        var output = new StringWriter();
+        var error = new StringWriter();
+        var code = ProbeApp.Run(args, output, error);
+        return (code, output.ToString(), error.ToString());
+    }
+
+    private string[] Args(string outDir, params string[] extra) =>
+        ["icl", "--task", "2x+3", "--model", _model.ModelPath, "--examples", "4", "--contexts", "2", "--threads", "1",
+         "--sweep-shots", "0,2", "--sweep-x-range", "0..3", "--out", outDir, .. extra];
+
+    [Fact]
+    public void GivenTinyModel_WhenIclRuns_ThenFolderHoldsSummaryWithExactShape()
+    {
+        var dir = Path.Combine(_model.Folder, "run");
+        var (code, output, error) = Run(Args(dir));
+        Assert.True(code == ExitCodes.Ok, error);
+        Assert.Contains("two-hypothesis fit", output);
+        using var doc = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(dir, "summary.json")));
+        var root = doc.RootElement;
+        Assert.Equal(["task", "model_sha256", "examples", "fit"], root.EnumerateObject().Select(p => p.Name));
+        Assert.Equal("2x+3", root.GetProperty("task").GetString());
+        Assert.Equal(4, root.GetProperty("examples").GetArrayLength());
+        Assert.Equal(["index", "surprisal_bits_mean", "surprisal_bits_ci95", "p_correct_mean", "ideal_surprisal_bits"],
+            root.GetProperty("examples")[0].EnumerateObject().Select(p => p.Name));
+        Assert.Equal(["theta0", "c", "c_ci95"], root.GetProperty("fit").EnumerateObject().Select(p => p.Name));
+        Assert.True(File.Exists(Path.Combine(dir, "report.md")));
+        Assert.Contains("\"partial\": false", File.ReadAllText(Path.Combine(dir, "run.json")));
+    }
+
+    [Theory]
+    [InlineData("--task", "2x+", "column 4")]
+    [InlineData("--task", "2y+1", "unknown symbol 'y'")]
+    [InlineData("--template", "nosuch", "unknown template 'nosuch'")]
+    [InlineData("--x-range", "5..1", "--x-range")]
+    [InlineData("--examples", "0", "--examples")]
+    public void GivenBadInput_WhenIclRuns_ThenOneLineErrorAndExit2(string option, string value, string expected)
+    {
+        var args = Args(Path.Combine(_model.Folder, "bad")).ToList();
+        var at = args.IndexOf(option);
+        if (at >= 0) args[at + 1] = value;
+        else args.AddRange([option, value]);
+        var (code, _, error) = Run([.. args]);
+        Assert.Equal(ExitCodes.BadInput, code);
+        var lines = error.TrimEnd().Split('\n');
+        Assert.Single(lines);
+        Assert.Contains(expected, lines[0]);
+    }
+
+    [Fact]
+    public void GivenNoModelAndNoEnvironment_WhenIclRuns_ThenErrorTellsToPassModel()
+    {
+        var saved = Environment.GetEnvironmentVariable("PROBE_MODEL");
+        Environment.SetEnvironmentVariable("PROBE_MODEL", null);
+        try
+        {
+            var (code, _, error) = Run("icl", "--task", "2x+3");
+            Assert.Equal(ExitCodes.BadInput, code);
+            Assert.Contains("--model", error);
+            Assert.Contains("PROBE_MODEL", error);
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable("PROBE_MODEL", saved);
+        }
+    }
+
+    [Fact]
+    public void GivenUnwritableOut_WhenIclRuns_ThenOneLineErrorAndExit2()
+    {
+        var blocker = Path.Combine(_model.Folder, "a-file");
+        File.WriteAllText(blocker, "");
+        var (code, _, error) = Run(Args(Path.Combine(blocker, "sub")));
+        Assert.Equal(ExitCodes.BadInput, code);
+        Assert.Single(error.TrimEnd().Split('\n'));
+        Assert.Contains("cannot write results", error);
+    }
+
+    [Fact]
+    public void GivenPromptLongerThanContext_WhenIclRuns_ThenErrorSaysByHowMuch()
+    {
+        var args = Args(Path.Combine(_model.Folder, "long"), "--x-range", "100..999").ToList();
+        args[args.IndexOf("--examples") + 1] = "40";
+        var (code, _, error) = Run([.. args]);
+        Assert.Equal(ExitCodes.BadInput, code);
+        Assert.Contains("more than the model's context of 256", error);
+        Assert.Contains("--examples", error);
+    }
+
+    [Fact]
+    public void GivenTwoRuns_WhenCompared_ThenOverlayIsWritten()
+    {
+        var a = Path.Combine(_model.Folder, "cmp-a");
+        var b = Path.Combine(_model.Folder, "cmp-b");
+        Assert.Equal(ExitCodes.Ok, Run(Args(a, "--no-plots", "--no-lens")).Code);
+        Assert.Equal(ExitCodes.Ok, Run(Args(b, "--no-plots", "--no-lens", "--seed", "9")).Code);
+        var dir = Path.Combine(_model.Folder, "cmp");
+        var (code, output, error) = Run("icl", "compare", a, b, "--out", dir);
+        Assert.True(code == ExitCodes.Ok, error);
+        Assert.True(File.Exists(Path.Combine(dir, "compare_surprisal.png")));
+        Assert.Equal(5, File.ReadAllLines(Path.Combine(dir, "compare.csv")).Length);
+        Assert.Contains("A: 2x+3", output);
+    }
+
+    [Fact]
+    public void GivenNonRunFolder_WhenCompared_ThenOneLineErrorAndExit2()
+    {
+        var (code, _, error) = Run("icl", "compare", _model.Folder, _model.Folder, "--out", Path.Combine(_model.Folder, "cmp-bad"));
+        Assert.Equal(ExitCodes.BadInput, code);
+        Assert.Contains("summary.json", error);
+    }
+
+    [Fact]
+    public void GivenPatch_WhenRun_ThenOneRowPerLayerPlusUnpatched()
+    {
+        var dir = Path.Combine(_model.Folder, "patch");
+        var (code, output, error) = Run("icl", "patch", "--source", "2x+3", "--target", "3x+1", "--model", _model.ModelPath, "--examples", "3", "--threads", "1", "--out", dir);
+        Assert.True(code == ExitCodes.Ok, error);
+        Assert.Equal(1 + 1 + 2, File.ReadAllLines(Path.Combine(dir, "patch.csv")).Length);
+        Assert.Contains("P(source literal)", output);
+    }
+}

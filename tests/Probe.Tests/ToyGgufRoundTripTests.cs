@@ -7,10 +7,9 @@ namespace Probing.Probe.Tests;
 
 /// <summary>
 /// A trained toy checkpoint exported with <c>probe toy export-gguf</c> and run by llama.cpp gives the
-/// same logits as TorchSharp. The target is a relative L2 of 1e-4 in F32; with the llama host's
-/// default context (F16 KV cache, flash attention auto) it is about 2–3e-4, so the bound here is 1e-3.
-/// docs/toy-model.md measured 3.5e-7 for llama with an F32 KV cache and flash attention off, which
-/// LlamaContextOptions cannot select yet; gpt2 stays near 2e-4 (ggml's CPU GELU uses an F16 table).
+/// same logits as TorchSharp: relative L2 ≤ 1e-4 for the llama export in F32, with an F32 KV cache and
+/// flash attention off (llama.cpp's default F16 cache alone costs 2–3e-4). gpt2 is bounded at 2e-3
+/// because ggml's CPU GELU uses an F16 lookup table (measured 2e-4 to 8e-4).
 /// </summary>
 public sealed class ToyGgufRoundTripTests
 {
@@ -23,9 +22,9 @@ public sealed class ToyGgufRoundTripTests
     }
 
     [Theory]
-    [InlineData("llama", "llama")]
-    [InlineData("small", "gpt2")]
-    public void GivenATrainedCheckpoint_WhenExportedAndRunByLlamaCpp_ThenLogitsMatchTorchSharp(string preset, string architecture)
+    [InlineData("llama", "llama", 1e-4)]
+    [InlineData("small", "gpt2", 2e-3)]
+    public void GivenATrainedCheckpoint_WhenExportedAndRunByLlamaCpp_ThenLogitsMatchTorchSharp(string preset, string architecture, double bound)
     {
         var folder = Directory.CreateTempSubdirectory("toy-roundtrip-");
         try
@@ -39,7 +38,7 @@ public sealed class ToyGgufRoundTripTests
 
             using var model = LlamaModel.Load(gguf);
             Assert.Equal(architecture, model.Gguf.Architecture);
-            using var context = model.CreateContext(new LlamaContextOptions { ContextSize = 64 });
+            using var context = model.CreateContext(new LlamaContextOptions { ContextSize = 64, Threads = 1, ExactKvCache = true });
             using var torchModel = ToyCheckpoint.LoadModel(run);
             for (var length = 1; length <= tokens.Length; length += 7)
             {
@@ -56,7 +55,7 @@ public sealed class ToyGgufRoundTripTests
 
                 var diff = Math.Sqrt(expected.Zip(llama, (a, b) => (double)(a - b) * (a - b)).Sum());
                 var norm = Math.Sqrt(expected.Sum(a => (double)a * a));
-                Assert.True(diff / norm <= 1e-3, $"{architecture}, {length} tokens: relative L2 {diff / norm:E2}");
+                Assert.True(diff / norm <= bound, $"{architecture}, {length} tokens: relative L2 {diff / norm:E2}");
             }
         }
         finally

@@ -38,6 +38,12 @@ public sealed unsafe class LlamaContext : IDisposable
         // One unified cache: ubatches keep batch order (the hooks rely on it) and seq_cp shares prefix cells.
         p.kv_unified = 1;
         p.no_perf = 1;
+        if (options.ExactKvCache)
+        {
+            p.type_k = 0;          // GGML_TYPE_F32
+            p.type_v = 0;
+            p.flash_attn_type = 0; // LLAMA_FLASH_ATTN_TYPE_DISABLED
+        }
         var state = GCHandle.Alloc(_hooks);
         p.cb_eval = (nint)EvalHooks.Callback;
         p.cb_eval_user_data = GCHandle.ToIntPtr(state);

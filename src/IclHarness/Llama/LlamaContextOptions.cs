@@ -17,4 +17,11 @@ public sealed record LlamaContextOptions
 
     /// <summary>CPU threads; 0 = all cores.</summary>
     public int Threads { get; init; }
+
+    /// <summary>
+    /// Keep the KV cache in F32 and turn flash attention off. llama.cpp's defaults (F16 cache, flash
+    /// attention auto) round keys and values to F16, which costs ~5e-4 relative error in the logits; exact
+    /// comparisons with a reference implementation (the toy export round trip) need this on.
+    /// </summary>
+    public bool ExactKvCache { get; init; }
 }

@@ -9,7 +9,9 @@ namespace Probing.IclHarness.Llama;
 /// <param name="Seconds">Median wall time of one run.</param>
 /// <param name="TokensPerSecond">Prompt tokens per second.</param>
 /// <param name="RatioToPlain">Time relative to the plain decode measured in the same run.</param>
-public sealed record BenchmarkVariant(string Name, double Seconds, double TokensPerSecond, double RatioToPlain);
+/// <param name="CpuSeconds">Median process CPU time of one run (robust to other load on the machine; spinning threads count too).</param>
+/// <param name="CpuRatioToPlain">CPU time relative to the plain decode.</param>
+public sealed record BenchmarkVariant(string Name, double Seconds, double TokensPerSecond, double RatioToPlain, double CpuSeconds, double CpuRatioToPlain);
 
 /// <summary>
 /// The cost of interpretability on top of llama.cpp: a teacher-forced decode of one prompt (logits at every
@@ -48,7 +50,8 @@ public static class LlamaBenchmark
             lens.Apply(evaluation.Capture!);
         }, repeats, cancellation);
 
-        BenchmarkVariant Variant(string name, double seconds) => new(name, seconds, tokenCount / seconds, seconds / plain);
+        BenchmarkVariant Variant(string name, (double Wall, double Cpu) t) =>
+            new(name, t.Wall, tokenCount / t.Wall, t.Wall / plain.Wall, t.Cpu, t.Cpu / plain.Cpu);
         return
         [
             Variant($"plain decode ({tokenCount} tokens, logits at every position)", plain),
@@ -57,19 +60,26 @@ public static class LlamaBenchmark
         ];
     }
 
-    private static double Measure(Action action, int repeats, CancellationToken cancellation)
+    private static (double Wall, double Cpu) Measure(Action action, int repeats, CancellationToken cancellation)
     {
         action(); // warm-up: graph allocation, page faults of the mapped weights, JIT
-        var times = new double[repeats];
+        var wall = new double[repeats];
+        var cpu = new double[repeats];
+        using var process = Process.GetCurrentProcess();
         for (var i = 0; i < repeats; i++)
         {
             cancellation.ThrowIfCancellationRequested();
+            process.Refresh();
+            var cpuBefore = process.TotalProcessorTime;
             var watch = Stopwatch.StartNew();
             action();
-            times[i] = watch.Elapsed.TotalSeconds;
+            wall[i] = watch.Elapsed.TotalSeconds;
+            process.Refresh();
+            cpu[i] = (process.TotalProcessorTime - cpuBefore).TotalSeconds;
         }
-        Array.Sort(times);
-        return times[repeats / 2];
+        Array.Sort(wall);
+        Array.Sort(cpu);
+        return (wall[repeats / 2], cpu[repeats / 2]);
     }
 
     // CJK ideographs, extension A and Hangul syllables: plenty of distinct single-rune characters.

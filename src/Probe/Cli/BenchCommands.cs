@@ -44,9 +44,10 @@ public static class BenchCommands
                 var threads = parsed.GetValue(threadsOption);
                 context.Out.WriteLine($"threads: {(threads > 0 ? threads : Environment.ProcessorCount)}, cores: {Environment.ProcessorCount}");
                 var variants = LlamaBenchmark.Run(model, parsed.GetValue(tokensOption), parsed.GetValue(repeatsOption), threads, context.Cancellation);
-                context.Out.WriteLine($"{"variant",-70} {"seconds",8} {"tokens/s",9} {"ratio",6}");
+                context.Out.WriteLine($"{"variant",-70} {"seconds",8} {"tokens/s",9} {"ratio",6} {"cpu s",7} {"cpu ratio",9}");
                 foreach (var v in variants)
-                    context.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{v.Name,-70} {v.Seconds,8:F3} {v.TokensPerSecond,9:F1} {v.RatioToPlain,5:F2}x"));
+                    context.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                        $"{v.Name,-70} {v.Seconds,8:F3} {v.TokensPerSecond,9:F1} {v.RatioToPlain,5:F2}x {v.CpuSeconds,7:F2} {v.CpuRatioToPlain,8:F2}x"));
                 var target = variants[^1].RatioToPlain;
                 context.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
                     $"target capture@10 + lens <= 1.30x plain: {(target <= 1.3 ? "met" : "missed")} ({target:F2}x)"));

@@ -63,6 +63,7 @@ public static class ProbeApp
         root.Add(BayesCommands.Create(context));
         root.Add(ModelCommands.Create(context));
         root.Add(LensCommand.Create(context));
+        root.Add(ToyCommands.Create(context));
         root.Add(BenchCommands.Create(context));
         root.Add(IclCommands.Create(context));
         return root;

@@ -1,0 +1,22 @@
+namespace Probing.ToyModels.Tasks.BetaBernoulli;
+
+/// <summary>Everything one run of the beta-Bernoulli analyses computed.</summary>
+/// <param name="Loss">Exact expected loss against Bayes.</param>
+/// <param name="Calibration">Analysis 1.</param>
+/// <param name="Permutation">Analysis 2.</param>
+/// <param name="FlipSymmetry">Analysis 3.</param>
+/// <param name="Probes">Analysis 4.</param>
+/// <param name="HookZ">Analysis 5 (null without a d_head = 1 attention head).</param>
+/// <param name="ResidualStream">Analysis 6.</param>
+/// <param name="Figures">The report sections in order.</param>
+/// <param name="ReportPath">Path of the written <c>report.md</c>.</param>
+public sealed record BetaBernoulliAnalysisResult(
+    ExactLossAnalysis Loss,
+    CalibrationAnalysis Calibration,
+    PermutationAnalysis Permutation,
+    FlipSymmetryAnalysis FlipSymmetry,
+    ProbeAnalysis Probes,
+    HookZAnalysis? HookZ,
+    ResidualStreamAnalysis ResidualStream,
+    IReadOnlyList<ReportFigure> Figures,
+    string ReportPath);

@@ -1,0 +1,31 @@
+using System.Text.Json.Nodes;
+using Probing.ToyModels.Checkpoints;
+using Probing.ToyModels.Training;
+
+namespace Probing.ToyModels.Tasks.BetaBernoulli;
+
+/// <summary>Finds the task options a checkpoint was trained with: run.json when present, else the task's default preset.</summary>
+public static class CheckpointTaskOptions
+{
+    /// <summary>The <c>task</c> object of the run config of <paramref name="checkpoint"/> for <paramref name="task"/>.</summary>
+    public static JsonObject Read(string checkpoint, IToyTask task)
+    {
+        ArgumentNullException.ThrowIfNull(task);
+        if (!File.Exists(Path.Combine(checkpoint, RunInfo.FileName))) return ToyTaskRegistry.GetPreset(task, null).Run.Task;
+        var info = RunInfo.Read(checkpoint, name => ToyTaskRegistry.GetPreset(ToyTaskRegistry.Get(name), null).Run);
+        if (!string.Equals(info.Task, task.Name, StringComparison.OrdinalIgnoreCase))
+            throw new ArgumentException($"checkpoint '{checkpoint}' was trained on task '{info.Task}', not '{task.Name}'; pass --task {info.Task}.");
+        return info.Config.Task;
+    }
+
+    /// <summary>Markdown header lines: the checkpoint, its model config, and where it came from.</summary>
+    public static List<string> Header(string checkpoint, Model.HookedTransformerConfig config, string data) =>
+    [
+        $"- checkpoint: `{Path.GetFullPath(checkpoint)}` ({ToyCheckpoint.ModelFile})",
+        $"- model: n_layers {config.NLayers}, n_heads {config.NHeads}, d_model {config.DModel}, d_head {config.DHead}, d_mlp {(config.AttnOnly ? 0 : config.DMlp)}, " +
+        $"n_ctx {config.NCtx}, d_vocab {config.DVocab}, act_fn {config.ActFn}, normalization_type {config.NormalizationType ?? "None"}, " +
+        $"positional_embedding_type {config.PositionalEmbeddingType}{(config.PositionalEmbeddingType == "fixed" ? $" ({config.FixedPosEmbed})" : "")}",
+        $"- data: {data}",
+        $"- generated: {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC by `probe toy analyze`",
+    ];
+}

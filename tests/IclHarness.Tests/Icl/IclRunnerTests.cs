@@ -149,6 +149,21 @@ public sealed class IclRunnerTests(IclModels models)
         Assert.Equal(batched.Lens.Count, single.Lens.Count);
     }
 
+    [Theory]
+    [InlineData("arrow", "\n")]
+    [InlineData("io", "\n")]
+    [InlineData("pairs", ")")]
+    public void GivenEachShippedTemplate_WhenRun_ThenEveryAnswerIsScoredWithItsClosingToken(string template, string close)
+    {
+        var options = Options(contexts: 1) with { Template = IclModels.Template(template), SweepShots = [1], SweepXMax = 2 };
+        var result = IclRunner.Run(models.Scoring, models.Identity, options, null, CancellationToken.None);
+        var plan = ContextPlan.Create(models.Scoring, options, 0);
+        Assert.All(plan.Answers, a => Assert.Equal(close, models.Scoring.Piece(plan.Tokens[a.CloseToken])));
+        Assert.Equal(5, result.Examples.Count);
+        Assert.All(result.Examples, e => Assert.True(e.SurprisalBits > 0 && double.IsFinite(e.SurprisalBits)));
+        Assert.Equal(3, result.Sweep.Count);
+    }
+
     private sealed class SyncProgress(Action<IclProgress> report) : IProgress<IclProgress>
     {
         public void Report(IclProgress value) => report(value);

@@ -119,6 +119,10 @@ public sealed class IclRunnerTests(IclModels models)
         var family = TaskParser.Parse("ax+b, a in 1..3, b in 0..2").Members().Select(f => f.ToString()).ToHashSet();
         Assert.All(result.Examples, e => Assert.Contains(e.Function, family));
         Assert.All(result.Examples, e => Assert.Equal(TaskParser.Parse(e.Function).Function.Apply(e.X), e.Y));
+        // The ideal learner defaults to the task's own 9-member family: the first example costs log2 of the
+        // number of distinct answers the family gives at x1, at most log2 9.
+        Assert.Equal("ax+b, a in 1..3, b in 0..2", result.Options.EffectiveIdealFamily.Canonical);
+        Assert.All(result.Examples.Where(e => e.Index == 1), e => Assert.InRange(e.IdealSurprisalBits, 0, Math.Log2(9) + 1e-6));
     }
 
     [Fact]

@@ -20,6 +20,9 @@ internal sealed unsafe class DecodePlan
     private readonly bool _captureNorm;
     private readonly List<(int Batch, ResidualCapture Capture, int Slot)> _captures = [];
     private readonly List<(int Layer, int Batch, float[] Vector)> _patches = [];
+    private readonly int _layersPerCapture;
+    private int _copies;
+    private int _patched;
 
     public DecodePlan(int tokenCount, int ubatchSize, bool[] isOutput, int layerCount, CaptureRequest? capture)
     {
@@ -33,6 +36,7 @@ internal sealed unsafe class DecodePlan
         {
             foreach (var layer in capture.Layers) _captureLayer[layer] = true;
             _captureNorm = capture.ResultNorm;
+            _layersPerCapture = capture.Layers.Distinct().Count() + (capture.ResultNorm ? 1 : 0);
         }
     }
 
@@ -73,6 +77,7 @@ internal sealed unsafe class DecodePlan
                 var row = Row(batch, start, outputsOnly, layer);
                 fixed (float* source = vector)
                     GgmlNative.ggml_backend_tensor_set(tensor, source, (nuint)row * (nuint)tensor->nb[1], rowBytes);
+                _patched++;
             }
         }
 
@@ -97,7 +102,19 @@ internal sealed unsafe class DecodePlan
             var row = Row(batch, start, outputsOnly, layer);
             fixed (float* destination = &target[offset])
                 GgmlNative.ggml_backend_tensor_get(tensor, destination, (nuint)row * (nuint)tensor->nb[1], rowBytes);
+            _copies++;
         }
+    }
+
+    /// <summary>
+    /// After the decode: every requested row must have been copied and every patch written. A graph that
+    /// does not name its residuals <c>l_out-N</c> / <c>result_norm</c> would otherwise leave zeros silently.
+    /// </summary>
+    public void EnsureComplete(string architecture)
+    {
+        if (_copies < _captures.Count * _layersPerCapture || _patched < _patches.Count)
+            throw new NotSupportedException(
+                $"llama.cpp's graph for architecture '{architecture}' did not expose every requested l_out-N / result_norm tensor; residual capture and patching do not support this model (surprisal still works).");
     }
 
     private (int Start, int End) Range(int ubatch)

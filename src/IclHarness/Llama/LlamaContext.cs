@@ -106,6 +106,7 @@ public sealed unsafe class LlamaContext : IDisposable
                 _hooks.Arm(null);
             }
             _hooks.ThrowIfFailed();
+            if (rc == 0 && !decodePlan.IsEmpty) decodePlan.EnsureComplete(_model.Info.Architecture);
             if (rc == 1)
                 throw new ArgumentException($"the KV cache is full ({ContextSize} cells); raise the context size or evaluate fewer tokens at once.");
             if (rc != 0)

@@ -26,7 +26,8 @@ public sealed class EvaluationTests(TinyModels models)
             stepwise[i] = step.LastLogProbs[tokens[i + 1]];
         }
         Assert.Equal(tokens.Length - 1, single.Length);
-        for (var i = 0; i < single.Length; i++) Assert.Equal(stepwise[i], single[i], 3e-3);
+        // Measured: 1.7e-4 nats (F32; the batched matmuls and F16 KV cache round differently), 0 (Q8_0).
+        for (var i = 0; i < single.Length; i++) Assert.Equal(stepwise[i], single[i], 1e-3);
         Assert.True(single.Distinct().Count() > 1, "log-probs of random weights should differ between positions");
     }
 

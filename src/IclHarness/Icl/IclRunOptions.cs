@@ -12,7 +12,7 @@ namespace Probing.IclHarness.Icl;
 /// <param name="SweepShots">Context sizes k of the prediction sweep (those above K are skipped); empty: no sweep.</param>
 /// <param name="SweepXMin">Smallest final x of the sweep.</param>
 /// <param name="SweepXMax">Largest final x of the sweep.</param>
-/// <param name="IdealFamily">The family of the ideal discrete learner (the second reference curve).</param>
+/// <param name="IdealFamily">The family of the ideal discrete learner (the second reference curve); null: the task's family when it is one, else <see cref="DefaultIdealFamily"/>.</param>
 /// <param name="Epsilon">The ideal learner's noise floor ε.</param>
 /// <param name="MaxInteger">N of the lens's distribution over the integer tokens 0..N.</param>
 /// <param name="Lens">Run the logit lens.</param>
@@ -41,8 +41,8 @@ public sealed record IclRunOptions(
     /// <summary>The default sweep context sizes (seed 004).</summary>
     public static IReadOnlyList<int> DefaultSweepShots { get; } = [0, 1, 2, 3, 5, 8];
 
-    /// <summary>The ideal family in effect.</summary>
-    public TaskSpec EffectiveIdealFamily => IdealFamily ?? TaskParser.Parse(DefaultIdealFamily);
+    /// <summary>The ideal family in effect: the one given, else the task's own family, else <see cref="DefaultIdealFamily"/>.</summary>
+    public TaskSpec EffectiveIdealFamily => IdealFamily ?? (Task.IsFamily ? Task : TaskParser.Parse(DefaultIdealFamily));
 
     /// <summary>The sweep sizes in effect (k ≤ K).</summary>
     public IReadOnlyList<int> EffectiveSweepShots => (SweepShots ?? DefaultSweepShots).Where(k => k >= 0 && k <= Examples).Distinct().Order().ToList();

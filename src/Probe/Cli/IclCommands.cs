@@ -25,7 +25,7 @@ public static class IclCommands
         var contexts = new Option<int>("--contexts") { Description = "Independent random contexts (R); figures are means with 95% intervals over them", DefaultValueFactory = _ => 8 };
         var sweepShots = new Option<string>("--sweep-shots") { Description = "Context sizes k of the prediction sweep, comma-separated ('' for none)", DefaultValueFactory = _ => "0,1,2,3,5,8" };
         var sweepRange = new Option<string?>("--sweep-x-range") { Description = "Final x of the sweep, LO..HI (default: --x-range)" };
-        var family = new Option<string>("--family") { Description = "Family of the ideal discrete learner", DefaultValueFactory = _ => IclRunOptions.DefaultIdealFamily };
+        var family = new Option<string?>("--family") { Description = $"Family of the ideal discrete learner (default: the task's family when it is one, else '{IclRunOptions.DefaultIdealFamily}')" };
         var epsilon = new Option<double>("--epsilon") { Description = "Noise floor of the ideal learner", DefaultValueFactory = _ => 1e-6 };
         var maxInteger = new Option<int>("--max-integer") { Description = "N of the lens's distribution over integer tokens 0..N", DefaultValueFactory = _ => 100 };
         var noLens = new Option<bool>("--no-lens") { Description = "Skip the logit lens" };
@@ -46,7 +46,7 @@ public static class IclCommands
                 LoadTemplate(parse.GetValue(template)!),
                 parse.GetValue(examples), xMin, xMax, parse.GetValue(seed), !parse.GetValue(withReplacement), parse.GetValue(contexts),
                 ParseShots(parse.GetValue(sweepShots)!), sweep?.Item1, sweep?.Item2,
-                TaskParser.Parse(parse.GetValue(family)!), parse.GetValue(epsilon), parse.GetValue(maxInteger),
+                parse.GetValue(family) is { } f ? TaskParser.Parse(f) : null, parse.GetValue(epsilon), parse.GetValue(maxInteger),
                 !parse.GetValue(noLens), parse.GetValue(batch));
             options.Validate();
             var modelPath = ResolveModel(parse.GetValue(model));

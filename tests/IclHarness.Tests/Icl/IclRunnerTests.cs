@@ -119,6 +119,10 @@ public sealed class IclRunnerTests(IclModels models)
         var family = TaskParser.Parse("ax+b, a in 1..3, b in 0..2").Members().Select(f => f.ToString()).ToHashSet();
         Assert.All(result.Examples, e => Assert.Contains(e.Function, family));
         Assert.All(result.Examples, e => Assert.Equal(TaskParser.Parse(e.Function).Function.Apply(e.X), e.Y));
+        // The ideal learner defaults to the task's own 9-member family: the first example costs log2 of the
+        // number of distinct answers the family gives at x1, at most log2 9.
+        Assert.Equal("ax+b, a in 1..3, b in 0..2", result.Options.EffectiveIdealFamily.Canonical);
+        Assert.All(result.Examples.Where(e => e.Index == 1), e => Assert.InRange(e.IdealSurprisalBits, 0, Math.Log2(9) + 1e-6));
     }
 
     [Fact]
@@ -131,6 +135,37 @@ public sealed class IclRunnerTests(IclModels models)
         // Patching the last block's output at the last position replaces the whole prediction there, so the
         // first answer token's distribution is the source's; unpatched and patched rows must differ.
         Assert.NotEqual(result.Rows[0].PSourceLiteral, result.Rows[^1].PSourceLiteral);
+    }
+
+    [Fact]
+    public void GivenOneDecodePerContext_WhenRun_ThenMeasurementsMatchTheBatchedDecode()
+    {
+        using var perContext = new LlamaScoringModel(models.Model, ownsModel: false, threads: 1) { BatchAcrossRequests = false };
+        var options = Options(contexts: 3) with { SweepShots = [] };
+        var batched = IclRunner.Run(models.Scoring, models.Identity, options, null, CancellationToken.None);
+        var single = IclRunner.Run(perContext, models.Identity, options, null, CancellationToken.None);
+        foreach (var (a, b) in batched.Examples.Zip(single.Examples))
+        {
+            Assert.True(Math.Abs(a.SurprisalNats - b.SurprisalNats) <= 1e-3 * Math.Max(1, a.SurprisalNats), $"{a.SurprisalNats} vs {b.SurprisalNats}");
+            Assert.Equal(a.GreedyCorrect, b.GreedyCorrect);
+            Assert.InRange(b.FirstTokenRank, a.FirstTokenRank - 1, a.FirstTokenRank + 1);
+        }
+        Assert.Equal(batched.Lens.Count, single.Lens.Count);
+    }
+
+    [Theory]
+    [InlineData("arrow", "\n")]
+    [InlineData("io", "\n")]
+    [InlineData("pairs", ")")]
+    public void GivenEachShippedTemplate_WhenRun_ThenEveryAnswerIsScoredWithItsClosingToken(string template, string close)
+    {
+        var options = Options(contexts: 1) with { Template = IclModels.Template(template), SweepShots = [1], SweepXMax = 2 };
+        var result = IclRunner.Run(models.Scoring, models.Identity, options, null, CancellationToken.None);
+        var plan = ContextPlan.Create(models.Scoring, options, 0);
+        Assert.All(plan.Answers, a => Assert.Equal(close, models.Scoring.Piece(plan.Tokens[a.CloseToken])));
+        Assert.Equal(5, result.Examples.Count);
+        Assert.All(result.Examples, e => Assert.True(e.SurprisalBits > 0 && double.IsFinite(e.SurprisalBits)));
+        Assert.Equal(3, result.Sweep.Count);
     }
 
     private sealed class SyncProgress(Action<IclProgress> report) : IProgress<IclProgress>

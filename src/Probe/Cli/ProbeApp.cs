@@ -62,6 +62,8 @@ public static class ProbeApp
         // Command groups, one file each under Cli/.
         root.Add(BayesCommands.Create(context));
         root.Add(ToyCommands.Create(context));
+        root.Add(BenchCommands.Create(context));
+        root.Add(ModelCommands.Create(context));
         return root;
     }
 

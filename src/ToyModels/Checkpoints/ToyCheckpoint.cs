@@ -1,0 +1,129 @@
+using System.Globalization;
+using System.Text.Json;
+using Probing.ToyModels.Model;
+using Probing.ToyModels.Training;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace Probing.ToyModels.Checkpoints;
+
+/// <summary>
+/// A checkpoint directory: <c>model.safetensors</c> (TransformerLens names), <c>config.json</c>
+/// (TransformerLens config), <c>metrics.jsonl</c>, <c>run.json</c>, and for resuming
+/// <c>trainer_state.safetensors</c> (AdamW moments) with <c>trainer_state.json</c> (counters).
+/// Every file is replaced atomically; <c>trainer_state.json</c> is written last and every file records
+/// its step, so a write interrupted between files is detected on resume.
+/// </summary>
+public static class ToyCheckpoint
+{
+    /// <summary>Model weights file.</summary>
+    public const string ModelFile = "model.safetensors";
+
+    /// <summary>TransformerLens model config file.</summary>
+    public const string ConfigFile = "config.json";
+
+    /// <summary>Optimizer moments file.</summary>
+    public const string OptimizerFile = "trainer_state.safetensors";
+
+    /// <summary>Trainer counters file (written last).</summary>
+    public const string StateFile = "trainer_state.json";
+
+    /// <summary>Writes weights, config and trainer state for <paramref name="state"/>.Step into <paramref name="directory"/>.</summary>
+    public static void Save(string directory, HookedTransformer model, IReadOnlyList<(string Name, Parameter Parameter)> parameters, AdamW optimizer, TrainerState state)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(optimizer);
+        ArgumentNullException.ThrowIfNull(state);
+        Directory.CreateDirectory(directory);
+        var step = state.Step.ToString(CultureInfo.InvariantCulture);
+        var metadata = new Dictionary<string, string> { ["format"] = "pt", ["step"] = step };
+
+        var moments = new Dictionary<string, SafeTensorEntry>(StringComparer.Ordinal);
+        var states = optimizer.state_dict().State;
+        for (var i = 0; i < parameters.Count; i++)
+        {
+            var adam = (AdamW.State)states[i];
+            moments[$"exp_avg.{parameters[i].Name}"] = SafeTensorsTorch.ToEntry(adam.exp_avg);
+            moments[$"exp_avg_sq.{parameters[i].Name}"] = SafeTensorsTorch.ToEntry(adam.exp_avg_sq);
+        }
+
+        SafeTensorsFile.Write(Path.Combine(directory, OptimizerFile), new SafeTensorsDocument(moments, metadata));
+        ModelWeights.Save(Path.Combine(directory, ModelFile), model, metadata);
+        AtomicFile.WriteAllText(Path.Combine(directory, ConfigFile), model.Config.ToJson() + "\n");
+        AtomicFile.WriteAllText(Path.Combine(directory, StateFile), JsonSerializer.Serialize(state, ToyJson.Options) + "\n");
+    }
+
+    /// <summary>
+    /// Restores weights and optimizer moments saved by <see cref="Save"/> and returns the counters.
+    /// </summary>
+    /// <exception cref="FileNotFoundException">A checkpoint file is missing.</exception>
+    /// <exception cref="InvalidDataException">Files are damaged or from different steps.</exception>
+    public static TrainerState Restore(string directory, HookedTransformer model, IReadOnlyList<(string Name, Parameter Parameter)> parameters, AdamW optimizer)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(optimizer);
+        var statePath = Path.Combine(directory, StateFile);
+        if (!File.Exists(statePath))
+            throw new FileNotFoundException($"{directory}: no {StateFile}, so there is nothing to resume; start a new run without --resume.", statePath);
+        TrainerState state;
+        try
+        {
+            state = JsonSerializer.Deserialize<TrainerState>(File.ReadAllText(statePath), ToyJson.Options)
+                ?? throw new InvalidDataException($"{statePath}: empty trainer state; the checkpoint cannot be resumed.");
+        }
+        catch (JsonException ex)
+        {
+            throw new InvalidDataException($"{statePath}: damaged trainer state ({ex.Message.Split('\n')[0]}); the checkpoint cannot be resumed.");
+        }
+
+        if (state.Format != TrainerState.CurrentFormat)
+            throw new InvalidDataException($"{statePath}: trainer state format {state.Format} is not supported (expected {TrainerState.CurrentFormat}).");
+
+        var weights = SafeTensorsFile.Read(Path.Combine(directory, ModelFile));
+        var moments = SafeTensorsFile.Read(Path.Combine(directory, OptimizerFile));
+        var step = state.Step.ToString(CultureInfo.InvariantCulture);
+        foreach (var (file, document) in new[] { (ModelFile, weights), (OptimizerFile, moments) })
+        {
+            if (!document.Metadata.TryGetValue("step", out var fileStep) || fileStep != step)
+                throw new InvalidDataException($"{directory}: {file} is from step {fileStep ?? "?"} but {StateFile} from step {step}; a checkpoint write was interrupted, so start a new run.");
+        }
+
+        ModelWeights.Load(model, weights, Path.Combine(directory, ModelFile));
+        var states = optimizer.state_dict().State;
+        using var noGrad = no_grad();
+        for (var i = 0; i < parameters.Count; i++)
+        {
+            var adam = (AdamW.State)states[i];
+            var name = parameters[i].Name;
+            CopyMoment(moments, $"exp_avg.{name}", adam.exp_avg, directory);
+            CopyMoment(moments, $"exp_avg_sq.{name}", adam.exp_avg_sq, directory);
+            adam.step = state.AdamStep;
+        }
+
+        return state;
+    }
+
+    private static void CopyMoment(SafeTensorsDocument moments, string name, Tensor target, string directory)
+    {
+        if (!moments.Tensors.TryGetValue(name, out var entry) || !entry.Shape.SequenceEqual(target.shape))
+            throw new InvalidDataException($"{directory}: {OptimizerFile} lacks '{name}' with shape [{string.Join(", ", target.shape)}]; it does not match the model, so start a new run.");
+        using var scope = NewDisposeScope();
+        target.copy_(SafeTensorsTorch.ToTensor(entry));
+    }
+
+    /// <summary>Reads the model config and weights of a checkpoint directory.</summary>
+    /// <exception cref="DirectoryNotFoundException">The directory does not exist.</exception>
+    /// <exception cref="FileNotFoundException">config.json or model.safetensors is missing.</exception>
+    public static HookedTransformer LoadModel(string directory)
+    {
+        if (!Directory.Exists(directory))
+            throw new DirectoryNotFoundException($"checkpoint directory '{directory}' does not exist; pass the output folder of 'probe toy train'.");
+        var configPath = Path.Combine(directory, ConfigFile);
+        var weightsPath = Path.Combine(directory, ModelFile);
+        if (!File.Exists(weightsPath))
+            throw new FileNotFoundException($"{directory}: no {ModelFile}; the run has not written a checkpoint yet.", weightsPath);
+        var model = new HookedTransformer(HookedTransformerConfig.Load(configPath));
+        ModelWeights.Load(model, weightsPath);
+        return model;
+    }
+}

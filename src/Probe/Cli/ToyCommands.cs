@@ -13,6 +13,7 @@ public static class ToyCommands
         toy.Add(ToyTrainCommand.Create(context));
         toy.Add(ToyEvalCommand.Create(context));
         toy.Add(ToyExportGgufCommand.Create(context));
+        toy.Add(ToyAnalyzeCommand.Create(context));
         return toy;
     }
 }

@@ -18,7 +18,7 @@ public static class TrigramPresets
     public static TrigramPreset Arena { get; } = new(
         Name: "arena", NLayers: 1, DModel: 32, NHeads: 1, DHead: 16, DMlp: 20, AttnOnly: false,
         ActFn: "relu", NormalizationType: null,
-        Lr: 1e-2, WeightDecay: 1e-3, Steps: 3000, BatchSize: 256, FinalLrFraction: 0.0, EvalEvery: 250,
+        Lr: 1e-2, WeightDecay: 1e-3, Steps: 6000, BatchSize: 256, FinalLrFraction: 0.0, EvalEvery: 250,
         Seed: 40, DatasetSeed: 211);
 
     /// <summary>The worklog's attention-only variant: no MLP and d_head 24, otherwise as <see cref="Arena"/>.</summary>

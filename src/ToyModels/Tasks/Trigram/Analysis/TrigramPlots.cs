@@ -7,12 +7,12 @@ internal static class TrigramPlots
 {
     private const int Width = 900, Height = 700;
 
-    /// <summary>A heatmap of row-major <paramref name="values"/>[rows, cols]; row 0 at the top.</summary>
+    /// <summary>A heatmap of row-major <paramref name="values"/>[rows, cols]; row r is drawn at y = r (row 0 at the bottom).</summary>
     public static void Heatmap(string path, double[] values, int rows, int cols, string title, string xLabel, string yLabel)
     {
         var data = new double[rows, cols];
         for (var r = 0; r < rows; r++)
-        for (var c = 0; c < cols; c++) data[r, c] = values[r * cols + c];
+        for (var c = 0; c < cols; c++) data[rows - 1 - r, c] = values[r * cols + c]; // ScottPlot draws data row 0 at the top
         var plot = new Plot();
         var map = plot.Add.Heatmap(data);
         map.Colormap = new ScottPlot.Colormaps.Viridis();

@@ -22,6 +22,7 @@ public static class IclPatchWriter
             w.WriteString("tool", "probe icl patch");
             w.WriteString("tool_version", IclRunWriter.ToolVersion);
             w.WriteString("llama_cpp_package", HarnessInfo.LlamaCppPackage);
+            w.WriteString("llama_cpp_commit", HarnessInfo.LlamaCppCommit);
             w.WriteString("created_utc", createdUtc.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture));
             w.WriteStartObject("model");
             w.WriteString("path", result.Model.Path);

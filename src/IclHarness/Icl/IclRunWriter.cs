@@ -143,6 +143,7 @@ public static class IclRunWriter
         w.WriteString("tool", "probe icl");
         w.WriteString("tool_version", ToolVersion);
         w.WriteString("llama_cpp_package", HarnessInfo.LlamaCppPackage);
+        w.WriteString("llama_cpp_commit", HarnessInfo.LlamaCppCommit);
         w.WriteString("created_utc", createdUtc.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture));
         w.WriteBoolean("partial", r.Partial);
         w.WriteNumber("contexts_finished", r.ContextsFinished);

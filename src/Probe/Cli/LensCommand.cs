@@ -53,7 +53,7 @@ public static class LensCommand
                 threads = parsed.GetValue(threadsOption),
                 final_token = report.FinalToken,
                 probe_version = typeof(LensCommand).Assembly.GetName().Version?.ToString(),
-                llama_cpp = "node-llama-cpp 3.22.1 (llama.cpp de3ff815ea7d559ee917f063901b8986f038abc6)",
+                llama_cpp = $"{Probing.IclHarness.HarnessInfo.LlamaCppPackage} (llama.cpp {Probing.IclHarness.HarnessInfo.LlamaCppCommit})",
             };
             WriteAtomically(Path.Combine(folder, "run.json"), JsonSerializer.Serialize(run, new JsonSerializerOptions { WriteIndented = true }));
             context.Error.WriteLine($"wrote {Path.Combine(folder, "lens.csv")}, lens.png and run.json");

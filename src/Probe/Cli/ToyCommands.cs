@@ -12,6 +12,8 @@ public static class ToyCommands
         toy.Add(ToyHooksCommand.Create(context));
         toy.Add(ToyTrainCommand.Create(context));
         toy.Add(ToyEvalCommand.Create(context));
+        toy.Add(ToySweepCommand.Create(context));
+        toy.Add(ToyNRecurrenceCommand.Create(context));
         return toy;
     }
 }

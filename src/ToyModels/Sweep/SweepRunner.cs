@@ -54,7 +54,7 @@ public static class SweepRunner
             var records = MetricsLog.Read(Path.Combine(runDir, MetricsLog.FileName));
             var metrics = records.Count > 0 ? records[^1].Eval : new Dictionary<string, double>();
             var result = new SweepResult(point.Index, point.DModel, point.NLayers, point.NHeads, parameters, config.Training.Steps,
-                clock.Elapsed.TotalSeconds, Path.GetFullPath(runDir), metrics);
+                Math.Round(clock.Elapsed.TotalSeconds, 2), Path.GetFullPath(runDir), metrics);
             results.Add(result);
             AtomicFile.WriteAllText(path, string.Concat(results.Select(r => ToJsonLine(r) + "\n")));
             done?.Invoke(result);

@@ -19,7 +19,7 @@ internal static class ProgressAnalysis
     public static ReportFigure Write(string checkpoint, HookedTransformer finalModel, NRecurrenceAnalysisData a, IReadOnlyList<HeadAttention> heads,
         long finalStep, string dir, CancellationToken cancel)
     {
-        var keep = heads.Where(h => h.PreviousTarget >= AttentionAnalysis.NBackThreshold).Select(h => (h.Layer, h.Head)).ToHashSet();
+        var keep = AttentionAnalysis.NBackHeads(heads).Select(h => (h.Layer, h.Head)).ToHashSet();
         var trainSet = a.Data.TrainSequences > 0
             ? NRecurrenceScoring.Draw(a.Data, a.Data.TrainSequences, new Random(a.Data.TrainSeed))[..Math.Min(a.Data.TrainSequences, 256)]
             : null;
@@ -72,7 +72,7 @@ internal static class ProgressAnalysis
 
         var last = points[^1];
         var answer = $"{points.Count} measurement points ({snapshots.Count} snapshots{(snapshots.Count == 0 ? "; train with 'probe toy n-recurrence train' to record snapshots" : "")}); " +
-            $"kept heads: {(keep.Count == 0 ? "none (every head ablated)" : string.Join(", ", keep.Order().Select(k => $"L{k.Layer}H{k.Head}")))}. " +
+            $"kept heads (≥ {AttentionAnalysis.NBackThreshold} attention on the previous target, else the strongest): {string.Join(", ", keep.Order().Select(k => $"L{k.Layer}H{k.Head}"))}. " +
             $"Final: test loss {AnalysisFiles.F(last.Test)}, restricted loss {AnalysisFiles.F(last.Restricted)}" +
             (double.IsNaN(last.Train) ? "" : $", train-set loss {AnalysisFiles.F(last.Train)}") + $", weight norm {AnalysisFiles.F(last.Norm, "0.00")}.";
         return new ReportFigure("5. Progress measures during training",

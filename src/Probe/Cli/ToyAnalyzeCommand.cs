@@ -12,6 +12,7 @@ public static class ToyAnalyzeCommand
     private static readonly Dictionary<string, Func<ToyAnalyzeRequest, CliContext, int>> Analyzers = new(StringComparer.OrdinalIgnoreCase)
     {
         ["trigram"] = TrigramAnalyzeHandler.Run,
+        ["n-recurrence"] = (request, context) => ToyNRecurrenceCommand.Analyze(request.Checkpoint, request.OutDir, request.Threads, context),
     };
 
     /// <summary>The task names that have analyses.</summary>

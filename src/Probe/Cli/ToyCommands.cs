@@ -14,6 +14,8 @@ public static class ToyCommands
         toy.Add(ToyEvalCommand.Create(context));
         toy.Add(ToyExportGgufCommand.Create(context));
         toy.Add(ToyAnalyzeCommand.Create(context));
+        toy.Add(ToySweepCommand.Create(context));
+        toy.Add(ToyNRecurrenceCommand.Create(context));
         return toy;
     }
 }

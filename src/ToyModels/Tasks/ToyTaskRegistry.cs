@@ -12,6 +12,7 @@ public static class ToyTaskRegistry
         new BetaBernoulli.BetaBernoulliTask(),
         new PreviousToken.PreviousTokenTask(),
         new Trigram.TrigramTask(),
+        new NRecurrence.NRecurrenceTask(),
     ];
 
     /// <summary>The registered task names.</summary>

@@ -1,0 +1,71 @@
+using System.Text;
+using Probing.Bayes;
+using Probing.ToyModels.Checkpoints;
+using Probing.ToyModels.Tasks.BetaBernoulli;
+
+namespace Probing.ToyModels.Tasks.NRecurrence;
+
+/// <summary>
+/// <c>probe toy analyze --task n-recurrence</c>: loads a checkpoint, draws fresh sequences from the process it was
+/// trained on, and writes the five analyses (CSV + PNG each) and <c>report.md</c> into the output folder.
+/// </summary>
+public static class NRecurrenceCheckpointAnalysis
+{
+    /// <summary>Analyses <paramref name="checkpoint"/> into <paramref name="outDir"/>.</summary>
+    /// <param name="checkpoint">A run directory of the n-recurrence task.</param>
+    /// <param name="outDir">Output folder (created).</param>
+    /// <param name="sequences">Fresh analysis sequences.</param>
+    /// <param name="seed">Seed of the analysis sequences.</param>
+    /// <param name="cancel">Stops between analyses.</param>
+    public static NRecurrenceAnalysisResult Run(string checkpoint, string outDir, int sequences = 1024, int seed = 12345, CancellationToken cancel = default)
+    {
+        if (sequences < 16) throw new ArgumentException($"the analysis needs at least 16 sequences (got {sequences}).");
+        using var model = ToyCheckpoint.LoadModel(checkpoint);
+        model.eval();
+        var task = new NRecurrenceTask();
+        var data = NRecurrenceTask.ReadOptions(CheckpointTaskOptions.Read(checkpoint, task), model.Config.NCtx);
+        Directory.CreateDirectory(outDir);
+        var samples = NRecurrenceScoring.Draw(data, sequences, new Random(seed));
+        var beliefs = samples.Select(s => NRecurrenceObserver.Filter(data.Spec, s.Tokens)).ToArray();
+        var acts = NRecurrenceActivations.Run(model, NRecurrenceScoring.Inputs(samples, data.NCtx), sequences, true);
+        var a = new NRecurrenceAnalysisData(data, samples, beliefs, acts);
+        var finalStep = FinalStep(checkpoint);
+
+        var (loss, meanGap, score) = LossByPositionAnalysis.Write(a, outDir);
+        cancel.ThrowIfCancellationRequested();
+        var (icl, iclModel, iclIdeal, _) = IclRateAnalysis.Write(a, outDir);
+        cancel.ThrowIfCancellationRequested();
+        var (probes, _) = BeliefProbeAnalysis.Write(a, outDir);
+        cancel.ThrowIfCancellationRequested();
+        var (attention, heads) = AttentionAnalysis.Write(a, outDir, model.Config.NHeads);
+        cancel.ThrowIfCancellationRequested();
+        var progress = ProgressAnalysis.Write(checkpoint, model, a, heads, finalStep, outDir, cancel);
+
+        var header = CheckpointTaskOptions.Header(checkpoint, model.Config, data.Label);
+        header.Add($"- analysis: {sequences} fresh sequences (seed {seed}), step {finalStep}");
+        var report = Path.Combine(outDir, "report.md");
+        AnalysisFiles.WriteText(report, Render(header, [loss, icl, probes, attention, progress]));
+        return new NRecurrenceAnalysisResult(score, meanGap, iclModel, iclIdeal, heads, report);
+    }
+
+    private static long FinalStep(string checkpoint)
+    {
+        var metrics = Path.Combine(checkpoint, Training.MetricsLog.FileName);
+        return File.Exists(metrics) && Training.MetricsLog.Read(metrics) is { Count: > 0 } log ? log[^1].Step : 0;
+    }
+
+    private static string Render(IReadOnlyList<string> header, IReadOnlyList<ReportFigure> figures)
+    {
+        var text = new StringBuilder("# n-recurrence: trained model against the ideal observer\n\n");
+        foreach (var line in header) text.Append(line).Append('\n');
+        foreach (var f in figures)
+        {
+            text.Append($"\n## {f.Title}\n\n**Question.** {f.Question}\n\n**Answer.** {f.Answer}\n\n");
+            if (f.Table is not null) text.Append(f.Table).Append('\n');
+            foreach (var png in f.Pngs) text.Append($"![{png}]({png})\n");
+            text.Append($"\nData: [{f.Csv}]({f.Csv})\n");
+        }
+
+        return text.ToString();
+    }
+}

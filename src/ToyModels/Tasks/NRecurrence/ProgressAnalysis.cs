@@ -1,0 +1,119 @@
+using Probing.Bayes;
+using Probing.ToyModels.Checkpoints;
+using Probing.ToyModels.Model;
+using Probing.ToyModels.Tasks.BetaBernoulli;
+using Probing.ToyModels.Training;
+using ScottPlot;
+using static TorchSharp.torch;
+
+namespace Probing.ToyModels.Tasks.NRecurrence;
+
+/// <summary>
+/// Analysis 5: progress measures during training (Nanda et al. 2023 style). From <c>metrics.jsonl</c>: train loss and
+/// test loss (and train-set loss with a finite training set). From each weight snapshot (and the final checkpoint): the
+/// test loss, the train-set loss, the <i>restricted loss</i> (every head except the final model's n-back heads
+/// mean-ablated at <c>attn.hook_z</c>, mean over the batch per position) and the total weight L2 norm.
+/// </summary>
+internal static class ProgressAnalysis
+{
+    public static ReportFigure Write(string checkpoint, HookedTransformer finalModel, NRecurrenceAnalysisData a, IReadOnlyList<HeadAttention> heads,
+        long finalStep, string dir, CancellationToken cancel)
+    {
+        var keep = AttentionAnalysis.NBackHeads(heads).Select(h => (h.Layer, h.Head)).ToHashSet();
+        var trainSet = a.Data.TrainSequences > 0
+            ? NRecurrenceScoring.Draw(a.Data, a.Data.TrainSequences, new Random(a.Data.TrainSeed))[..Math.Min(a.Data.TrainSequences, 256)]
+            : null;
+        var trainBeliefs = trainSet?.Select(s => NRecurrenceObserver.Filter(a.Data.Spec, s.Tokens)).ToArray();
+        var rows = new List<IReadOnlyList<object>>();
+        var snapshots = NRecurrenceSnapshots.List(checkpoint).Where(s => s.Step != finalStep).ToList();
+        var points = new List<(long Step, double Test, double Restricted, double Train, double Norm)>();
+        foreach (var (step, snapshotDir) in snapshots)
+        {
+            cancel.ThrowIfCancellationRequested();
+            using var model = ToyCheckpoint.LoadModel(snapshotDir);
+            model.eval();
+            points.Add(Measure(step, model, a, keep, trainSet, trainBeliefs));
+        }
+
+        points.Add(Measure(finalStep, finalModel, a, keep, trainSet, trainBeliefs));
+        foreach (var p in points) rows.Add([p.Step, p.Test, p.Restricted, double.IsNaN(p.Train) ? "" : p.Train, p.Norm]);
+        AnalysisFiles.WriteCsv(Path.Combine(dir, "progress_measures.csv"), ["step", "test_loss_nats", "restricted_loss_nats", "train_set_loss_nats", "weight_norm"], rows);
+
+        var metricsPath = Path.Combine(checkpoint, MetricsLog.FileName);
+        var log = File.Exists(metricsPath) ? MetricsLog.Read(metricsPath) : [];
+        var plot = new Plot();
+        if (log.Count > 0)
+        {
+            var steps = log.Select(r => (double)r.Step).ToArray();
+            plot.Add.Scatter(steps, log.Select(r => r.TrainLoss).ToArray()).LegendText = "train loss (running, log)";
+            plot.Add.Scatter(steps, log.Select(r => r.Eval.GetValueOrDefault("loss_nats", double.NaN)).ToArray()).LegendText = "test loss (log)";
+            if (log.Any(r => r.Eval.ContainsKey("train_set_loss_nats")))
+                plot.Add.Scatter(steps, log.Select(r => r.Eval.GetValueOrDefault("train_set_loss_nats", double.NaN)).ToArray()).LegendText = "train-set loss (log)";
+        }
+
+        var xs = points.Select(p => (double)p.Step).ToArray();
+        var restricted = plot.Add.Scatter(xs, points.Select(p => p.Restricted).ToArray());
+        restricted.LegendText = "restricted loss (n-back heads only)";
+        restricted.LinePattern = LinePattern.Dashed;
+        var ideal = plot.Add.HorizontalLine(a.Score().IdealLossNats);
+        ideal.LegendText = "ideal observer";
+        ideal.LineColor = Colors.Gray;
+        plot.Title("Progress measures during training");
+        plot.XLabel("step");
+        plot.YLabel("loss (nats)");
+        plot.ShowLegend(Alignment.UpperRight);
+        AnalysisFiles.SavePng(plot, Path.Combine(dir, "progress_measures.png"));
+        var norm = new Plot();
+        norm.Add.Scatter(xs, points.Select(p => p.Norm).ToArray()).LegendText = "total weight L2 norm";
+        norm.Title("Weight norm during training");
+        norm.XLabel("step");
+        norm.YLabel("‖θ‖₂");
+        AnalysisFiles.SavePng(norm, Path.Combine(dir, "weight_norm.png"));
+
+        var last = points[^1];
+        var answer = $"{points.Count} measurement points ({snapshots.Count} snapshots{(snapshots.Count == 0 ? "; train with 'probe toy n-recurrence train' to record snapshots" : "")}); " +
+            $"kept heads (≥ {AttentionAnalysis.NBackThreshold} attention on the previous target, else the strongest): {string.Join(", ", keep.Order().Select(k => $"L{k.Layer}H{k.Head}"))}. " +
+            $"Final: test loss {AnalysisFiles.F(last.Test)}, restricted loss {AnalysisFiles.F(last.Restricted)}" +
+            (double.IsNaN(last.Train) ? "" : $", train-set loss {AnalysisFiles.F(last.Train)}") + $", weight norm {AnalysisFiles.F(last.Norm, "0.00")}.";
+        return new ReportFigure("5. Progress measures during training",
+            "How do train and test loss, the loss of the n-back heads alone, and the weight norm evolve during training?",
+            answer, "progress_measures.csv", ["progress_measures.png", "weight_norm.png"]);
+    }
+
+    private static (long Step, double Test, double Restricted, double Train, double Norm) Measure(long step, HookedTransformer model, NRecurrenceAnalysisData a,
+        HashSet<(int Layer, int Head)> keep, NRecurrenceSample[]? trainSet, NRecurrenceBelief[]? trainBeliefs)
+    {
+        var nCtx = a.Data.NCtx;
+        var inputs = NRecurrenceScoring.Inputs(a.Samples, nCtx);
+        var test = NRecurrenceActivations.Run(model, inputs, a.Samples.Length, false);
+        var testLoss = NRecurrenceScoring.Score(a.Samples, a.Beliefs, test.Logits, nCtx, test.Vocab).LossNats;
+        var hooks = Enumerable.Range(0, model.Config.NLayers)
+            .Select(l => ($"blocks.{l}.attn.hook_z", (Func<Tensor, string, Tensor?>)((z, _) => Ablate(z, l, model.Config.NHeads, keep))))
+            .ToArray();
+        var ablated = NRecurrenceActivations.Run(model, inputs, a.Samples.Length, false, hooks);
+        var restricted = NRecurrenceScoring.Score(a.Samples, a.Beliefs, ablated.Logits, nCtx, ablated.Vocab).LossNats;
+        var train = double.NaN;
+        if (trainSet is not null)
+        {
+            var acts = NRecurrenceActivations.Run(model, NRecurrenceScoring.Inputs(trainSet, nCtx), trainSet.Length, false);
+            train = NRecurrenceScoring.Score(trainSet, trainBeliefs!, acts.Logits, nCtx, acts.Vocab).LossNats;
+        }
+
+        double norm;
+        using (no_grad())
+        using (NewDisposeScope())
+            norm = Math.Sqrt(model.parameters().Sum(p => p.square().sum().item<float>()));
+        return (step, testLoss, restricted, train, norm);
+    }
+
+    // Mean ablation: heads outside the kept set output their batch-mean z at each position.
+    private static Tensor Ablate(Tensor z, int layer, int nHeads, HashSet<(int Layer, int Head)> keep)
+    {
+        var mask = new float[nHeads];
+        for (var h = 0; h < nHeads; h++) mask[h] = keep.Contains((layer, h)) ? 1f : 0f;
+        var m = tensor(mask, [1, 1, nHeads, 1]);                                   // [1, 1, head, 1]
+        var off = tensor(mask.Select(v => 1f - v).ToArray(), [1, 1, nHeads, 1]);    // [1, 1, head, 1]
+        var mean = z.mean([0], keepdim: true);                                     // [1, pos, head, d_head]
+        return z * m + mean * off;                                                 // [batch, pos, head, d_head]
+    }
+}

@@ -101,6 +101,7 @@ public static class PreviousTokenReport
             r.PositionR2.Select((p, i) => new Tick(i, p.Hook.Replace("blocks.", "").Replace("hook_", ""))).ToArray());
         plot.Axes.Bottom.TickLabelStyle.Rotation = 30;
         plot.Axes.Bottom.TickLabelStyle.Alignment = Alignment.MiddleLeft;
+        plot.Axes.Bottom.MinimumSize = 120; // room for the rotated hook names
         plot.Axes.SetLimitsY(-0.1, 1.05);
         plot.Title("Linear probe for the position (held-out R²)");
         AnalysisFiles.SavePng(plot, Path.Combine(dir, "position_probes.png"));
@@ -120,6 +121,7 @@ public static class PreviousTokenReport
             r.DirectLogitAttribution.Select((d, i) => new Tick(i, d.Component)).ToArray());
         plot.Axes.Bottom.TickLabelStyle.Rotation = 30;
         plot.Axes.Bottom.TickLabelStyle.Alignment = Alignment.MiddleLeft;
+        plot.Axes.Bottom.MinimumSize = 120; // room for the rotated hook names
         plot.Title("Direct logit attribution (correct token − mean logit)");
         AnalysisFiles.SavePng(plot, Path.Combine(dir, "direct_logit_attribution.png"));
         var top = r.DirectLogitAttribution.OrderByDescending(d => d.Attribution).Take(3).ToArray();

@@ -1,0 +1,44 @@
+using System.CommandLine;
+
+namespace Probing.Cli;
+
+/// <summary>
+/// <c>probe toy analyze --task NAME --checkpoint DIR [--out DIR] [--compare DIR]</c>: a task's interpretability
+/// analyses on a trained checkpoint. Each task registers one handler in <see cref="Analyzers"/>.
+/// </summary>
+public static class ToyAnalyzeCommand
+{
+    /// <summary>Analysis handlers by task name; a task adds one line.</summary>
+    private static readonly Dictionary<string, Func<ToyAnalyzeRequest, CliContext, int>> Analyzers = new(StringComparer.OrdinalIgnoreCase)
+    {
+        ["beta-bernoulli"] = BetaBernoulliAnalyzeHandler.Run,
+        ["previous-token"] = PreviousTokenAnalyzeHandler.Run,
+    };
+
+    /// <summary>The task names that have analyses.</summary>
+    public static IEnumerable<string> Tasks => Analyzers.Keys;
+
+    /// <summary>Builds the <c>analyze</c> subcommand of <c>probe toy</c>.</summary>
+    public static Command Create(CliContext context)
+    {
+        var task = new Option<string>("--task") { Description = $"Task whose analyses to run: {string.Join(", ", Analyzers.Keys)}.", Required = true };
+        var checkpoint = new Option<string>("--checkpoint") { Description = "Checkpoint directory (a 'probe toy train' run directory).", Required = true };
+        var output = new Option<string?>("--out") { Description = "Output folder for CSV, PNG and report.md (default: CHECKPOINT/analysis)." };
+        var compare = new Option<string?>("--compare") { Description = "A second checkpoint to compare side by side (trigram: the attn-only preset)." };
+        var threads = new Option<int>("--threads") { Description = "libtorch threads (0: libtorch's default).", DefaultValueFactory = _ => 0 };
+        var command = new Command("analyze", "Run a task's interpretability analyses on a checkpoint; writes CSV + PNG per analysis and report.md.")
+        {
+            task, checkpoint, output, compare, threads,
+        };
+        command.SetAction(parse =>
+        {
+            var name = parse.GetValue(task)!;
+            if (!Analyzers.TryGetValue(name, out var handler))
+                throw new UsageException($"No analyses for task '{name}'; tasks with analyses: {string.Join(", ", Analyzers.Keys)}.");
+            var dir = parse.GetValue(checkpoint)!;
+            var request = new ToyAnalyzeRequest(dir, parse.GetValue(output) ?? Path.Combine(dir, "analysis"), parse.GetValue(compare), parse.GetValue(threads));
+            return handler(request, context);
+        });
+        return command;
+    }
+}

@@ -14,7 +14,7 @@ internal static class NRecurrenceEmission
         for (var k = 0; k < layout.PeriodCount; k++)
         {
             var n = layout.Period(k);
-            var noise = spec.NoiseProbability(n);
+            var noise = layout.NoiseProbabilities[k];
             var recent = RecentSet(spec, history, n);
             for (var t = 0; t < v; t++)
             {
@@ -45,7 +45,7 @@ internal static class NRecurrenceEmission
         for (var k = 0; k < layout.PeriodCount; k++)
         {
             var n = layout.Period(k);
-            var noise = spec.NoiseProbability(n);
+            var noise = layout.NoiseProbabilities[k];
             var recent = RecentSet(spec, history, n);
             for (var t = 0; t < v; t++)
             {

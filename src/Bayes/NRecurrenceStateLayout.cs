@@ -21,7 +21,15 @@ internal sealed class NRecurrenceStateLayout
         }
 
         Size = size;
+        TransitionProbabilities = Enumerable.Range(0, PeriodCount).Select(k => spec.TransitionProbability(Period(k))).ToArray();
+        NoiseProbabilities = Enumerable.Range(0, PeriodCount).Select(k => spec.NoiseProbability(Period(k))).ToArray();
     }
+
+    /// <summary>p_transition for each period index k.</summary>
+    public double[] TransitionProbabilities { get; }
+
+    /// <summary>p_noise for each period index k.</summary>
+    public double[] NoiseProbabilities { get; }
 
     public int PeriodCount { get; }
 
@@ -57,16 +65,18 @@ internal sealed class NRecurrenceStateLayout
         for (var k = 0; k < PeriodCount; k++)
         {
             var n = Period(k);
-            var p = _spec.TransitionProbability(n);
+            var p = TransitionProbabilities[k];
+            var stay = 1.0 - p;
             for (var t = 0; t < v; t++)
             {
                 var baseIndex = Index(k, t, 0);
-                var pairMass = 0.0;
-                for (var phase = 0; phase < n; phase++)
+                var pairMass = current[baseIndex + n - 1];
+                next[baseIndex] = stay * pairMass; // the last phase wraps to the target phase
+                for (var phase = 0; phase < n - 1; phase++)
                 {
                     var m = current[baseIndex + phase];
                     pairMass += m;
-                    next[baseIndex + (phase + 1) % n] += (1.0 - p) * m;
+                    next[baseIndex + phase + 1] = stay * m;
                 }
 
                 redraw[k, t] = p * pairMass;

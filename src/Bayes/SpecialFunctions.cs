@@ -3,7 +3,7 @@ namespace Probing.Bayes;
 /// <summary>
 /// Log-gamma, digamma, log-beta and friends, written out so that the library needs no package.
 /// Accuracy: about 1e-15 relative for log-gamma (Lanczos, g = 7, 9 terms) and 1e-14 for digamma
-/// (recurrence to x ≥ 6, then the asymptotic series).
+/// (recurrence to x ≥ 12, then the asymptotic series).
 /// </summary>
 public static class SpecialFunctions
 {
@@ -57,7 +57,7 @@ public static class SpecialFunctions
             throw new ArgumentException($"digamma needs a positive finite argument (got {x}).");
         var result = 0.0;
         // ψ(x) = ψ(x+1) − 1/x moves the argument into the range where the asymptotic series converges fast.
-        while (x < 6.0)
+        while (x < 12.0)
         {
             result -= 1.0 / x;
             x += 1.0;

@@ -20,7 +20,7 @@ namespace Probing.Bayes;
 public static class TwoHypothesisFitter
 {
     private const double Z95 = 1.959963984540054;
-    private const double BoundaryLogOdds = 40.0;
+    private const double BoundaryLogOdds = 700.0; // beyond this σ(z) is 0 or 1 in double precision
 
     /// <summary>Fits (θ₀, c) to <paramref name="observedPCorrect"/> (entry i: P(correct) before example i).</summary>
     /// <exception cref="ArgumentException">
@@ -43,6 +43,13 @@ public static class TwoHypothesisFitter
         }
 
         var w = Weights(options.Weights, n);
+        // With two or more values strictly inside (0, 1) the log-likelihood is strictly concave and tends to −∞ in
+        // every direction, so a finite maximum exists; with fewer it can run off to θ = 0 or 1 (all 0s, all 1s,
+        // a clean step).
+        if (Enumerable.Range(0, n).Count(i => w[i] > 0 && p[i] > 0 && p[i] < 1) < 2)
+            throw new ArgumentException(
+                "the two-hypothesis fit needs at least 2 P(correct) values strictly between 0 and 1; " +
+                "a series of only 0s and 1s has no interior maximum-likelihood estimate.");
         if (options.BootstrapSamples < 0)
             throw new ArgumentException($"the number of bootstrap samples must be ≥ 0 (got {options.BootstrapSamples}).");
 
@@ -129,7 +136,7 @@ public static class TwoHypothesisFitter
 
         if (Math.Abs(a) <= BoundaryLogOdds && Math.Abs(b) <= BoundaryLogOdds && GradientNorm(x, p, w, a, b) < 1e-6 * w.Sum()) return (a, b);
         throw new ArgumentException(
-            "the two-hypothesis fit has no interior maximum: the series is all 0s, all 1s, or a clean step from 0 to 1; " +
+            "the two-hypothesis fit did not converge: the series sits at P(correct) 0 or 1 almost everywhere; " +
             "use a series with intermediate P(correct) values.");
     }
 
@@ -200,7 +207,8 @@ public static class TwoHypothesisFitter
                 (bx[i], bp[i], bw[i]) = (x[j], p[j], w[j]);
             }
 
-            if (bx.Distinct().Count() < 2) continue; // one position cannot identify a slope
+            // A resample needs two interior values at distinct positions to identify (a, b).
+            if (Enumerable.Range(0, n).Where(i => bw[i] > 0 && bp[i] > 0 && bp[i] < 1).Select(i => bx[i]).Distinct().Count() < 2) continue;
             try
             {
                 var (a, b) = Maximise(bx, bp, bw);

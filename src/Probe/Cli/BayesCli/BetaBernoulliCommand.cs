@@ -1,0 +1,65 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text.Json;
+using Probing.Bayes;
+using Spectre.Console;
+using static Probing.Cli.BayesCli.BayesConsole;
+
+namespace Probing.Cli.BayesCli;
+
+/// <summary><c>probe bayes beta-bernoulli</c>: the exact Bayes-optimal loss and the known-p floor.</summary>
+internal static class BetaBernoulliCommand
+{
+    public static Command Create(CliContext context)
+    {
+        var alpha = new Option<double>("--alpha") { Description = "Prior α > 0 of Beta(α, β) (pseudo-count of 1s).", DefaultValueFactory = _ => 1.0 };
+        var beta = new Option<double>("--beta") { Description = "Prior β > 0 of Beta(α, β) (pseudo-count of 0s).", DefaultValueFactory = _ => 1.0 };
+        var length = new Option<int>("--length") { Description = "Sequence length N (1 … 20000); positions i = 0 … N−1 are predictions after i flips.", DefaultValueFactory = _ => 20 };
+        var json = new Option<bool>("--json") { Description = "Print {\"mean_loss_nats\", \"known_p_floor_nats\", \"per_position_nats\"} as JSON instead of tables." };
+        var command = new Command("beta-bernoulli", "Exact Bayes-optimal log loss of coin flips with p ~ Beta(α, β), per position and averaged, and the known-p floor E[H(p)].")
+        {
+            alpha, beta, length, json,
+        };
+        command.SetAction(parse => Run(context, parse.GetValue(alpha), parse.GetValue(beta), parse.GetValue(length), parse.GetValue(json)));
+        return command;
+    }
+
+    private static int Run(CliContext context, double alpha, double beta, int length, bool asJson)
+    {
+        RequirePositive(alpha, "--alpha");
+        RequirePositive(beta, "--beta");
+        RequireRange(length, 1, 20_000, "--length");
+        var perPosition = BetaBernoulli.PerPositionLoss(length, alpha, beta);
+        var mean = perPosition.Average();
+        var floor = BetaBernoulli.KnownPFloor(alpha, beta);
+        if (asJson)
+        {
+            using var stream = new MemoryStream();
+            using (var writer = new Utf8JsonWriter(stream))
+            {
+                writer.WriteStartObject();
+                writer.WriteNumber("mean_loss_nats", mean);
+                writer.WriteNumber("known_p_floor_nats", floor);
+                writer.WriteStartArray("per_position_nats");
+                foreach (var value in perPosition) writer.WriteNumberValue(value);
+                writer.WriteEndArray();
+                writer.WriteEndObject();
+            }
+
+            context.Out.WriteLine(System.Text.Encoding.UTF8.GetString(stream.ToArray()));
+            return ExitCodes.Ok;
+        }
+
+        var console = For(context);
+        var summary = PlainTable("quantity", "nats");
+        summary.AddPlainRow($"Bayes-optimal mean loss, N = {length}, Beta({F(alpha, "0.###")}, {F(beta, "0.###")})", F(mean, "0.000000"));
+        summary.AddPlainRow("known-p floor E[H(p)] (a lower bound, not the Bayes loss)", F(floor, "0.000000"));
+        summary.AddPlainRow("gap: cost of not knowing p", F(mean - floor, "0.000000"));
+        console.Write(summary);
+        var positions = PlainTable("position i (flips seen)", "expected loss (nats)");
+        var shown = length <= 20 ? Enumerable.Range(0, length) : new[] { 0, 1, 2, 3, 4, 9, 19 }.Where(i => i < length).Append(length - 1).Distinct();
+        foreach (var i in shown) positions.AddPlainRow(i.ToString(CultureInfo.InvariantCulture), F(perPosition[i], "0.000000"));
+        console.Write(positions);
+        return ExitCodes.Ok;
+    }
+}

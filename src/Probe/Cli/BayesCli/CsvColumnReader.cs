@@ -1,0 +1,70 @@
+using System.Globalization;
+
+namespace Probing.Cli.BayesCli;
+
+/// <summary>
+/// Reads one numeric column from a CSV file. The first row is a header unless every cell in it is a number.
+/// Without a column name it takes <c>p_correct</c>, then <c>p_a</c> (what <c>probe bayes simulate</c> writes),
+/// then the only column; with a header-less file a 1-based column number works too.
+/// </summary>
+internal static class CsvColumnReader
+{
+    private static readonly string[] PreferredColumns = ["p_correct", "p_a"];
+
+    public static (string Column, double[] Values) Read(string path, string? column)
+    {
+        if (!File.Exists(path)) throw new FileNotFoundException($"CSV file '{path}' does not exist; pass an existing file to --csv.");
+        var rows = File.ReadAllLines(path)
+            .Select((line, index) => (Line: index + 1, Cells: Split(line)))
+            .Where(row => row.Cells.Length > 0 && !(row.Cells.Length == 1 && row.Cells[0].Length == 0))
+            .ToList();
+        if (rows.Count == 0) throw new InvalidDataException($"CSV file '{path}' is empty; it needs a header row and one number per row.");
+
+        var hasHeader = !rows[0].Cells.All(cell => TryParse(cell, out _));
+        var header = hasHeader ? rows[0].Cells : Enumerable.Range(1, rows[0].Cells.Length).Select(i => i.ToString(CultureInfo.InvariantCulture)).ToArray();
+        var index = ChooseColumn(path, header, column, hasHeader);
+        var name = header[index];
+        var data = hasHeader ? rows.Skip(1).ToList() : rows;
+        if (data.Count == 0) throw new InvalidDataException($"CSV file '{path}' has a header but no data rows.");
+        var values = new double[data.Count];
+        for (var r = 0; r < data.Count; r++)
+        {
+            var (line, cells) = data[r];
+            if (cells.Length <= index)
+                throw new FormatException($"{path}, line {line}: expected at least {index + 1} columns but found {cells.Length}; every row needs a value in column '{name}'.");
+            if (!TryParse(cells[index], out values[r]))
+                throw new FormatException($"{path}, line {line}: '{cells[index]}' in column '{name}' is not a number; use plain decimals such as 0.25.");
+        }
+
+        return (name, values);
+    }
+
+    private static int ChooseColumn(string path, string[] header, string? column, bool hasHeader)
+    {
+        if (!string.IsNullOrWhiteSpace(column))
+        {
+            var wanted = column.Trim();
+            var found = Array.FindIndex(header, h => string.Equals(h, wanted, StringComparison.OrdinalIgnoreCase));
+            if (found >= 0) return found;
+            throw new UsageException($"column '{wanted}' is not in '{path}' (columns: {string.Join(", ", header)}){(hasHeader ? "" : "; the file has no header, so name a column by its 1-based number")}.");
+        }
+
+        foreach (var preferred in PreferredColumns)
+        {
+            var found = Array.FindIndex(header, h => string.Equals(h, preferred, StringComparison.OrdinalIgnoreCase));
+            if (found >= 0) return found;
+        }
+
+        if (header.Length == 1) return 0;
+        throw new UsageException($"'{path}' has several columns ({string.Join(", ", header)}); choose one with --column.");
+    }
+
+    private static string[] Split(string line)
+    {
+        if (line.Trim().Length == 0) return [];
+        return line.Split(',').Select(cell => cell.Trim().Trim('"').Trim()).ToArray();
+    }
+
+    private static bool TryParse(string cell, out double value) =>
+        double.TryParse(cell, NumberStyles.Float, CultureInfo.InvariantCulture, out value);
+}

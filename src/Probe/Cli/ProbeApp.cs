@@ -61,6 +61,8 @@ public static class ProbeApp
             "ICL harness on llama.cpp, TransformerLens-style toy models on TorchSharp, exact Bayesian references.");
         // Command groups, one file each under Cli/.
         root.Add(BayesCommands.Create(context));
+        root.Add(ModelCommands.Create(context));
+        root.Add(LensCommand.Create(context));
         root.Add(BenchCommands.Create(context));
         root.Add(ToyCommands.Create(context));
         return root;

@@ -10,6 +10,9 @@ public static class ToyCommands
     {
         var toy = new Command("toy", "TransformerLens-style toy transformers on TorchSharp: hooks, training, evaluation, export.");
         toy.Add(ToyHooksCommand.Create(context));
+        toy.Add(ToyTrainCommand.Create(context));
+        toy.Add(ToyEvalCommand.Create(context));
+        toy.Add(ToyExportGgufCommand.Create(context));
         toy.Add(ToyAnalyzeCommand.Create(context));
         return toy;
     }

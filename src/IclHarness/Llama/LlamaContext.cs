@@ -1,0 +1,230 @@
+using System.Runtime.InteropServices;
+using Probing.IclHarness.Llama.Native;
+
+namespace Probing.IclHarness.Llama;
+
+/// <summary>
+/// A llama.cpp context: KV cache, batch and eval hooks. Evaluates token sequences teacher-forced (one
+/// llama_decode per batch of up to n_batch tokens), several sequences per batch, with residual capture,
+/// activation patching and prefix reuse. Not thread-safe: use one context per thread.
+/// </summary>
+public sealed unsafe class LlamaContext : IDisposable
+{
+    private readonly LlamaModel _model;
+    private readonly SafeLlamaContextHandle _handle;
+    private readonly EvalHooks _hooks = new();
+    private readonly nint _memory;
+    private llama_batch _batch;
+    private bool _disposed;
+
+    internal LlamaContext(LlamaModel model, LlamaContextOptions options)
+    {
+        _model = model;
+        if (options.ContextSize < 1) throw new ArgumentException($"context size must be at least 1, not {options.ContextSize}.");
+        if (options.SequenceCount is < 1 or > 256) throw new ArgumentException($"sequence count must be 1..256, not {options.SequenceCount}.");
+        if (options.MicroBatchSize < 1) throw new ArgumentException($"micro-batch size must be at least 1, not {options.MicroBatchSize}.");
+        if (options.BatchSize < 0 || options.Threads < 0) throw new ArgumentException("batch size and threads must not be negative.");
+
+        var p = LlamaLibrary.ContextDefaults;
+        p.n_ctx = (uint)options.ContextSize;
+        p.n_batch = (uint)(options.BatchSize > 0 ? options.BatchSize : options.ContextSize);
+        p.n_ubatch = (uint)Math.Min(options.MicroBatchSize, (int)p.n_batch);
+        p.n_seq_max = (uint)options.SequenceCount;
+        p.n_outputs_max = 0;          // = n_batch: teacher forcing wants logits at every position
+        p.n_outputs_max_per_seq = 0;
+        var threads = options.Threads > 0 ? options.Threads : Environment.ProcessorCount;
+        p.n_threads = threads;
+        p.n_threads_batch = threads;
+        // One unified cache: ubatches keep batch order (the hooks rely on it) and seq_cp shares prefix cells.
+        p.kv_unified = 1;
+        p.no_perf = 1;
+        var state = GCHandle.Alloc(_hooks);
+        p.cb_eval = (nint)EvalHooks.Callback;
+        p.cb_eval_user_data = GCHandle.ToIntPtr(state);
+
+        LlamaLog.Clear();
+        var ctx = LlamaNative.llama_init_from_model(model.Handle.DangerousGetHandle(), p);
+        if (ctx == 0)
+        {
+            state.Free();
+            throw new ArgumentException($"llama.cpp cannot create a context of {options.ContextSize} tokens ({LlamaLog.LastProblem() ?? "no reason given"}); try a smaller context size.");
+        }
+        _handle = new SafeLlamaContextHandle(ctx, model.Handle, state);
+        ContextSize = (int)LlamaNative.llama_n_ctx(ctx);
+        BatchSize = (int)LlamaNative.llama_n_batch(ctx);
+        MicroBatchSize = (int)LlamaNative.llama_n_ubatch(ctx);
+        SequenceCount = (int)LlamaNative.llama_n_seq_max(ctx);
+        _memory = LlamaNative.llama_get_memory(ctx);
+        _batch = LlamaNative.llama_batch_init(BatchSize, 0, 1);
+    }
+
+    /// <summary>The model this context evaluates.</summary>
+    public LlamaModel Model => _model;
+
+    /// <summary>n_ctx as llama.cpp set it.</summary>
+    public int ContextSize { get; }
+
+    /// <summary>n_batch: tokens per llama_decode call.</summary>
+    public int BatchSize { get; }
+
+    /// <summary>n_ubatch: tokens per compute graph.</summary>
+    public int MicroBatchSize { get; }
+
+    /// <summary>n_seq_max.</summary>
+    public int SequenceCount { get; }
+
+    /// <summary>Teacher-forced evaluation of one sequence (sequence 0, from position 0).</summary>
+    public SequenceEvaluation Evaluate(IReadOnlyList<int> tokens, EvaluationOptions? options = null) =>
+        Evaluate([new SequenceInput(tokens)], options)[0];
+
+    /// <summary>
+    /// Teacher-forced evaluation of several sequences in one batch (split into llama_decode calls of at most
+    /// n_batch tokens). Each sequence's log-probs, top-k, last logits and captures are its own.
+    /// </summary>
+    /// <exception cref="ArgumentException">Empty sequence, unknown token, bad sequence id, or a sequence that does not fit the context.</exception>
+    public IReadOnlyList<SequenceEvaluation> Evaluate(IReadOnlyList<SequenceInput> sequences, EvaluationOptions? options = null)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        options ??= EvaluationOptions.Default;
+        var plan = BatchLayout.Create(this, sequences, options);
+        foreach (var input in sequences) PrepareMemory(input);
+
+        var collector = new OutputCollector(_model.Info.VocabularySize, sequences, options);
+        foreach (var chunk in plan.Chunks(BatchSize))
+        {
+            Fill(chunk);
+            var decodePlan = chunk.CreateDecodePlan(MicroBatchSize, _model.Info.LayerCount, options);
+            _hooks.Arm(decodePlan.IsEmpty ? null : decodePlan);
+            int rc;
+            try
+            {
+                LlamaLog.Clear();
+                rc = LlamaNative.llama_decode(_handle.DangerousGetHandle(), _batch);
+            }
+            finally
+            {
+                _hooks.Arm(null);
+            }
+            _hooks.ThrowIfFailed();
+            if (rc == 1)
+                throw new ArgumentException($"the KV cache is full ({ContextSize} cells); raise the context size or evaluate fewer tokens at once.");
+            if (rc != 0)
+                throw new InvalidOperationException($"llama_decode failed with code {rc}: {LlamaLog.LastProblem() ?? "no reason given"}.");
+            collector.Collect(chunk, i => (nint)LlamaNative.llama_get_logits_ith(_handle.DangerousGetHandle(), i));
+        }
+        return collector.Results(plan.Captures);
+    }
+
+    /// <summary>
+    /// Scores many continuations of one prefix: the prefix is decoded once into sequence 0, then each group
+    /// of up to n_seq_max-1 continuations is evaluated in one batch on copies of its cache (llama_memory_seq_cp).
+    /// With n_seq_max 1 the continuations run one after another on the truncated prefix.
+    /// </summary>
+    public IReadOnlyList<ContinuationEvaluation> EvaluateContinuations(
+        IReadOnlyList<int> prefix, IReadOnlyList<IReadOnlyList<int>> continuations, EvaluationOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(continuations);
+        options ??= EvaluationOptions.Default;
+        var head = Evaluate([new SequenceInput(prefix)], options with { Capture = null, Patches = [], TopK = 0, AllPositions = false })[0];
+        var results = new List<ContinuationEvaluation>(continuations.Count);
+        var slots = Math.Max(1, SequenceCount - 1);
+        for (var start = 0; start < continuations.Count; start += slots)
+        {
+            var group = continuations.Skip(start).Take(slots).ToArray();
+            var inputs = new SequenceInput[group.Length];
+            for (var j = 0; j < group.Length; j++)
+            {
+                var seq = SequenceCount == 1 ? 0 : j + 1;
+                if (seq != 0)
+                {
+                    LlamaNative.llama_memory_seq_rm(_memory, seq, -1, -1);
+                    LlamaNative.llama_memory_seq_cp(_memory, 0, seq, -1, -1);
+                }
+                inputs[j] = new SequenceInput(group[j], seq, prefix.Count);
+            }
+            // With a single slot each continuation runs alone, so sequence 0 is truncated back to the prefix.
+            var evaluated = SequenceCount == 1
+                ? inputs.Select(i => Evaluate([i], options)[0]).ToArray()
+                : Evaluate(inputs, options).ToArray();
+            for (var j = 0; j < group.Length; j++)
+            {
+                var tokens = group[j];
+                var logProbs = new double[tokens.Count];
+                logProbs[0] = head.LastLogProbs[tokens[0]];
+                for (var k = 1; k < tokens.Count; k++)
+                    logProbs[k] = evaluated[j].NextTokenLogProbs.Length > 0 ? evaluated[j].NextTokenLogProbs[k - 1] : double.NaN;
+                results.Add(new ContinuationEvaluation(tokens, logProbs, evaluated[j]));
+            }
+        }
+        return results;
+    }
+
+    /// <summary>Empties the KV cache of every sequence.</summary>
+    public void ClearMemory() => LlamaNative.llama_memory_clear(_memory, false);
+
+    /// <summary>Copies the cached tokens of sequence <paramref name="source"/> to <paramref name="destination"/> (shared cells, no data copy).</summary>
+    public void CopySequence(int source, int destination)
+    {
+        CheckSequence(source);
+        CheckSequence(destination);
+        LlamaNative.llama_memory_seq_cp(_memory, source, destination, -1, -1);
+    }
+
+    /// <summary>Keeps the first <paramref name="length"/> cached tokens of a sequence and drops the rest.</summary>
+    public void TruncateSequence(int sequence, int length)
+    {
+        CheckSequence(sequence);
+        if (!LlamaNative.llama_memory_seq_rm(_memory, sequence, length, -1))
+            throw new InvalidOperationException($"llama.cpp could not truncate sequence {sequence} to {length} tokens.");
+    }
+
+    /// <summary>How many tokens sequence <paramref name="sequence"/> holds in the cache.</summary>
+    public int CachedLength(int sequence)
+    {
+        CheckSequence(sequence);
+        return LlamaNative.llama_memory_seq_pos_max(_memory, sequence) + 1;
+    }
+
+    internal void CheckSequence(int sequence)
+    {
+        if ((uint)sequence >= (uint)SequenceCount)
+            throw new ArgumentException($"sequence id {sequence} is outside 0..{SequenceCount - 1}; create the context with a larger SequenceCount.");
+    }
+
+    private void PrepareMemory(SequenceInput input)
+    {
+        if (input.StartPosition == 0)
+        {
+            LlamaNative.llama_memory_seq_rm(_memory, input.SequenceId, -1, -1);
+            return;
+        }
+        var cached = CachedLength(input.SequenceId);
+        if (cached < input.StartPosition)
+            throw new ArgumentException($"sequence {input.SequenceId} holds {cached} cached tokens, so it cannot continue at position {input.StartPosition}; evaluate the prefix first.");
+        TruncateSequence(input.SequenceId, input.StartPosition);
+    }
+
+    private void Fill(BatchLayout.Chunk chunk)
+    {
+        _batch.n_tokens = chunk.Count;
+        for (var i = 0; i < chunk.Count; i++)
+        {
+            var (token, position, sequence, output) = chunk.Token(i);
+            _batch.token[i] = token;
+            _batch.pos[i] = position;
+            _batch.n_seq_id[i] = 1;
+            _batch.seq_id[i][0] = sequence;
+            _batch.logits[i] = output ? (sbyte)1 : (sbyte)0;
+        }
+    }
+
+    /// <summary>Frees the context, its batch and its hooks.</summary>
+    public void Dispose()
+    {
+        if (_disposed) return;
+        _disposed = true;
+        LlamaNative.llama_batch_free(_batch);
+        _batch = default;
+        _handle.Dispose();
+    }
+}

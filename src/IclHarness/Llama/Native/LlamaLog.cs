@@ -1,0 +1,66 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+
+namespace Probing.IclHarness.Llama.Native;
+
+/// <summary>
+/// Captures llama.cpp's and ggml's log output instead of letting it reach the terminal, so the CLI stays
+/// clean. The most recent warnings and errors are kept to explain failures (a NULL model, a failed decode).
+/// Set PROBING_LLAMA_LOG=1 to echo everything to standard error.
+/// </summary>
+internal static unsafe class LlamaLog
+{
+    private const int GGML_LOG_LEVEL_WARN = 3;
+    private const int GGML_LOG_LEVEL_ERROR = 4;
+    private const int GGML_LOG_LEVEL_CONT = 5;
+    private const int Keep = 16;
+
+    private static readonly Lock Gate = new();
+    private static readonly LinkedList<string> Recent = new();
+    private static bool _echo;
+    private static int _lastLevel;
+
+    /// <summary>Installs the callback in llama.cpp (which also sets ggml's).</summary>
+    public static void Install()
+    {
+        _echo = Environment.GetEnvironmentVariable("PROBING_LLAMA_LOG") == "1";
+        LlamaNative.llama_log_set(&OnLog, null);
+    }
+
+    /// <summary>The last warning or error llama.cpp logged, trimmed to one line, or null.</summary>
+    public static string? LastProblem()
+    {
+        lock (Gate) return Recent.Last?.Value;
+    }
+
+    /// <summary>Forgets earlier messages so <see cref="LastProblem"/> refers to the next call only.</summary>
+    public static void Clear()
+    {
+        lock (Gate) Recent.Clear();
+    }
+
+    [UnmanagedCallersOnly(CallConvs = [typeof(CallConvCdecl)])]
+    private static void OnLog(int level, byte* text, void* userData)
+    {
+        try
+        {
+            var line = Marshal.PtrToStringUTF8((nint)text) ?? "";
+            if (_echo) Console.Error.Write(line);
+            var effective = level == GGML_LOG_LEVEL_CONT ? _lastLevel : level;
+            _lastLevel = effective;
+            if (effective < GGML_LOG_LEVEL_WARN) return;
+            line = line.Trim();
+            if (line.Length == 0) return;
+            lock (Gate)
+            {
+                if (level == GGML_LOG_LEVEL_CONT && Recent.Last is not null) Recent.Last.Value += " " + line;
+                else Recent.AddLast(line);
+                while (Recent.Count > Keep) Recent.RemoveFirst();
+            }
+        }
+        catch
+        {
+            // An exception must never unwind into native code.
+        }
+    }
+}

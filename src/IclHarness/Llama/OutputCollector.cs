@@ -1,0 +1,60 @@
+namespace Probing.IclHarness.Llama;
+
+/// <summary>
+/// Turns llama.cpp's output logits into per-sequence results after each llama_decode: next-token
+/// log-probs (log-softmax in double), top-k, and the last position's logits.
+/// </summary>
+internal sealed unsafe class OutputCollector
+{
+    private readonly int _vocab;
+    private readonly IReadOnlyList<SequenceInput> _inputs;
+    private readonly EvaluationOptions _options;
+    private readonly double[][] _nextLogProbs;
+    private readonly TopToken[][][]? _top;
+    private readonly float[][] _lastLogits;
+    private readonly double[][] _lastLogProbs;
+
+    public OutputCollector(int vocab, IReadOnlyList<SequenceInput> inputs, EvaluationOptions options)
+    {
+        _vocab = vocab;
+        _inputs = inputs;
+        _options = options;
+        _nextLogProbs = inputs.Select(i => new double[options.AllPositions ? i.Tokens.Count - 1 : 0]).ToArray();
+        _top = options.TopK > 0 ? inputs.Select(i => new TopToken[i.Tokens.Count][]).ToArray() : null;
+        _lastLogits = new float[inputs.Count][];
+        _lastLogProbs = new double[inputs.Count][];
+    }
+
+    /// <summary>Reads every output row of the decoded chunk (<paramref name="logitsOf"/> wraps llama_get_logits_ith).</summary>
+    public void Collect(BatchLayout.Chunk chunk, Func<int, nint> logitsOf)
+    {
+        var rows = new List<(int Batch, nint Logits)>();
+        for (var i = 0; i < chunk.Count; i++)
+        {
+            if (!chunk.Token(i).Output) continue;
+            var pointer = logitsOf(i);
+            if (pointer == 0) throw new InvalidOperationException($"llama.cpp returned no logits for batch row {i}.");
+            rows.Add((i, pointer));
+        }
+        Parallel.For(0, rows.Count, r =>
+        {
+            var (batch, pointer) = rows[r];
+            var logits = new ReadOnlySpan<float>((float*)pointer, _vocab);
+            var (input, index) = chunk.Origin(batch);
+            var tokens = _inputs[input].Tokens;
+            var logZ = LogSoftmax.LogSumExp(logits);
+            if (index < tokens.Count - 1 && _options.AllPositions) _nextLogProbs[input][index] = logits[tokens[index + 1]] - logZ;
+            if (_top is not null) _top[input][index] = LogSoftmax.TopK(logits, _options.TopK, logZ);
+            if (index == tokens.Count - 1)
+            {
+                _lastLogits[input] = logits.ToArray();
+                var full = new double[_vocab];
+                for (var v = 0; v < _vocab; v++) full[v] = logits[v] - logZ;
+                _lastLogProbs[input] = full;
+            }
+        });
+    }
+
+    public IReadOnlyList<SequenceEvaluation> Results(ResidualCapture?[] captures) =>
+        _inputs.Select((input, s) => new SequenceEvaluation(input, _nextLogProbs[s], _top?[s], _lastLogits[s], _lastLogProbs[s], captures[s])).ToArray();
+}

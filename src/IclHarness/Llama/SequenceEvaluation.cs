@@ -1,0 +1,40 @@
+namespace Probing.IclHarness.Llama;
+
+/// <summary>The teacher-forced evaluation of one sequence.</summary>
+public sealed class SequenceEvaluation
+{
+    internal SequenceEvaluation(SequenceInput input, double[] nextTokenLogProbs, TopToken[][]? topTokens,
+        float[] lastLogits, double[] lastLogProbs, ResidualCapture? capture)
+    {
+        Input = input;
+        NextTokenLogProbs = nextTokenLogProbs;
+        TopTokens = topTokens;
+        LastLogits = lastLogits;
+        LastLogProbs = lastLogProbs;
+        Capture = capture;
+    }
+
+    /// <summary>The evaluated sequence.</summary>
+    public SequenceInput Input { get; }
+
+    /// <summary>
+    /// [n-1]: entry i is ln p(Tokens[i+1] | everything up to Tokens[i]), the log-softmax of llama.cpp's
+    /// logits computed in double precision. Empty when <see cref="EvaluationOptions.AllPositions"/> is false.
+    /// </summary>
+    public double[] NextTokenLogProbs { get; }
+
+    /// <summary>[n][k]: the k most likely tokens after each position, best first; null when TopK is 0.</summary>
+    public TopToken[][]? TopTokens { get; }
+
+    /// <summary>[n_vocab]: llama.cpp's raw logits after the last token.</summary>
+    public float[] LastLogits { get; }
+
+    /// <summary>[n_vocab]: the log-softmax of <see cref="LastLogits"/> (double precision).</summary>
+    public double[] LastLogProbs { get; }
+
+    /// <summary>The captured residuals, when a capture was requested.</summary>
+    public ResidualCapture? Capture { get; }
+
+    /// <summary>Surprisal in nats of the tokens after the first: the negated <see cref="NextTokenLogProbs"/>.</summary>
+    public double[] Surprisals() => NextTokenLogProbs.Select(lp => -lp).ToArray();
+}

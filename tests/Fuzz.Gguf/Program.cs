@@ -1,0 +1,105 @@
+using Probing.IclHarness.Gguf;
+using SharpFuzz;
+
+namespace Probing.Fuzz.Gguf;
+
+/// <summary>
+/// Fuzz target for the GGUF reader. Every mode feeds bytes to <see cref="GgufFuzz.Run"/>, which
+/// lets only InvalidDataException and NotSupportedException through as "rejected"; anything else
+/// escapes and is reported as a crash.
+/// </summary>
+public static class Program
+{
+    public static int Main(string[] args)
+    {
+        var mode = args.Length > 0 ? args[0] : "--help";
+        switch (mode)
+        {
+            case "--libfuzzer":
+                Fuzzer.LibFuzzer.Run(span => GgufFuzz.Run(span));
+                return 0;
+            case "--afl":
+                Fuzzer.OutOfProcess.Run(stream =>
+                {
+                    using var memory = new MemoryStream();
+                    stream.CopyTo(memory);
+                    GgufFuzz.Run(memory.ToArray());
+                });
+                return 0;
+            case "--seed-corpus" when args.Length == 2:
+                return WriteSeeds(args[1]);
+            case "--replay" when args.Length >= 2:
+                return Replay(args.Skip(1));
+            case "--random" when args.Length >= 2 && int.TryParse(args[1], out var iterations):
+                return RandomMutations(iterations, args.Length > 2 && int.TryParse(args[2], out var seed) ? seed : 1);
+            default:
+                Console.Error.WriteLine("usage: Probing.Fuzz.Gguf --libfuzzer | --afl | --seed-corpus DIR | --replay FILE_OR_DIR... | --random ITERATIONS [SEED]");
+                return 2;
+        }
+    }
+
+    private static IEnumerable<(string Name, byte[] Bytes)> Seeds()
+    {
+        var small = new TinyLlamaConfig(NLayer: 1, NEmbd: 32, NHead: 2, NHeadKv: 1, NFf: 32, NCtx: 16, Vocabulary: "ab ");
+        foreach (var type in new[] { GgmlType.F32, GgmlType.F16, GgmlType.Q8_0 })
+            yield return ($"tiny-{type}.gguf", TinyLlamaBuilder.Build(small with { TensorType = type }).ToArray());
+        yield return ("metadata-only.gguf", new GgufWriter().Add("general.architecture", "llama").Add("a", new[] { 1, 2 }).Add("s", new[] { "x" }).ToArray());
+    }
+
+    private static int WriteSeeds(string folder)
+    {
+        Directory.CreateDirectory(folder);
+        foreach (var (name, bytes) in Seeds()) File.WriteAllBytes(Path.Combine(folder, name), bytes);
+        Console.WriteLine($"wrote {Seeds().Count()} seed files to {folder}");
+        return 0;
+    }
+
+    private static int Replay(IEnumerable<string> paths)
+    {
+        var files = paths.SelectMany(p => Directory.Exists(p) ? Directory.GetFiles(p) : [p]).ToList();
+        var accepted = files.Count(f => GgufFuzz.Run(File.ReadAllBytes(f)));
+        Console.WriteLine($"replayed {files.Count} inputs: {accepted} accepted, {files.Count - accepted} rejected, no crash");
+        return 0;
+    }
+
+    // An uninstrumented mutation loop: byte flips, overwrites with boundary values, truncation and
+    // splices of the seeds. Cheap to run anywhere; the instrumented modes explore deeper.
+    private static int RandomMutations(int iterations, int seed)
+    {
+        var random = new Random(seed);
+        var seeds = Seeds().Select(s => s.Bytes).ToArray();
+        var accepted = 0;
+        for (var i = 0; i < iterations; i++)
+        {
+            var input = (byte[])seeds[random.Next(seeds.Length)].Clone();
+            var headerBytes = Math.Min(input.Length, 4096);
+            for (var m = random.Next(1, 8); m > 0; m--)
+            {
+                var at = random.Next(random.Next(4) == 0 ? input.Length : headerBytes);
+                switch (random.Next(4))
+                {
+                    case 0: input[at] ^= (byte)(1 << random.Next(8)); break;
+                    case 1: input[at] = (byte)random.Next(256); break;
+                    case 2: input.AsSpan(at, Math.Min(8, input.Length - at)).Fill(random.Next(2) == 0 ? (byte)0xFF : (byte)0); break;
+                    default: input[at] = (byte)(input[at] + random.Next(-2, 3)); break;
+                }
+            }
+
+            if (random.Next(5) == 0) input = input[..random.Next(input.Length)];
+            try
+            {
+                if (GgufFuzz.Run(input)) accepted++;
+            }
+            catch (Exception ex)
+            {
+                var path = Path.Combine(Path.GetTempPath(), $"gguf-crash-{seed}-{i}.bin");
+                File.WriteAllBytes(path, input);
+                Console.Error.WriteLine($"crash at iteration {i}: {ex.GetType().Name}: {ex.Message} (input saved to {path})");
+                return 1;
+            }
+        }
+
+        Console.WriteLine($"{iterations} mutated inputs: {accepted} accepted, {iterations - accepted} rejected, no crash");
+        return 0;
+    }
+}

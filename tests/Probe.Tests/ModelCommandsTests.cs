@@ -1,0 +1,119 @@
+using System.Buffers.Binary;
+using System.Security.Cryptography;
+using System.Text.Json;
+using Probing.Cli;
+using Probing.IclHarness.Gguf;
+
+namespace Probing.Probe.Tests;
+
+public sealed class ModelCommandsTests : IDisposable
+{
+    private static readonly TinyLlamaConfig Config = new(NLayer: 3, NEmbd: 64, NHead: 4, NHeadKv: 2, NFf: 64, NCtx: 128,
+        Vocabulary: "0123456789(), ", TensorType: GgmlType.Q8_0);
+
+    private readonly string _folder = Directory.CreateTempSubdirectory("probe-model-").FullName;
+
+    public void Dispose() => Directory.Delete(_folder, recursive: true);
+
+    private string WriteModel(Action<byte[]>? damage = null, int? truncateTo = null)
+    {
+        var bytes = TinyLlamaBuilder.Build(Config).ToArray();
+        damage?.Invoke(bytes);
+        var path = Path.Combine(_folder, $"m{Guid.NewGuid():N}.gguf");
+        File.WriteAllBytes(path, truncateTo is { } n ? bytes[..n] : bytes);
+        return path;
+    }
+
+    private static (int Code, string Out, string Error) Run(params string[] args)
+    {
+        var output = new StringWriter();
+        var error = new StringWriter();
+        var code = ProbeApp.Run(args, output, error);
+        return (code, output.ToString(), error.ToString());
+    }
+
+    [Fact]
+    public void GivenGeneratedModel_WhenInfo_ThenTableShowsSizesTokenizerTypesAndSha256()
+    {
+        var path = WriteModel();
+
+        var (code, output, error) = Run("model", "info", "--model", path);
+
+        Assert.Equal(ExitCodes.Ok, code);
+        Assert.Equal("", error);
+        Assert.Contains("architecture llama", output);
+        Assert.Contains("layers       3", output);
+        Assert.Contains("d_model      64", output);
+        Assert.Contains("heads        4 (kv 2)", output);
+        Assert.Contains("context      128", output);
+        Assert.Contains("vocabulary   273 (llama tokenizer)", output);
+        Assert.Contains("tensors      30: q8_0 x 23, f32 x 7", output);
+        Assert.Contains("quantization q8_0", output);
+        Assert.Contains(Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(path))), output);
+    }
+
+    [Fact]
+    public void GivenGeneratedModel_WhenInfoJson_ThenMachineReadableSummary()
+    {
+        var path = WriteModel();
+
+        var (code, output, _) = Run("model", "info", "--model", path, "--json");
+
+        Assert.Equal(ExitCodes.Ok, code);
+        using var json = JsonDocument.Parse(output);
+        var root = json.RootElement;
+        Assert.Equal("llama", root.GetProperty("architecture").GetString());
+        Assert.Equal(3, root.GetProperty("n_layers").GetInt32());
+        Assert.Equal(273, root.GetProperty("d_vocab").GetInt32());
+        Assert.Equal(23, root.GetProperty("tensor_types").GetProperty("q8_0").GetInt32());
+        Assert.Equal(new FileInfo(path).Length, root.GetProperty("file_size").GetInt64());
+        // 273*64 embeddings and output, 3 layers of q,k,v,o (64*64 + 2*64*32 + 64*64), 3 MLPs (3*64*64), 7 norms.
+        Assert.Equal(2 * 273 * 64 + 3 * (2 * 4096 + 2 * 2048 + 3 * 4096) + 7 * 64, root.GetProperty("n_params").GetInt64());
+    }
+
+    [Fact]
+    public void GivenMissingFile_WhenInfo_ThenOneLineAndExit2()
+    {
+        var missing = Path.Combine(_folder, "absent.gguf");
+        AssertBadInput(Run("model", "info", "--model", missing), $"model file not found: '{missing}'");
+    }
+
+    [Fact]
+    public void GivenTruncatedModel_WhenInfo_ThenOneLineNamingTheTensorAndExit2()
+    {
+        var full = TinyLlamaBuilder.Build(Config).ToArray().Length;
+        AssertBadInput(Run("model", "info", "--model", WriteModel(truncateTo: full - 4000)), "truncated tensor data for output.weight");
+    }
+
+    [Fact]
+    public void GivenNotGguf_WhenInfo_ThenOneLineAndExit2()
+    {
+        var path = Path.Combine(_folder, "notes.gguf");
+        File.WriteAllText(path, "hello world");
+        AssertBadInput(Run("model", "info", "--model", path), "not a GGUF file");
+    }
+
+    [Fact]
+    public void GivenOldVersion_WhenInfo_ThenOneLineAndExit2() =>
+        AssertBadInput(Run("model", "info", "--model", WriteModel(b => BinaryPrimitives.WriteUInt32LittleEndian(b.AsSpan(4), 1))),
+            "unsupported GGUF version 1; this tool reads v2 and v3");
+
+    [Fact]
+    public void GivenAbsurdTensorCount_WhenInfo_ThenOneLineAndExit2() =>
+        AssertBadInput(Run("model", "info", "--model", WriteModel(b => BinaryPrimitives.WriteUInt64LittleEndian(b.AsSpan(8), ulong.MaxValue))),
+            $"claims {ulong.MaxValue} tensors");
+
+    [Fact]
+    public void GivenMissingModelOption_WhenInfo_ThenExit2() =>
+        Assert.Equal(ExitCodes.BadInput, Run("model", "info").Code);
+
+    private static void AssertBadInput((int Code, string Out, string Error) result, string expected)
+    {
+        Assert.Equal(ExitCodes.BadInput, result.Code);
+        Assert.Equal("", result.Out);
+        var lines = result.Error.TrimEnd().Split('\n');
+        Assert.Single(lines);
+        Assert.StartsWith("probe: ", lines[0]);
+        Assert.Contains(expected, lines[0]);
+    }
+}

@@ -11,6 +11,7 @@ public static class ToyAnalyzeCommand
     /// <summary>Analysis handlers by task name; a task adds one line.</summary>
     private static readonly Dictionary<string, Func<ToyAnalyzeRequest, CliContext, int>> Analyzers = new(StringComparer.OrdinalIgnoreCase)
     {
+        ["trigram"] = TrigramAnalyzeHandler.Run,
         ["beta-bernoulli"] = BetaBernoulliAnalyzeHandler.Run,
         ["previous-token"] = PreviousTokenAnalyzeHandler.Run,
     };

@@ -9,6 +9,7 @@ public static class ToyTaskRegistry
     public static IReadOnlyList<IToyTask> All { get; } =
     [
         new CopyTask(),
+        new Trigram.TrigramTask(),
         new BetaBernoulli.BetaBernoulliTask(),
         new PreviousToken.PreviousTokenTask(),
     ];

@@ -70,10 +70,8 @@ public static class PreviousTokenReport
         foreach (var h in r.Heads)
         {
             var plot = new Plot();
-            // Heatmap rows are drawn bottom-up; flip so query 0 is on top as in TransformerLens plots.
-            var flipped = new double[n, n];
-            for (var q = 0; q < n; q++) for (var k = 0; k < n; k++) flipped[n - 1 - q, k] = h.Mean[q, k];
-            var hm = plot.Add.Heatmap(flipped);
+            // ScottPlot draws heatmap row 0 at the top, so query 0 is on top as in TransformerLens plots.
+            var hm = plot.Add.Heatmap(h.Mean);
             hm.Colormap = new ScottPlot.Colormaps.Viridis();
             plot.Add.ColorBar(hm);
             plot.Title($"L{h.Layer}H{h.Head} mean attention (prev-token score {AnalysisFiles.F(h.PreviousTokenScore, "0.00")})");

@@ -1,0 +1,11 @@
+namespace Probing.ToyModels.Tasks.Trigram.Analysis;
+
+/// <summary>Correct top-1 predictions of Z over all Z positions of the batch, per kept path.</summary>
+/// <param name="Occurrences">Number of Z positions.</param>
+/// <param name="Full">The intact model.</param>
+/// <param name="DirectOnly">Zero-ablation of attention and MLP outputs: only the direct path (embeddings → unembedding).</param>
+/// <param name="AttentionOnly">Zero-ablation of the MLP output: direct path + attention.</param>
+/// <param name="MlpOnly">Zero-ablation of the attention output: direct path + MLP (the MLP then reads only the embeddings).</param>
+/// <param name="DirectLogitsAttention">Decomposition: the attention output alone through W_U (+ b_U), taken from the intact run.</param>
+/// <param name="DirectLogitsMlp">Decomposition: the MLP output alone through W_U (+ b_U), taken from the intact run.</param>
+public sealed record PathAblationResult(int Occurrences, int Full, int DirectOnly, int AttentionOnly, int MlpOnly, int DirectLogitsAttention, int DirectLogitsMlp);

@@ -29,9 +29,13 @@ public static class PreviousTokenReport
         var firstR2 = early.Length > 0 ? early.Max(p => p.R2) : double.NaN;
         var chance = 1.0 / data.Vocab;
         var solved = r.Metrics.MeanAccuracy > 0.9;
+        var topDla = r.DirectLogitAttribution.MaxBy(d => d.Attribution);
+        var headDla = r.DirectLogitAttribution.Where(d => d.Component.StartsWith('L')).Sum(d => d.Attribution);
+        var current = r.Heads.Where(h => h.Layer == best.Layer && h.Head == best.Head).Select(h => Enumerable.Range(0, h.Mean.GetLength(0)).Average(q => h.Mean[q, q])).First();
         return $"Accuracy {AnalysisFiles.F(100 * r.Metrics.MeanAccuracy, "0.0")}% (chance {AnalysisFiles.F(100 * chance, "0.0")}%), loss {AnalysisFiles.F(r.Metrics.MeanLoss)} nats: " +
             $"{(solved ? "the task is solved" : "the task is not fully solved")}. The strongest previous-token head is L{best.Layer}H{best.Head}, with mean weight " +
-            $"{AnalysisFiles.F(best.PreviousTokenScore, "0.000")} on key q−1. Position becomes linearly decodable inside block 0 (best held-out R² {AnalysisFiles.F(firstR2, "0.000")}" +
+            $"{AnalysisFiles.F(best.PreviousTokenScore, "0.000")} on key q−1 and {AnalysisFiles.F(current, "0.000")} on the current key q. Direct logit attribution: largest `{topDla.Component}` " +
+            $"({AnalysisFiles.F(topDla.Attribution, "0.00")}); all heads together {AnalysisFiles.F(headDla, "0.00")}. Position becomes linearly decodable inside block 0 (best held-out R² {AnalysisFiles.F(firstR2, "0.000")}" +
             $"{(early.Length > 0 ? $" at `{early.MaxBy(p => p.R2).Hook}`" : "")}). The layer-0 head closest to uniform causal attention is L0H{counting.Head}: its weight on the first " +
             $"token{(data.Bos ? " (BOS)" : "")} deviates from 1/(q+1) by {AnalysisFiles.F(counting.UniformDeviation, "0.000")} on average. " +
             (r.PositionalEmbedding is "none" or "fixed"

@@ -13,6 +13,8 @@ public static class ToyAnalyzeCommand
     {
         ["trigram"] = TrigramAnalyzeHandler.Run,
         ["n-recurrence"] = (request, context) => ToyNRecurrenceCommand.Analyze(request.Checkpoint, request.OutDir, request.Threads, context),
+        ["beta-bernoulli"] = BetaBernoulliAnalyzeHandler.Run,
+        ["previous-token"] = PreviousTokenAnalyzeHandler.Run,
     };
 
     /// <summary>The task names that have analyses.</summary>

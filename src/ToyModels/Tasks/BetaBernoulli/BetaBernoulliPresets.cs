@@ -40,13 +40,13 @@ public static class BetaBernoulliPresets
 
     private static TrainingOptions BottleneckTraining => new()
     {
-        Steps = 4000, BatchSize = 64, Lr = 1e-3, Schedule = LrScheduleKind.Constant, WeightDecay = 0.0,
-        GradClip = 1.0, EvalEvery = 500, CheckpointEvery = 2000, Seed = 100,
+        Steps = 2000, BatchSize = 64, Lr = 1e-3, Schedule = LrScheduleKind.Constant, WeightDecay = 0.0,
+        GradClip = 1.0, EvalEvery = 500, CheckpointEvery = 1000, Seed = 100,
     };
 
     private static TrainingOptions RoomyTraining => new()
     {
         Steps = 6000, BatchSize = 64, Lr = 1e-3, Schedule = LrScheduleKind.Cosine, WarmupSteps = 100, WeightDecay = 0.0,
-        GradClip = 1.0, EvalEvery = 500, CheckpointEvery = 2000, Seed = 100,
+        GradClip = 1.0, EvalEvery = 500, CheckpointEvery = 1000, Seed = 100,
     };
 }

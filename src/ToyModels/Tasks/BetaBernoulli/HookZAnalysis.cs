@@ -50,8 +50,8 @@ public sealed record HookZAnalysis(string Hook, int Head, double[] Ratio, double
         plot.ShowLegend(Alignment.UpperLeft);
         AnalysisFiles.SavePng(plot, Path.Combine(dir, "cache_z_vs_ratio.png"));
         return new ReportFigure(
-            "5. Attention output with d_head = 1",
-            $"Is the head's `{Hook}` value linear in H/N?",
+            "5. Attention output hook_z",
+            $"Is head {Head}'s `{Hook}` value linear in H/N? (its first component: the whole head when d_head = 1, seed 000's setting)",
             $"z = {AnalysisFiles.F(RatioFit.Slope, "0.0000")}·H/N + {AnalysisFiles.F(RatioFit.Intercept, "0.0000")}, R² = {AnalysisFiles.F(RatioFit.R2)} over {RatioFit.Count:N0} positions; " +
             $"against the posterior mean (H+α)/(N+α+β): slope {AnalysisFiles.F(PosteriorFit.Slope, "0.0000")}, R² = {AnalysisFiles.F(PosteriorFit.R2)}.",
             "hook_z.csv", ["cache_z_vs_ratio.png"]);

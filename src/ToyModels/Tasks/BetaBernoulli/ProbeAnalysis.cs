@@ -74,6 +74,7 @@ public sealed record ProbeAnalysis(IReadOnlyList<string> Hooks, IReadOnlyList<st
         plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericManual(ticks);
         plot.Axes.Bottom.TickLabelStyle.Rotation = 30;
         plot.Axes.Bottom.TickLabelStyle.Alignment = Alignment.MiddleLeft;
+        plot.Axes.Bottom.MinimumSize = 120; // room for the rotated hook names
         for (var ti = 0; ti < Targets.Count; ti++)
             plot.Legend.ManualItems.Add(new LegendItem { LabelText = Targets[ti], FillColor = palette.GetColor(ti) });
         plot.ShowLegend(Alignment.LowerRight);

@@ -29,9 +29,13 @@ public static class PreviousTokenReport
         var firstR2 = early.Length > 0 ? early.Max(p => p.R2) : double.NaN;
         var chance = 1.0 / data.Vocab;
         var solved = r.Metrics.MeanAccuracy > 0.9;
+        var topDla = r.DirectLogitAttribution.MaxBy(d => d.Attribution);
+        var headDla = r.DirectLogitAttribution.Where(d => d.Component.StartsWith('L')).Sum(d => d.Attribution);
+        var current = r.Heads.Where(h => h.Layer == best.Layer && h.Head == best.Head).Select(h => Enumerable.Range(0, h.Mean.GetLength(0)).Average(q => h.Mean[q, q])).First();
         return $"Accuracy {AnalysisFiles.F(100 * r.Metrics.MeanAccuracy, "0.0")}% (chance {AnalysisFiles.F(100 * chance, "0.0")}%), loss {AnalysisFiles.F(r.Metrics.MeanLoss)} nats: " +
             $"{(solved ? "the task is solved" : "the task is not fully solved")}. The strongest previous-token head is L{best.Layer}H{best.Head}, with mean weight " +
-            $"{AnalysisFiles.F(best.PreviousTokenScore, "0.000")} on key q−1. Position becomes linearly decodable inside block 0 (best held-out R² {AnalysisFiles.F(firstR2, "0.000")}" +
+            $"{AnalysisFiles.F(best.PreviousTokenScore, "0.000")} on key q−1 and {AnalysisFiles.F(current, "0.000")} on the current key q. Direct logit attribution: largest `{topDla.Component}` " +
+            $"({AnalysisFiles.F(topDla.Attribution, "0.00")}); all heads together {AnalysisFiles.F(headDla, "0.00")}. Position becomes linearly decodable inside block 0 (best held-out R² {AnalysisFiles.F(firstR2, "0.000")}" +
             $"{(early.Length > 0 ? $" at `{early.MaxBy(p => p.R2).Hook}`" : "")}). The layer-0 head closest to uniform causal attention is L0H{counting.Head}: its weight on the first " +
             $"token{(data.Bos ? " (BOS)" : "")} deviates from 1/(q+1) by {AnalysisFiles.F(counting.UniformDeviation, "0.000")} on average. " +
             (r.PositionalEmbedding is "none" or "fixed"
@@ -70,10 +74,8 @@ public static class PreviousTokenReport
         foreach (var h in r.Heads)
         {
             var plot = new Plot();
-            // Heatmap rows are drawn bottom-up; flip so query 0 is on top as in TransformerLens plots.
-            var flipped = new double[n, n];
-            for (var q = 0; q < n; q++) for (var k = 0; k < n; k++) flipped[n - 1 - q, k] = h.Mean[q, k];
-            var hm = plot.Add.Heatmap(flipped);
+            // ScottPlot draws heatmap row 0 at the top, so query 0 is on top as in TransformerLens plots.
+            var hm = plot.Add.Heatmap(h.Mean);
             hm.Colormap = new ScottPlot.Colormaps.Viridis();
             plot.Add.ColorBar(hm);
             plot.Title($"L{h.Layer}H{h.Head} mean attention (prev-token score {AnalysisFiles.F(h.PreviousTokenScore, "0.00")})");
@@ -101,6 +103,7 @@ public static class PreviousTokenReport
             r.PositionR2.Select((p, i) => new Tick(i, p.Hook.Replace("blocks.", "").Replace("hook_", ""))).ToArray());
         plot.Axes.Bottom.TickLabelStyle.Rotation = 30;
         plot.Axes.Bottom.TickLabelStyle.Alignment = Alignment.MiddleLeft;
+        plot.Axes.Bottom.MinimumSize = 120; // room for the rotated hook names
         plot.Axes.SetLimitsY(-0.1, 1.05);
         plot.Title("Linear probe for the position (held-out R²)");
         AnalysisFiles.SavePng(plot, Path.Combine(dir, "position_probes.png"));
@@ -120,6 +123,7 @@ public static class PreviousTokenReport
             r.DirectLogitAttribution.Select((d, i) => new Tick(i, d.Component)).ToArray());
         plot.Axes.Bottom.TickLabelStyle.Rotation = 30;
         plot.Axes.Bottom.TickLabelStyle.Alignment = Alignment.MiddleLeft;
+        plot.Axes.Bottom.MinimumSize = 120; // room for the rotated hook names
         plot.Title("Direct logit attribution (correct token − mean logit)");
         AnalysisFiles.SavePng(plot, Path.Combine(dir, "direct_logit_attribution.png"));
         var top = r.DirectLogitAttribution.OrderByDescending(d => d.Attribution).Take(3).ToArray();

@@ -183,7 +183,7 @@ public sealed class ToyTrainer : IDisposable
         loss.backward();
         var t3 = Stopwatch.GetTimestamp();
         if (_options.GradClip > 0) nn.utils.clip_grad_norm_(_parameters.Select(p => p.Parameter), _options.GradClip);
-        _optimizer.step();
+        NoGcStep.Run(() => _optimizer.step()); // AdamW makes Scalar temporaries of its own (NoGcStep)
         _optimizer.zero_grad();
         var t4 = Stopwatch.GetTimestamp();
         _phaseSeconds = Seconds(t0, t4);

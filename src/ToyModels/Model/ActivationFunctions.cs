@@ -30,7 +30,7 @@ internal static class ActivationFunctions
     /// <summary>GPT-2's tanh approximation: 0.5·x·(1 + tanh(√(2/π)·(x + 0.044715·x³))).</summary>
     private static Tensor GeluNew(Tensor x)
     {
-        var inner = (x + x * x.square() * Cubic) * SqrtTwoOverPi;
-        return x * Half * (inner.tanh() + One);
+        var inner = x.Plus(x * x.Squared() * Cubic) * SqrtTwoOverPi;
+        return x * Half * inner.tanh().Plus(One);
     }
 }

@@ -85,9 +85,9 @@ public sealed class Attention : nn.Module<Tensor, Tensor>
     /// <summary>x [batch, pos, d_model] (already normalized) → attention output [batch, pos, d_model].</summary>
     public override Tensor forward(Tensor x)
     {
-        var q = hook_q.forward(einsum("bpm,hmd->bphd", x, W_Q) + b_Q); // [batch, pos, head_index, d_head]
-        var k = hook_k.forward(einsum("bpm,hmd->bphd", x, W_K) + b_K); // [batch, pos, head_index, d_head]
-        var v = hook_v.forward(einsum("bpm,hmd->bphd", x, W_V) + b_V); // [batch, pos, head_index, d_head]
+        var q = hook_q.forward(einsum("bpm,hmd->bphd", x, W_Q).Plus(b_Q)); // [batch, pos, head_index, d_head]
+        var k = hook_k.forward(einsum("bpm,hmd->bphd", x, W_K).Plus(b_K)); // [batch, pos, head_index, d_head]
+        var v = hook_v.forward(einsum("bpm,hmd->bphd", x, W_V).Plus(b_V)); // [batch, pos, head_index, d_head]
         if (_rotary is not null)
         {
             q = hook_rot_q!.forward(_rotary.Apply(q));
@@ -99,7 +99,7 @@ public sealed class Attention : nn.Module<Tensor, Tensor>
             scores = hook_attn_scores.forward(scores.masked_fill(future, NegativeInfinity));
         var pattern = hook_pattern.forward(scores.softmax(-1)); // [batch, head_index, query_pos, key_pos]
         var z = hook_z.forward(einsum("bkhd,bhqk->bqhd", v, pattern)); // [batch, pos, head_index, d_head]
-        return einsum("bqhd,hdm->bqm", z, W_O) + b_O; // [batch, pos, d_model]
+        return einsum("bqhd,hdm->bqm", z, W_O).Plus(b_O); // [batch, pos, d_model]
     }
 
     /// <summary>Per-head outputs z·W_O [batch, pos, head_index, d_model] (TransformerLens's hook_result, without b_O).</summary>

@@ -42,7 +42,7 @@ public sealed partial class HookedTransformer
                     foreach (var x in new[] { "Q", "K", "V" })
                     {
                         var wx = weights[$"{p}.attn.W_{x}"]; // [n_heads, d_model, d_head]
-                        if (b1 is not null) Replace($"{p}.attn.b_{x}", weights[$"{p}.attn.b_{x}"] + einsum("m,hmd->hd", b1, wx));
+                        if (b1 is not null) Replace($"{p}.attn.b_{x}", weights[$"{p}.attn.b_{x}"].Plus(einsum("m,hmd->hd", b1, wx)));
                         var scaled = wx * w1.view(1, -1, 1); // [n_heads, d_model, d_head]
                         Replace($"{p}.attn.W_{x}", centre ? scaled - scaled.mean([1], keepdim: true) : scaled);
                     }
@@ -52,7 +52,7 @@ public sealed partial class HookedTransformer
                         throw new NotSupportedException("FoldLayerNorm cannot fold an LN bias into a gated MLP (x·W_gate has no bias); use RMS or zero ln2.b.");
                     var inputs = Config.GatedMlp ? new[] { "W_in", "W_gate" } : ["W_in"];
                     if (b2 is not null && !Config.GatedMlp)
-                        Replace($"{p}.mlp.b_in", weights[$"{p}.mlp.b_in"] + matmul(b2, weights[$"{p}.mlp.W_in"]));
+                        Replace($"{p}.mlp.b_in", weights[$"{p}.mlp.b_in"].Plus(matmul(b2, weights[$"{p}.mlp.W_in"])));
                     foreach (var name in inputs)
                     {
                         var scaled = weights[$"{p}.mlp.{name}"] * w2.view(-1, 1); // [d_model, d_mlp]
@@ -63,7 +63,7 @@ public sealed partial class HookedTransformer
                 {
                     var (wf, bf) = TakeNorm(weights, "ln_final");
                     var wU = weights["unembed.W_U"]; // [d_model, d_vocab_out]
-                    if (bf is not null) Replace("unembed.b_U", weights["unembed.b_U"] + matmul(bf, wU));
+                    if (bf is not null) Replace("unembed.b_U", weights["unembed.b_U"].Plus(matmul(bf, wU)));
                     var scaled = wU * wf.view(-1, 1);
                     Replace("unembed.W_U", centre ? scaled - scaled.mean([0], keepdim: true) : scaled);
                 }

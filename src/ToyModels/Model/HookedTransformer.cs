@@ -79,7 +79,7 @@ public sealed partial class HookedTransformer : nn.Module<Tensor, Tensor>
     {
         CheckTokens(tokens);
         var residual = hook_embed.forward(embed.forward(tokens)); // [batch, pos, d_model]
-        if (pos_embed is not null) residual = residual + hook_pos_embed!.forward(pos_embed.forward(tokens)); // [batch, pos, d_model]
+        if (pos_embed is not null) residual = residual.Plus(hook_pos_embed!.forward(pos_embed.forward(tokens))); // [batch, pos, d_model]
         foreach (var block in _blocks) residual = block.forward(residual); // [batch, pos, d_model]
         if (ln_final is not null) residual = ln_final.forward(residual); // [batch, pos, d_model]
         return unembed.forward(residual); // [batch, pos, d_vocab_out]

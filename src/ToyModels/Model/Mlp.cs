@@ -68,13 +68,13 @@ public sealed class Mlp : nn.Module<Tensor, Tensor>
         {
             var pre = hook_pre.forward(matmul(x, W_gate!)); // [batch, pos, d_mlp]
             var linear = hook_pre_linear!.forward(matmul(x, W_in)); // [batch, pos, d_mlp]
-            post = hook_post.forward(ActivationFunctions.Apply(_actFn, pre) * linear + b_in); // [batch, pos, d_mlp]
+            post = hook_post.forward((ActivationFunctions.Apply(_actFn, pre) * linear).Plus(b_in)); // [batch, pos, d_mlp]
         }
         else
         {
-            var pre = hook_pre.forward(matmul(x, W_in) + b_in); // [batch, pos, d_mlp]
+            var pre = hook_pre.forward(matmul(x, W_in).Plus(b_in)); // [batch, pos, d_mlp]
             post = hook_post.forward(ActivationFunctions.Apply(_actFn, pre)); // [batch, pos, d_mlp]
         }
-        return matmul(post, W_out) + b_out; // [batch, pos, d_model]
+        return matmul(post, W_out).Plus(b_out); // [batch, pos, d_model]
     }
 }

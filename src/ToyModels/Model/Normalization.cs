@@ -51,11 +51,11 @@ public sealed class Normalization : nn.Module<Tensor, Tensor>
     public override Tensor forward(Tensor x)
     {
         if (Centers) x = x - x.mean([-1], keepdim: true); // [batch, pos, d_model]
-        var scale = hook_scale.forward((x.square().mean([-1], keepdim: true) + _eps).sqrt()); // [batch, pos, 1]
+        var scale = hook_scale.forward(x.Squared().mean([-1], keepdim: true).Plus(_eps).sqrt()); // [batch, pos, 1]
         x = x / scale; // [batch, pos, d_model]
         return _kind switch
         {
-            NormKind.LN => hook_normalized.forward(x * w! + b!),
+            NormKind.LN => hook_normalized.forward((x * w!).Plus(b!)),
             NormKind.RMS => hook_normalized.forward(x) * w!,
             _ => hook_normalized.forward(x),
         };

@@ -40,7 +40,7 @@ internal sealed class Rotary
         var rot = x.narrow(-1, 0, _rotaryDim); // [batch, pos, head_index, rotary_dim]
         var sin = _sin.to(x.device).narrow(0, 0, pos).unsqueeze(1); // [pos, 1, rotary_dim]
         var cos = _cos.to(x.device).narrow(0, 0, pos).unsqueeze(1); // [pos, 1, rotary_dim]
-        var rotated = rot * cos + RotateEveryTwo(rot) * sin; // [batch, pos, head_index, rotary_dim]
+        var rotated = (rot * cos).Plus(RotateEveryTwo(rot) * sin); // [batch, pos, head_index, rotary_dim]
         return _rotaryDim == dHead ? rotated : cat([rotated, x.narrow(-1, _rotaryDim, dHead - _rotaryDim)], -1);
     }
 

@@ -67,11 +67,11 @@ public sealed class TransformerBlock : nn.Module<Tensor, Tensor>
         residPre = hook_resid_pre.forward(residPre);
         var attnIn = ln1 is null ? residPre : ln1.forward(residPre); // [batch, pos, d_model]
         var attnOut = hook_attn_out.forward(attn.forward(attnIn)); // [batch, pos, d_model]
-        if (mlp is null) return hook_resid_post.forward(residPre + attnOut);
-        var residMid = hook_resid_mid!.forward(residPre + attnOut); // [batch, pos, d_model]
+        if (mlp is null) return hook_resid_post.forward(residPre.Plus(attnOut));
+        var residMid = hook_resid_mid!.forward(residPre.Plus(attnOut)); // [batch, pos, d_model]
         var mlpIn = ln2 is null ? residMid : ln2.forward(residMid); // [batch, pos, d_model]
         var mlpOut = hook_mlp_out!.forward(mlp.forward(mlpIn)); // [batch, pos, d_model]
-        return hook_resid_post.forward(residMid + mlpOut); // [batch, pos, d_model]
+        return hook_resid_post.forward(residMid.Plus(mlpOut)); // [batch, pos, d_model]
     }
 
     private HookPoint Hook(string name)

@@ -33,5 +33,5 @@ public sealed class Unembed : nn.Module<Tensor, Tensor>
     public Parameter b_U => get_parameter("b_U")!;
 
     /// <summary>x [batch, pos, d_model] → logits [batch, pos, d_vocab_out].</summary>
-    public override Tensor forward(Tensor x) => matmul(x, W_U) + b_U;
+    public override Tensor forward(Tensor x) => matmul(x, W_U).Plus(b_U);
 }

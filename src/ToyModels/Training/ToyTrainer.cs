@@ -183,7 +183,8 @@ public sealed class ToyTrainer : IDisposable
         loss.backward();
         var t3 = Stopwatch.GetTimestamp();
         if (_options.GradClip > 0) nn.utils.clip_grad_norm_(_parameters.Select(p => p.Parameter), _options.GradClip);
-        _optimizer.step();
+        // Not _optimizer.step(): its Scalar temporaries can be finalized mid-call (AdamWUpdate).
+        AdamWUpdate.Step(_optimizer, _options.Beta1, _options.Beta2, _options.Eps, _options.WeightDecay);
         _optimizer.zero_grad();
         var t4 = Stopwatch.GetTimestamp();
         _phaseSeconds = Seconds(t0, t4);

@@ -86,7 +86,8 @@ public static class TrainingBenchmark
             _ = loss.item<float>();
             loss.backward();
             nn.utils.clip_grad_norm_(parameters, options.GradClip);
-            optimizer.step();
+            // The trainer's update, not optimizer.step(): its Scalar temporaries can be finalized mid-call.
+            AdamWUpdate.Step(optimizer, options.Beta1, options.Beta2, options.Eps, options.WeightDecay);
             optimizer.zero_grad();
         }
 

@@ -63,8 +63,8 @@ internal sealed class LlamaScoringModel : IScoringModel, IDisposable
     }
 
     /// <summary>
-    /// True: all requests in one batched decode, logits at every position (capture positions are shared by the
-    /// sequences of a call, so exact positions cannot be asked per sequence). False: one decode per request
+    /// True: all requests in one batched decode, each sequence with logits (and captures) only at its scored and
+    /// distribution positions (<see cref="SequenceInput.OutputPositions"/>). False: one decode per request
     /// with output rows only at the scored positions, whose logits come from result_norm through the
     /// unembedding; this skips the LM head at every other position.
     /// </summary>
@@ -85,12 +85,16 @@ internal sealed class LlamaScoringModel : IScoringModel, IDisposable
         var context = Context(requests.Sum(r => r.Tokens.Length), requests.Count);
         // A fresh cache puts the cells in the same places every time, so the sums run in the same order: reproducible numbers.
         context.ClearMemory();
-        var inputs = requests.Select((r, i) => new SequenceInput(r.Tokens, i)).ToList();
-        // Capture positions apply to every sequence of the call, so capture all positions and read the ones asked for.
+        // Each sequence asks for logits only where it is scored or read (the LM head is most of the cost
+        // elsewhere); a capture without positions then captures exactly those output rows.
+        var inputs = requests.Select((r, i) => new SequenceInput(r.Tokens, i)
+        {
+            OutputPositions = r.ScoredPositions.Concat(r.DistributionPositions).Distinct().Order().ToArray(),
+        }).ToList();
         var capture = onLens is null
             ? new CaptureRequest([LayerCount - 1], null, ResultNorm: true)
             : CaptureRequest.AllLayers(LayerCount, null, resultNorm: true);
-        var results = context.Evaluate(inputs, new EvaluationOptions { TopK = 1, Capture = capture, AllPositions = true });
+        var results = context.Evaluate(inputs, new EvaluationOptions { TopK = 1, Capture = capture, AllPositions = false });
         for (var r = 0; r < requests.Count; r++)
         {
             var evaluation = results[r];

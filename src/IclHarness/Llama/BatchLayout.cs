@@ -56,10 +56,18 @@ internal sealed class BatchLayout
             var slotOf = new int[n];
             Array.Fill(slotOf, -1);
             outputs[n - 1] = true;
-            if (options.AllPositions) Array.Fill(outputs, true);
+            int[]? selected = null;
+            if (input.OutputPositions is { } chosen)
+            {
+                // Per-sequence outputs: the LM head runs only at these rows (plus the last), whatever AllPositions says.
+                selected = chosen.Select(p => Resolve(p, n, "output")).Append(n - 1).Distinct().Order().ToArray();
+                foreach (var p in selected) outputs[p] = true;
+            }
+            else if (options.AllPositions) Array.Fill(outputs, true);
             if (options.Capture is { } capture)
             {
-                var positions = (capture.Positions ?? Enumerable.Range(0, n).ToArray()).Select(p => Resolve(p, n, "capture")).Distinct().ToArray();
+                var requested = capture.Positions ?? selected ?? (IReadOnlyList<int>)Enumerable.Range(0, n).ToArray();
+                var positions = requested.Select(p => Resolve(p, n, "capture")).Distinct().ToArray();
                 var layers = capture.Layers.Distinct().ToArray();
                 layout.Captures[s] = new ResidualCapture(layers, positions, info.EmbeddingSize, capture.ResultNorm);
                 for (var slot = 0; slot < positions.Length; slot++)

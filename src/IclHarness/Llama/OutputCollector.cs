@@ -13,13 +13,15 @@ internal sealed unsafe class OutputCollector
     private readonly TopToken[][][]? _top;
     private readonly float[][] _lastLogits;
     private readonly double[][] _lastLogProbs;
+    private readonly bool[][] _isOutput;
 
     public OutputCollector(int vocab, IReadOnlyList<SequenceInput> inputs, EvaluationOptions options)
     {
         _vocab = vocab;
         _inputs = inputs;
         _options = options;
-        _nextLogProbs = inputs.Select(i => new double[options.AllPositions ? i.Tokens.Count - 1 : 0]).ToArray();
+        _nextLogProbs = inputs.Select(NewLogProbs).ToArray();
+        _isOutput = inputs.Select(i => new bool[i.Tokens.Count]).ToArray();
         _top = options.TopK > 0 ? inputs.Select(i => new TopToken[i.Tokens.Count][]).ToArray() : null;
         _lastLogits = new float[inputs.Count][];
         _lastLogProbs = new double[inputs.Count][];
@@ -43,7 +45,8 @@ internal sealed unsafe class OutputCollector
             var (input, index) = chunk.Origin(batch);
             var tokens = _inputs[input].Tokens;
             var logZ = LogSoftmax.LogSumExp(logits);
-            if (index < tokens.Count - 1 && _options.AllPositions) _nextLogProbs[input][index] = logits[tokens[index + 1]] - logZ;
+            _isOutput[input][index] = true;
+            if (index < _nextLogProbs[input].Length) _nextLogProbs[input][index] = logits[tokens[index + 1]] - logZ;
             if (_top is not null) _top[input][index] = LogSoftmax.TopK(logits, _options.TopK, logZ);
             if (index == tokens.Count - 1)
             {
@@ -56,5 +59,21 @@ internal sealed unsafe class OutputCollector
     }
 
     public IReadOnlyList<SequenceEvaluation> Results(ResidualCapture?[] captures) =>
-        _inputs.Select((input, s) => new SequenceEvaluation(input, _nextLogProbs[s], _top?[s], _lastLogits[s], _lastLogProbs[s], captures[s])).ToArray();
+        _inputs.Select((input, s) => new SequenceEvaluation(input, _nextLogProbs[s], _top?[s], _lastLogits[s], _lastLogProbs[s], captures[s],
+            Enumerable.Range(0, _isOutput[s].Length).Where(i => _isOutput[s][i]).ToArray())).ToArray();
+
+    /// <summary>
+    /// [n-1] log-probs: NaN until filled where the sequence chose its output positions (rows without logits stay
+    /// NaN), zeros filled everywhere with AllPositions, and empty when only the last position has logits.
+    /// </summary>
+    private double[] NewLogProbs(SequenceInput input)
+    {
+        if (input.OutputPositions is not null)
+        {
+            var values = new double[input.Tokens.Count - 1];
+            Array.Fill(values, double.NaN);
+            return values;
+        }
+        return new double[_options.AllPositions ? input.Tokens.Count - 1 : 0];
+    }
 }

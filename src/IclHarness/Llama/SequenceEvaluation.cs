@@ -4,8 +4,9 @@ namespace Probing.IclHarness.Llama;
 public sealed class SequenceEvaluation
 {
     internal SequenceEvaluation(SequenceInput input, double[] nextTokenLogProbs, TopToken[][]? topTokens,
-        float[] lastLogits, double[] lastLogProbs, ResidualCapture? capture)
+        float[] lastLogits, double[] lastLogProbs, ResidualCapture? capture, int[] outputPositions)
     {
+        OutputPositions = outputPositions;
         Input = input;
         NextTokenLogProbs = nextTokenLogProbs;
         TopTokens = topTokens;
@@ -19,12 +20,24 @@ public sealed class SequenceEvaluation
 
     /// <summary>
     /// [n-1]: entry i is ln p(Tokens[i+1] | everything up to Tokens[i]), the log-softmax of llama.cpp's
-    /// logits computed in double precision. Empty when <see cref="EvaluationOptions.AllPositions"/> is false.
+    /// logits computed in double precision. Empty when <see cref="EvaluationOptions.AllPositions"/> is false and
+    /// the sequence chose no <see cref="SequenceInput.OutputPositions"/>; when it did, entry i is NaN unless i is
+    /// in <see cref="OutputPositions"/>.
     /// </summary>
     public double[] NextTokenLogProbs { get; }
 
-    /// <summary>[n][k]: the k most likely tokens after each position, best first; null when TopK is 0.</summary>
+    /// <summary>
+    /// [n][k]: the k most likely tokens after each position, best first; null when TopK is 0. Entry i is null
+    /// unless i is in <see cref="OutputPositions"/>.
+    /// </summary>
     public TopToken[][]? TopTokens { get; }
+
+    /// <summary>
+    /// Ascending indices into the tokens at which llama.cpp computed logits: every index with
+    /// <see cref="EvaluationOptions.AllPositions"/>, else the chosen <see cref="SequenceInput.OutputPositions"/>,
+    /// captured and patched positions, and the last token.
+    /// </summary>
+    public int[] OutputPositions { get; }
 
     /// <summary>[n_vocab]: llama.cpp's raw logits after the last token.</summary>
     public float[] LastLogits { get; }

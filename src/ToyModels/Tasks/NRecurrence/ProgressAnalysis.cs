@@ -102,7 +102,7 @@ internal static class ProgressAnalysis
         double norm;
         using (no_grad())
         using (NewDisposeScope())
-            norm = Math.Sqrt(model.parameters().Sum(p => p.square().sum().item<float>()));
+            norm = Math.Sqrt(model.parameters().Sum(p => p.Squared().sum().item<float>()));
         return (step, testLoss, restricted, train, norm);
     }
 
@@ -114,6 +114,6 @@ internal static class ProgressAnalysis
         var m = tensor(mask, [1, 1, nHeads, 1]);                                   // [1, 1, head, 1]
         var off = tensor(mask.Select(v => 1f - v).ToArray(), [1, 1, nHeads, 1]);    // [1, 1, head, 1]
         var mean = z.mean([0], keepdim: true);                                     // [1, pos, head, d_head]
-        return z * m + mean * off;                                                 // [batch, pos, head, d_head]
+        return (z * m).Plus(mean * off);                                             // [batch, pos, head, d_head]
     }
 }

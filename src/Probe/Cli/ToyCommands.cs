@@ -12,6 +12,7 @@ public static class ToyCommands
         toy.Add(ToyHooksCommand.Create(context));
         toy.Add(ToyTrainCommand.Create(context));
         toy.Add(ToyEvalCommand.Create(context));
+        toy.Add(ToyExportGgufCommand.Create(context));
         return toy;
     }
 }

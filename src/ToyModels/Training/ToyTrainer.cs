@@ -148,8 +148,10 @@ public sealed class ToyTrainer : IDisposable
             }
         }
 
-        return new TrainingResult(TrainingOutcome.Completed, Step, _checkpointStep, lastLoss,
-            $"Trained {Step} steps; final loss {lastLoss:G4}.");
+        var message = double.IsNaN(lastLoss)
+            ? $"The run is already at step {Step} of {_options.Steps}; nothing to train (pass a larger --steps to extend it)."
+            : string.Create(System.Globalization.CultureInfo.InvariantCulture, $"Trained {Step} steps; final loss {lastLoss:G4}.");
+        return new TrainingResult(TrainingOutcome.Completed, Step, _checkpointStep, lastLoss, message);
     }
 
     private bool Due(int every, bool last) => last || (every > 0 && Step % every == 0);

@@ -1,0 +1,84 @@
+using System.CommandLine;
+using Probing.IclHarness.Gguf;
+using Probing.ToyModels.Checkpoints;
+using Probing.ToyModels.Export;
+using Probing.ToyModels.Tasks;
+using Probing.ToyModels.Training;
+
+namespace Probing.Cli;
+
+/// <summary>
+/// <c>probe toy export-gguf</c>: writes a checkpoint as a GGUF model that llama.cpp can run. ToyModels
+/// describes the tensors and hyperparameters (<see cref="GgufExporter"/>); this command adds the task's
+/// vocabulary and hands everything to IclHarness's <see cref="GgufWriter"/>, so that ToyModels never
+/// references IclHarness.
+/// </summary>
+public static class ToyExportGgufCommand
+{
+    /// <summary>Builds the <c>export-gguf</c> subcommand of <c>probe toy</c>.</summary>
+    public static Command Create(CliContext context)
+    {
+        var checkpoint = new Option<string>("--checkpoint") { Description = "Checkpoint directory (a 'probe toy train' run directory).", Required = true };
+        var output = new Option<string>("--out") { Description = "GGUF file to write (atomically).", Required = true };
+        var task = new Option<string?>("--task") { Description = "Task whose token strings form the vocabulary (default: the run's task from run.json)." };
+        var command = new Command("export-gguf", "Export a checkpoint to GGUF (llama-style configs as architecture llama, GPT-2-style as gpt2) with the task's tokens as vocabulary.")
+        {
+            checkpoint, output, task,
+        };
+        command.SetAction(parse =>
+        {
+            var directory = parse.GetValue(checkpoint)!;
+            var path = parse.GetValue(output)!;
+            using var model = ToyCheckpoint.LoadModel(directory);
+            var tokenizer = Tokenizer(directory, parse.GetValue(task), model.Config.NCtx);
+            var export = GgufExporter.Describe(model, Path.GetFileName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(directory))));
+            var writer = ToGguf(export, tokenizer);
+            writer.Write(path);
+            context.Out.WriteLine($"wrote {path}: architecture {export.Architecture}, {writer.TensorCount} tensors, {tokenizer.Count} tokens");
+            return ExitCodes.Ok;
+        });
+        return command;
+    }
+
+    /// <summary>The GGUF writer for an export description plus a task vocabulary.</summary>
+    /// <exception cref="ArgumentException">The vocabulary size differs from the model's d_vocab.</exception>
+    public static GgufWriter ToGguf(GgufExport export, ToyTokenizer tokenizer)
+    {
+        ArgumentNullException.ThrowIfNull(export);
+        ArgumentNullException.ThrowIfNull(tokenizer);
+        if (tokenizer.Count != export.VocabularySize)
+            throw new ArgumentException($"the task has {tokenizer.Count} tokens but the model's d_vocab is {export.VocabularySize}; pass the task the model was trained on with --task.");
+        var writer = new GgufWriter();
+        foreach (var (key, value) in export.Metadata) writer.Add(key, value);
+        // An SPM ("llama") vocabulary of the task's tokens, ids unchanged. Toy tasks have no BOS/EOS or
+        // unknown token, so those ids point at token 0 and nothing is added to prompts.
+        var pieces = tokenizer.Tokens.Select(t => t.Replace(" ", SpmCharVocabulary.SpaceMarker, StringComparison.Ordinal)).ToArray();
+        writer
+            .Add("tokenizer.ggml.model", "llama")
+            .Add("tokenizer.ggml.tokens", pieces)
+            .Add("tokenizer.ggml.scores", new float[pieces.Length])
+            .Add("tokenizer.ggml.token_type", Enumerable.Repeat((int)SpmTokenType.Normal, pieces.Length).ToArray())
+            .Add("tokenizer.ggml.bos_token_id", 0u)
+            .Add("tokenizer.ggml.eos_token_id", 0u)
+            .Add("tokenizer.ggml.unknown_token_id", 0u)
+            .Add("tokenizer.ggml.add_bos_token", false)
+            .Add("tokenizer.ggml.add_eos_token", false)
+            .Add("tokenizer.ggml.add_space_prefix", false);
+        foreach (var tensor in export.Tensors) writer.AddTensor(tensor.Name, tensor.Data, tensor.Ne);
+        return writer;
+    }
+
+    private static ToyTokenizer Tokenizer(string directory, string? taskName, int nCtx)
+    {
+        if (File.Exists(Path.Combine(directory, RunInfo.FileName)))
+        {
+            var info = RunInfo.Read(directory, name => ToyTaskRegistry.GetPreset(ToyTaskRegistry.Get(name), null).Run);
+            return ToyTaskRegistry.Get(taskName ?? info.Task).Bind(info.Config.Task, nCtx).Tokenizer;
+        }
+
+        if (taskName is null)
+            throw new ArgumentException($"{directory} has no {RunInfo.FileName}, so its task (and vocabulary) is unknown; pass --task NAME.");
+        var task = ToyTaskRegistry.Get(taskName);
+        return task.Bind(ToyTaskRegistry.GetPreset(task, null).Run.Task, nCtx).Tokenizer;
+    }
+}

@@ -1,0 +1,53 @@
+using Probing.Cli;
+using Probing.IclHarness.Gguf;
+
+namespace Probing.Probe.Tests;
+
+public sealed class ToyExportGgufCliTests
+{
+    private static (int Code, string Out, string Error) Run(params string[] args)
+    {
+        var output = new StringWriter();
+        var error = new StringWriter();
+        var code = ProbeApp.Run(args, output, error);
+        return (code, output.ToString(), error.ToString());
+    }
+
+    [Fact]
+    public void GivenALlamaStyleCheckpoint_WhenExported_ThenTheGgufHasLlamaTensorsAndTheTaskVocabulary()
+    {
+        var folder = Directory.CreateTempSubdirectory("toy-gguf-");
+        try
+        {
+            var run = Path.Combine(folder.FullName, "run");
+            var gguf = Path.Combine(folder.FullName, "copy.gguf");
+            Assert.Equal(ExitCodes.Ok, Run("toy", "train", "--task", "copy", "--preset", "llama", "--steps", "2", "--out", run).Code);
+
+            var (code, output, error) = Run("toy", "export-gguf", "--checkpoint", run, "--out", gguf);
+
+            Assert.True(code == ExitCodes.Ok, error);
+            Assert.Contains("architecture llama", output);
+            using var file = GgufReader.Open(gguf);
+            Assert.Equal("llama", file.Architecture);
+            Assert.Equal(Enumerable.Range(0, 10).Select(i => i.ToString(System.Globalization.CultureInfo.InvariantCulture)).ToArray(),
+                file.GetArray<string>("tokenizer.ggml.tokens"));
+            Assert.NotNull(file.FindTensor("token_embd.weight"));
+            Assert.NotNull(file.FindTensor("blk.1.ffn_gate.weight"));
+            Assert.Equal(2u, file.GetUInt32("llama.block_count"));
+            Assert.Empty(Directory.GetFiles(folder.FullName, "*.tmp"));
+        }
+        finally
+        {
+            folder.Delete(recursive: true);
+        }
+    }
+
+    [Fact]
+    public void GivenAMissingCheckpoint_WhenExported_ThenOneLineAndExitCode2()
+    {
+        var (code, _, error) = Run("toy", "export-gguf", "--checkpoint", "/no/such/run", "--out", "/tmp/x.gguf");
+
+        Assert.Equal(ExitCodes.BadInput, code);
+        Assert.Single(error.TrimEnd().Split('\n'));
+    }
+}

@@ -10,21 +10,15 @@ public static class Surprisal
     /// <summary>ln 2, to convert nats to bits.</summary>
     public const double Ln2 = 0.69314718055994530942;
 
-    /// <summary>−ln p, in nats (+∞ for p = 0).</summary>
-    /// <exception cref="ArgumentException">p is not in [0, 1].</exception>
-    public static double Nats(double probability)
-    {
-        ValidateProbability(probability);
-        return -Math.Log(probability);
-    }
+    /// <summary>
+    /// −ln p, in nats (+∞ for p = 0). Values up to 1 + 1e-6 count as 1, so float32 softmax rounding does not throw.
+    /// </summary>
+    /// <exception cref="ArgumentException">p is negative, NaN, or clearly above 1.</exception>
+    public static double Nats(double probability) => -Math.Log(Checked(probability));
 
-    /// <summary>−log₂ p, in bits (+∞ for p = 0).</summary>
-    /// <exception cref="ArgumentException">p is not in [0, 1].</exception>
-    public static double Bits(double probability)
-    {
-        ValidateProbability(probability);
-        return -Math.Log(probability) / Ln2;
-    }
+    /// <summary>−log₂ p, in bits (+∞ for p = 0). Values up to 1 + 1e-6 count as 1.</summary>
+    /// <exception cref="ArgumentException">p is negative, NaN, or clearly above 1.</exception>
+    public static double Bits(double probability) => -Math.Log(Checked(probability)) / Ln2;
 
     /// <summary>Converts nats to bits.</summary>
     public static double NatsToBits(double nats) => nats / Ln2;
@@ -70,9 +64,10 @@ public static class Surprisal
         return h;
     }
 
-    private static void ValidateProbability(double probability)
+    private static double Checked(double probability)
     {
-        if (!(probability >= 0.0 && probability <= 1.0))
+        if (!(probability >= 0.0 && probability <= 1.0 + 1e-6))
             throw new ArgumentException($"a probability must lie in [0, 1] (got {probability}).");
+        return Math.Min(probability, 1.0);
     }
 }

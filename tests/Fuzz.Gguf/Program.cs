@@ -43,6 +43,9 @@ public static class Program
         var small = new TinyLlamaConfig(NLayer: 1, NEmbd: 32, NHead: 2, NHeadKv: 1, NFf: 32, NCtx: 16, Vocabulary: "ab ");
         foreach (var type in new[] { GgmlType.F32, GgmlType.F16, GgmlType.Q8_0 })
             yield return ($"tiny-{type}.gguf", TinyLlamaBuilder.Build(small with { TensorType = type }).ToArray());
+        // Small seeds suit AFL and libFuzzer best: a few hundred bytes with every section present.
+        yield return ("small-tensors.gguf", new GgufWriter().Add("general.architecture", "llama").Add("n", 2u)
+            .AddTensor("q", new float[32], [32], GgmlType.Q8_0).AddTensor("h", new float[4], [2, 2], GgmlType.F16).ToArray());
         yield return ("metadata-only.gguf", new GgufWriter().Add("general.architecture", "llama").Add("a", new[] { 1, 2 }).Add("s", new[] { "x" }).ToArray());
     }
 

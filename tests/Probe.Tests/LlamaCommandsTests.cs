@@ -11,10 +11,7 @@ public sealed class LlamaCommandsTests : IDisposable
 
     private readonly string _folder = Directory.CreateTempSubdirectory("probe-llama-").FullName;
 
-    public void Dispose()
-    {
-        if (Environment.GetEnvironmentVariable("PROBE_KEEP") != "1") Directory.Delete(_folder, recursive: true);
-    }
+    public void Dispose() => Directory.Delete(_folder, recursive: true);
 
     private string WriteModel(Action<byte[]>? damage = null, int? truncateTo = null, TinyLlamaConfig? config = null)
     {

@@ -104,6 +104,39 @@ public sealed class ModelCommandsTests : IDisposable
             $"claims {ulong.MaxValue} tensors");
 
     [Fact]
+    public void GivenUnknownTensorType_WhenInfo_ThenOneLineAndExit2() =>
+        AssertBadInput(Run("model", "info", "--model", WriteModel(b =>
+        {
+            // The type field of the last directory entry (output.weight) sits just before its uint64 offset.
+            var name = System.Text.Encoding.ASCII.GetBytes("output.weight");
+            var at = b.AsSpan().LastIndexOf(name) + name.Length + 4 + 2 * 8;
+            BinaryPrimitives.WriteInt32LittleEndian(b.AsSpan(at), 77);
+        })), "tensor 'output.weight' has unknown ggml type 77");
+
+    [Fact]
+    public void GivenUnknownArchitectureWithoutSizes_WhenInfo_ThenReportsWhatIsThere()
+    {
+        var path = Path.Combine(_folder, "other.gguf");
+        new GgufWriter().Add("general.architecture", "mystery").AddTensor("w", new float[64], [8, 8], GgmlType.F16).Write(path);
+
+        var (code, output, _) = Run("model", "info", "--model", path);
+
+        Assert.Equal(ExitCodes.Ok, code);
+        Assert.Contains("architecture mystery", output);
+        Assert.Contains("layers       -", output);
+        Assert.Contains("vocabulary   - (no tokenizer)", output);
+        Assert.Contains("parameters   64", output);
+    }
+
+    [Fact]
+    public void GivenNoArchitecture_WhenInfo_ThenOneLineAndExit2()
+    {
+        var path = Path.Combine(_folder, "bare.gguf");
+        new GgufWriter().Add("general.name", "x").Write(path);
+        AssertBadInput(Run("model", "info", "--model", path), "metadata key 'general.architecture' is missing");
+    }
+
+    [Fact]
     public void GivenMissingModelOption_WhenInfo_ThenExit2() =>
         Assert.Equal(ExitCodes.BadInput, Run("model", "info").Code);
 

@@ -13,7 +13,11 @@ internal static class GgufMetadataParser
         if (count > (ulong)(cursor.Remaining / MinimumPairBytes))
             throw cursor.Fail($"header claims {count} metadata entries but the remaining {cursor.Remaining} bytes hold at most {cursor.Remaining / MinimumPairBytes}");
 
-        var pairs = new List<KeyValuePair<string, GgufValue>>((int)count);
+        if (count > int.MaxValue)
+            throw cursor.Fail($"header claims {count} metadata entries, more than any GGUF reader accepts");
+
+        // The capacity is capped: a damaged count that still fits in a huge file must not allocate up front.
+        var pairs = new List<KeyValuePair<string, GgufValue>>((int)Math.Min(count, 4096));
         var seen = new HashSet<string>(StringComparer.Ordinal);
         for (var i = 0; i < (int)count; i++)
         {
@@ -79,9 +83,11 @@ internal static class GgufMetadataParser
         switch (elementType)
         {
             case GgufType.String:
-                var strings = new string[count];
-                for (var i = 0; i < count; i++) strings[i] = cursor.ReadString($"element {i} of metadata '{key}'");
-                return strings;
+                // Grown as read: each string needs at least 8 bytes, but a damaged count in a huge file
+                // must still not allocate its whole array before the strings turn out to be missing.
+                var strings = new List<string>(Math.Min(count, 1 << 16));
+                for (var i = 0; i < count; i++) strings.Add(cursor.ReadString($"element {i} of metadata '{key}'"));
+                return strings.ToArray();
             case GgufType.Bool:
                 var raw = cursor.Take(count, what);
                 var flags = new bool[count];

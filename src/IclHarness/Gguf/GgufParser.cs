@@ -11,8 +11,8 @@ internal static class GgufParser
     private const int MaxNameBytes = 63; // GGML_MAX_NAME - 1 for the terminating zero
     private const int MaxDims = 4; // GGML_MAX_DIMS
 
-    // The smallest tensor directory entry: name length + 1 byte, n_dims, one dim, type, offset.
-    private const int MinimumTensorInfoBytes = 8 + 1 + 4 + 8 + 4 + 8;
+    // The smallest tensor directory entry ggml accepts: empty name, n_dims = 0, type, offset.
+    private const int MinimumTensorInfoBytes = 8 + 4 + 4 + 8;
 
     public static GgufFile Parse(GgufDataSource source, string fileName)
     {
@@ -59,7 +59,11 @@ internal static class GgufParser
         if (count > (ulong)(cursor.Remaining / MinimumTensorInfoBytes))
             throw cursor.Fail($"header claims {count} tensors but the remaining {cursor.Remaining} bytes hold at most {cursor.Remaining / MinimumTensorInfoBytes} tensor entries");
 
-        var infos = new List<(string, GgmlType, long[], ulong, long)>((int)count);
+        if (count > int.MaxValue)
+            throw cursor.Fail($"header claims {count} tensors, more than any GGUF reader accepts");
+
+        // The capacity is capped: a damaged count that still fits in a huge file must not allocate up front.
+        var infos = new List<(string, GgmlType, long[], ulong, long)>((int)Math.Min(count, 4096));
         var names = new HashSet<string>(StringComparer.Ordinal);
         for (var i = 0; i < (int)count; i++)
         {

@@ -8,12 +8,18 @@ namespace Probing.IclHarness.Icl;
 /// <param name="Examples">Examples per context.</param>
 /// <param name="Tokens">Tokens decoded per repetition.</param>
 /// <param name="PlainSeconds">llama.cpp decode of the same tokens, same batches, logits of the last token only.</param>
-/// <param name="HarnessSeconds">The harness's measurement pass (surprisal, rank, greedy), lens off.</param>
+/// <param name="HarnessSeconds">The harness's measurement pass (surprisal, rank, greedy), lens off, in the default mode.</param>
 /// <param name="HarnessLensSeconds">The same with the logit lens at every layer.</param>
-public sealed record IclBenchResult(int Contexts, int Examples, int Tokens, double PlainSeconds, double HarnessSeconds, double HarnessLensSeconds)
+/// <param name="HarnessOtherModeSeconds">The measurement pass in the other mode (see <see cref="BatchedDefault"/>).</param>
+/// <param name="BatchedDefault">Whether the default mode decodes all contexts in one batch with logits everywhere (else one decode per context, outputs only where scored).</param>
+public sealed record IclBenchResult(int Contexts, int Examples, int Tokens, double PlainSeconds, double HarnessSeconds, double HarnessLensSeconds,
+    double HarnessOtherModeSeconds, bool BatchedDefault)
 {
     /// <summary>Harness / plain decode (target ≤ 1.3).</summary>
     public double Ratio => HarnessSeconds / PlainSeconds;
+
+    /// <summary>The other mode / plain decode.</summary>
+    public double OtherModeRatio => HarnessOtherModeSeconds / PlainSeconds;
 
     /// <summary>Harness with lens / plain decode.</summary>
     public double LensRatio => HarnessLensSeconds / PlainSeconds;
@@ -29,6 +35,7 @@ public static class IclBench
     public static IclBenchResult Run(string modelPath, int contexts = 16, int examples = 12, int repeats = 3, int threads = 0, int batchContexts = 16)
     {
         using var model = new LlamaScoringModel(LlamaModel.Load(modelPath), ownsModel: true, threads);
+        using var other = new LlamaScoringModel(model.Model, ownsModel: false, threads) { BatchAcrossRequests = !model.BatchAcrossRequests };
         var template = PromptTemplate.Load(PromptTemplate.DefaultName, PromptTemplate.DefaultDirectory);
         var options = new IclRunOptions(TaskParser.Parse("2x+3"), template, examples, Contexts: contexts, SweepShots: [], BatchContexts: batchContexts, Lens: false);
         var plans = Enumerable.Range(0, contexts).Select(c => ContextPlan.Create(model, options, c)).ToList();
@@ -62,6 +69,8 @@ public static class IclBench
         var harness = Time(() => { foreach (var batch in batches) scorer.Score(batch, CancellationToken.None); });
         var lensScorer = new ContextScorer(model, options with { Lens = true }, numeric, family);
         var lens = Time(() => { foreach (var batch in batches) lensScorer.Score(batch, CancellationToken.None); });
-        return new IclBenchResult(contexts, examples, plans.Sum(p => p.Tokens.Length), plain, harness, lens);
+        var otherScorer = new ContextScorer(other, options, numeric, family);
+        var otherMode = Time(() => { foreach (var batch in batches) otherScorer.Score(batch, CancellationToken.None); });
+        return new IclBenchResult(contexts, examples, plans.Sum(p => p.Tokens.Length), plain, harness, lens, otherMode, model.BatchAcrossRequests);
     }
 }

@@ -62,9 +62,26 @@ internal sealed class LlamaScoringModel : IScoringModel, IDisposable
         return _context;
     }
 
+    /// <summary>
+    /// True: all requests in one batched decode, logits at every position (capture positions are shared by the
+    /// sequences of a call, so exact positions cannot be asked per sequence). False: one decode per request
+    /// with output rows only at the scored positions, whose logits come from result_norm through the
+    /// unembedding; this skips the LM head at every other position.
+    /// </summary>
+    public bool BatchAcrossRequests { get; init; } = true;
+
     public void Evaluate(IReadOnlyList<EvalRequest> requests, TokenSink onToken, LogitsSink onFinal, LensSink? onLens, CancellationToken cancellation)
     {
         cancellation.ThrowIfCancellationRequested();
+        if (!BatchAcrossRequests)
+        {
+            for (var r = 0; r < requests.Count; r++)
+            {
+                cancellation.ThrowIfCancellationRequested();
+                EvaluateOne(r, requests[r], onToken, onFinal, onLens);
+            }
+            return;
+        }
         var context = Context(requests.Sum(r => r.Tokens.Length), requests.Count);
         // A fresh cache puts the cells in the same places every time, so the sums run in the same order: reproducible numbers.
         context.ClearMemory();
@@ -74,32 +91,60 @@ internal sealed class LlamaScoringModel : IScoringModel, IDisposable
             ? new CaptureRequest([LayerCount - 1], null, ResultNorm: true)
             : CaptureRequest.AllLayers(LayerCount, null, resultNorm: true);
         var results = context.Evaluate(inputs, new EvaluationOptions { TopK = 1, Capture = capture, AllPositions = true });
-        var vocab = VocabSize;
         for (var r = 0; r < requests.Count; r++)
         {
             var evaluation = results[r];
             foreach (var pos in requests[r].ScoredPositions)
                 onToken(r, pos, evaluation.NextTokenLogProbs[pos], evaluation.TopTokens![pos][0].Id);
-            var cap = evaluation.Capture!;
-            var positions = requests[r].DistributionPositions;
-            if (positions.Length == 0) continue;
-            var d = cap.EmbeddingSize;
-            // Final logits: result_norm rows through the unembedding, one product for all positions.
-            var normalized = new float[positions.Length * d]; // [positions, d_model]
-            for (var i = 0; i < positions.Length; i++) cap.Normalized(positions[i]).CopyTo(normalized.AsSpan(i * d, d));
-            var final = _lens.Unembed(normalized, positions.Length); // [positions, d_vocab]
-            for (var i = 0; i < positions.Length; i++) onFinal(r, positions[i], final.AsSpan(i * vocab, vocab));
-            if (onLens is null) continue;
-            // Lens: l_out-N rows of every layer at the asked positions, one product.
-            var residuals = new float[LayerCount * positions.Length * d]; // [layer, positions, d_model]
-            for (var layer = 0; layer < LayerCount; layer++)
-                for (var i = 0; i < positions.Length; i++)
-                    cap.Residual(layer, positions[i]).CopyTo(residuals.AsSpan((layer * positions.Length + i) * d, d));
-            var lens = _lens.Logits(residuals, LayerCount * positions.Length); // [layer, positions, d_vocab]
-            for (var layer = 0; layer < LayerCount; layer++)
-                for (var i = 0; i < positions.Length; i++)
-                    onLens(r, layer, positions[i], lens.AsSpan((layer * positions.Length + i) * vocab, vocab));
+            Distributions(r, requests[r], evaluation.Capture!, onFinal, onLens);
         }
+    }
+
+    private void EvaluateOne(int r, EvalRequest request, TokenSink onToken, LogitsSink onFinal, LensSink? onLens)
+    {
+        var context = Context(request.Tokens.Length, 1);
+        context.ClearMemory();
+        var positions = request.ScoredPositions.Concat(request.DistributionPositions).Distinct().Order().ToArray();
+        var layers = onLens is null ? new[] { LayerCount - 1 } : Enumerable.Range(0, LayerCount).ToArray();
+        var evaluation = context.Evaluate([new SequenceInput(request.Tokens, 0)],
+            new EvaluationOptions { AllPositions = false, Capture = new CaptureRequest(layers, positions, ResultNorm: true) })[0];
+        var cap = evaluation.Capture!;
+        var d = cap.EmbeddingSize;
+        var vocab = VocabSize;
+        var scored = request.ScoredPositions;
+        var normalized = new float[scored.Length * d]; // [scored, d_model]
+        for (var i = 0; i < scored.Length; i++) cap.Normalized(scored[i]).CopyTo(normalized.AsSpan(i * d, d));
+        var logits = _lens.Unembed(normalized, scored.Length); // [scored, d_vocab]
+        for (var i = 0; i < scored.Length; i++)
+        {
+            var row = logits.AsSpan(i * vocab, vocab);
+            var lse = Distribution.LogSumExp(row);
+            onToken(r, scored[i], Distribution.LogProb(row, request.Tokens[scored[i] + 1], lse), Distribution.ArgMax(row));
+        }
+        Distributions(r, request, cap, onFinal, onLens);
+    }
+
+    /// <summary>Final logits (result_norm through the unembedding) and lens logits at the request's distribution positions.</summary>
+    private void Distributions(int r, EvalRequest request, ResidualCapture cap, LogitsSink onFinal, LensSink? onLens)
+    {
+        var vocab = VocabSize;
+        var positions = request.DistributionPositions;
+        if (positions.Length == 0) return;
+        var d = cap.EmbeddingSize;
+        // One product for all positions.
+        var normalized = new float[positions.Length * d]; // [positions, d_model]
+        for (var i = 0; i < positions.Length; i++) cap.Normalized(positions[i]).CopyTo(normalized.AsSpan(i * d, d));
+        var final = _lens.Unembed(normalized, positions.Length); // [positions, d_vocab]
+        for (var i = 0; i < positions.Length; i++) onFinal(r, positions[i], final.AsSpan(i * vocab, vocab));
+        if (onLens is null) return;
+        var residuals = new float[LayerCount * positions.Length * d]; // [layer, positions, d_model]
+        for (var layer = 0; layer < LayerCount; layer++)
+            for (var i = 0; i < positions.Length; i++)
+                cap.Residual(layer, positions[i]).CopyTo(residuals.AsSpan((layer * positions.Length + i) * d, d));
+        var lens = _lens.Logits(residuals, LayerCount * positions.Length); // [layer, positions, d_vocab]
+        for (var layer = 0; layer < LayerCount; layer++)
+            for (var i = 0; i < positions.Length; i++)
+                onLens(r, layer, positions[i], lens.AsSpan((layer * positions.Length + i) * vocab, vocab));
     }
 
     public IReadOnlyList<GreedyResult> GreedyFromPrefix(int[] prefix, IReadOnlyList<int[]> suffixes, int maxNewTokens, Func<int, bool> isStop, CancellationToken cancellation)

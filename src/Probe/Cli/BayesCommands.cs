@@ -1,5 +1,5 @@
 using System.CommandLine;
-using Probing.Cli.Bayes;
+using Probing.Cli.BayesCli;
 
 namespace Probing.Cli;
 

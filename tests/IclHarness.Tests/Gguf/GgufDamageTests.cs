@@ -6,14 +6,17 @@ namespace Probing.IclHarness.Tests.Gguf;
 public sealed class GgufDamageTests
 {
     [Fact]
-    public void GivenModelTruncatedAtEveryHeaderByteAndThroughTheData_WhenParsed_ThenInvalidDataExactlyWhenDataIsMissing()
+    public void GivenModelTruncatedThroughHeaderDirectoryAndData_WhenParsed_ThenInvalidDataExactlyWhenDataIsMissing()
     {
         var bytes = SmallModelCopy();
         using var whole = GgufReader.Parse(bytes);
         var last = whole.Tensors[^1];
         var needed = last.FileOffset + last.ByteSize;
-        var cuts = Enumerable.Range(0, (int)whole.DataOffset + 64)
-            .Concat(Enumerable.Range(0, 200).Select(i => (int)(whole.DataOffset + (bytes.Length - whole.DataOffset) * i / 200)))
+        // Every byte of the fixed header and the first metadata entries, every 7th byte of the rest
+        // of the metadata and directory (strings, arrays, tensor entries), 100 points through the data.
+        var cuts = Enumerable.Range(0, 512)
+            .Concat(Enumerable.Range(0, ((int)whole.DataOffset + 64 - 512) / 7).Select(i => 512 + 7 * i))
+            .Concat(Enumerable.Range(0, 100).Select(i => (int)(whole.DataOffset + (bytes.Length - whole.DataOffset) * i / 100)))
             .Append(bytes.Length - 1);
 
         foreach (var cut in cuts)

@@ -10,7 +10,7 @@ public sealed class GgufFuzzProperties
     // The header and directory are where damage changes control flow; flips there matter most.
     private static readonly int HeaderEnd = (int)GgufReader.Parse(GgufTestFiles.SmallModelCopy()).DataOffset;
 
-    [Property(MaxTest = 300)]
+    [Property(MaxTest = 200)]
     public Property GivenRandomByteFlipsAndTruncation_WhenParsed_ThenParsesOrThrowsOnlyTheDocumentedExceptions(
         NonNegativeInt[] positions, byte[] masks, NonNegativeInt cut)
     {

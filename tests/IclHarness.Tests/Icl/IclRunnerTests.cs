@@ -133,6 +133,22 @@ public sealed class IclRunnerTests(IclModels models)
         Assert.NotEqual(result.Rows[0].PSourceLiteral, result.Rows[^1].PSourceLiteral);
     }
 
+    [Fact]
+    public void GivenOneDecodePerContext_WhenRun_ThenMeasurementsMatchTheBatchedDecode()
+    {
+        using var perContext = new LlamaScoringModel(models.Model, ownsModel: false, threads: 1) { BatchAcrossRequests = false };
+        var options = Options(contexts: 3) with { SweepShots = [] };
+        var batched = IclRunner.Run(models.Scoring, models.Identity, options, null, CancellationToken.None);
+        var single = IclRunner.Run(perContext, models.Identity, options, null, CancellationToken.None);
+        foreach (var (a, b) in batched.Examples.Zip(single.Examples))
+        {
+            Assert.True(Math.Abs(a.SurprisalNats - b.SurprisalNats) <= 1e-3 * Math.Max(1, a.SurprisalNats), $"{a.SurprisalNats} vs {b.SurprisalNats}");
+            Assert.Equal(a.GreedyCorrect, b.GreedyCorrect);
+            Assert.InRange(b.FirstTokenRank, a.FirstTokenRank - 1, a.FirstTokenRank + 1);
+        }
+        Assert.Equal(batched.Lens.Count, single.Lens.Count);
+    }
+
     private sealed class SyncProgress(Action<IclProgress> report) : IProgress<IclProgress>
     {
         public void Report(IclProgress value) => report(value);

@@ -53,6 +53,28 @@ public sealed class EvaluationTests(TinyModels models)
     }
 
     [Fact]
+    public void GivenSeveralSequencesSpanningUbatches_WhenCaptured_ThenEachCaptureEqualsItsSingleSequenceCapture()
+    {
+        var model = models.Get(GgmlType.F32);
+        string[] prompts = ["(1, 5), (4, 11)", "zz (3, 9), (0, 1), (7,"];
+        using var batched = model.CreateContext(new LlamaContextOptions { Threads = 1, ContextSize = 256, SequenceCount = 2, MicroBatchSize = 8 });
+        using var single = model.CreateContext(new LlamaContextOptions { Threads = 1, ContextSize = 128 });
+        var options = new EvaluationOptions { Capture = new CaptureRequest([0, 1, 2], [0, 6, -1], ResultNorm: true) };
+        var inputs = prompts.Select((p, s) => new SequenceInput(model.Tokenize(p), s)).ToArray();
+
+        var together = batched.Evaluate(inputs, options);
+
+        for (var s = 0; s < prompts.Length; s++)
+        {
+            var alone = single.Evaluate(inputs[s].Tokens, options).Capture!;
+            var joint = together[s].Capture!;
+            Assert.Equal(alone.Positions, joint.Positions);
+            for (var i = 0; i < alone.Residuals.Length; i++) Assert.Equal(alone.Residuals[i], joint.Residuals[i], 1e-3);
+            for (var i = 0; i < alone.ResultNorm!.Length; i++) Assert.Equal(alone.ResultNorm[i], joint.ResultNorm![i], 1e-3);
+        }
+    }
+
+    [Fact]
     public void GivenASharedPrefix_WhenContinuationsReuseItsCache_ThenLogProbsEqualFullEvaluation()
     {
         var model = models.Get(GgmlType.F32);

@@ -1,9 +1,9 @@
 using System.CommandLine;
 using Probing.Bayes;
 using Spectre.Console;
-using static Probing.Cli.Bayes.BayesConsole;
+using static Probing.Cli.BayesCli.BayesConsole;
 
-namespace Probing.Cli.Bayes;
+namespace Probing.Cli.BayesCli;
 
 /// <summary><c>probe bayes fit</c>: maximum-likelihood (θ₀, c) of the two-hypothesis model for a P(correct) column.</summary>
 internal static class FitCommand

@@ -3,9 +3,9 @@ using System.Globalization;
 using System.Text.Json;
 using Probing.Bayes;
 using Spectre.Console;
-using static Probing.Cli.Bayes.BayesConsole;
+using static Probing.Cli.BayesCli.BayesConsole;
 
-namespace Probing.Cli.Bayes;
+namespace Probing.Cli.BayesCli;
 
 /// <summary>
 /// <c>probe bayes n-recurrence</c>: the ideal observer's loss on sequences sampled from an n-recurrence

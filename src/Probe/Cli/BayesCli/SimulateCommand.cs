@@ -3,9 +3,9 @@ using System.Globalization;
 using System.Text;
 using Probing.Bayes;
 using Spectre.Console;
-using static Probing.Cli.Bayes.BayesConsole;
+using static Probing.Cli.BayesCli.BayesConsole;
 
-namespace Probing.Cli.Bayes;
+namespace Probing.Cli.BayesCli;
 
 /// <summary><c>probe bayes simulate</c>: the two-hypothesis learner of seed 004, as CSV, PNG plots, a table and run.json.</summary>
 internal static class SimulateCommand

@@ -1,4 +1,4 @@
-namespace Probing.Cli.Bayes;
+namespace Probing.Cli.BayesCli;
 
 /// <summary>Writes files through a temporary file in the same folder and a rename, so readers never see half a file.</summary>
 internal static class AtomicFile

@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Reflection;
 using System.Text.Json;
 
-namespace Probing.Cli.Bayes;
+namespace Probing.Cli.BayesCli;
 
 /// <summary>Chooses and creates a run's output folder and writes its <c>run.json</c>.</summary>
 internal static class BayesRunFolder

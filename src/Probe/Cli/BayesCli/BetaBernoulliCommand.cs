@@ -3,9 +3,9 @@ using System.Globalization;
 using System.Text.Json;
 using Probing.Bayes;
 using Spectre.Console;
-using static Probing.Cli.Bayes.BayesConsole;
+using static Probing.Cli.BayesCli.BayesConsole;
 
-namespace Probing.Cli.Bayes;
+namespace Probing.Cli.BayesCli;
 
 /// <summary><c>probe bayes beta-bernoulli</c>: the exact Bayes-optimal loss and the known-p floor.</summary>
 internal static class BetaBernoulliCommand

@@ -1,6 +1,6 @@
 using Spectre.Console;
 
-namespace Probing.Cli.Bayes;
+namespace Probing.Cli.BayesCli;
 
 /// <summary>A Spectre console that writes plain text (no colour codes) to the command's output.</summary>
 internal static class BayesConsole

@@ -1,6 +1,6 @@
 using ScottPlot;
 
-namespace Probing.Cli.Bayes;
+namespace Probing.Cli.BayesCli;
 
 /// <summary>Headless line plots for the bayes commands (ScottPlot), written atomically as PNG.</summary>
 internal static class BayesPlots

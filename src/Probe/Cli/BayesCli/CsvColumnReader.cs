@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace Probing.Cli.Bayes;
+namespace Probing.Cli.BayesCli;
 
 /// <summary>
 /// Reads one numeric column from a CSV file. The first row is a header unless every cell in it is a number.

@@ -74,6 +74,8 @@ public sealed class LlamaCommandsTests : IDisposable
         { "tensor-type", "type" },
         { "absurd-count", "" },
         { "unknown-arch", "architecture" },
+        { "absurd-layers", "block_count" },
+        { "wrong-shape", "blk.0.attn_k.weight" },
     };
 
     [Theory]
@@ -89,6 +91,8 @@ public sealed class LlamaCommandsTests : IDisposable
             "tensor-type" => WriteModel(bytes => CorruptFirstTensorType(bytes)),
             "absurd-count" => WriteModel(bytes => BinaryPrimitives.WriteUInt64LittleEndian(bytes.AsSpan(8), ulong.MaxValue / 3)),
             "unknown-arch" => UnknownArchitectureModel(),
+            "absurd-layers" => WriteWith("llama.block_count", 1000u), // llama.cpp would GGML_ASSERT and abort
+            "wrong-shape" => WriteWith("llama.attention.head_count_kv", 1u),
             _ => throw new ArgumentException(damage),
         };
 
@@ -118,6 +122,13 @@ public sealed class LlamaCommandsTests : IDisposable
         Assert.Equal(ExitCodes.BadInput, code);
         Assert.Contains("context holds", error);
         Assert.Single(error.TrimEnd().Split('\n'));
+    }
+
+    private string WriteWith(string key, object value)
+    {
+        var path = Path.Combine(_folder, $"m{Guid.NewGuid():N}.gguf");
+        TinyLlamaBuilder.Build(Config).Add(key, value).Write(path);
+        return path;
     }
 
     private string UnknownArchitectureModel()

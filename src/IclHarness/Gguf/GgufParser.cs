@@ -92,8 +92,9 @@ internal static class GgufParser
                 throw new NotSupportedException($"{cursor.FileName}: tensor '{name}' has unknown ggml type {typeId}; this tool knows the types of the pinned llama.cpp (0-{GgmlTypeInfo.TypeCount - 1}, without removed ids). Re-quantize the model with a supported type.");
             var type = (GgmlType)typeId;
             var block = GgmlTypeInfo.BlockSize(type);
-            if (ne.Length > 0 && ne[0] % block != 0)
-                throw cursor.Fail($"tensor '{name}' of type {GgmlTypeInfo.Name(type)} has rows of {ne[0]} elements, not a multiple of its block size {block}");
+            var rowLength = ne.Length > 0 ? ne[0] : 1; // n_dims = 0 is a scalar, as in ggml
+            if (rowLength % block != 0)
+                throw cursor.Fail($"tensor '{name}' of type {GgmlTypeInfo.Name(type)} has rows of {rowLength} elements, not a multiple of its block size {block}");
             var bytes = GgmlTypeInfo.TryByteSize(type, ne)
                 ?? throw cursor.Fail($"tensor '{name}' with shape [{string.Join(", ", ne)}] has a byte size that overflows 64 bits");
             var offset = cursor.ReadUInt64($"the data offset of tensor '{name}'");

@@ -62,6 +62,7 @@ public sealed unsafe class LlamaModel : IDisposable
         var gguf = GgufReader.Open(path);
         try
         {
+            LlamaPreflight.Check(gguf);
             LlamaLibrary.EnsureInitialized();
             var parameters = LlamaLibrary.ModelDefaults;
             parameters.n_gpu_layers = -1;
@@ -71,9 +72,11 @@ public sealed unsafe class LlamaModel : IDisposable
                 model = LlamaNative.llama_model_load_from_file(p, parameters);
             if (model == 0)
             {
-                var reason = LlamaLog.LastProblem() ?? "no reason given";
-                throw new InvalidDataException(
-                    $"{path}: llama.cpp cannot load this model ({reason}); check that its architecture '{SafeArchitecture(gguf)}' is one llama.cpp supports.");
+                var reason = LlamaLog.FirstError() ?? "no reason given";
+                var hint = reason.Contains("architecture", StringComparison.OrdinalIgnoreCase)
+                    ? $"architecture '{SafeArchitecture(gguf)}' is not one the pinned llama.cpp supports"
+                    : $"the file does not match what llama.cpp expects of architecture '{SafeArchitecture(gguf)}'";
+                throw new InvalidDataException($"{path}: llama.cpp cannot load this model: {reason.TrimEnd('.')} ({hint}).");
             }
             return new LlamaModel(gguf, new SafeLlamaModelHandle(model));
         }

@@ -8,7 +8,13 @@ namespace Probing.IclHarness.Tests.Gguf;
 public sealed class GgufFuzzProperties
 {
     // The header and directory are where damage changes control flow; flips there matter most.
-    private static readonly int HeaderEnd = (int)GgufReader.Parse(GgufTestFiles.SmallModelCopy()).DataOffset;
+    private static readonly int HeaderEnd = DataOffsetOfSmallModel();
+
+    private static int DataOffsetOfSmallModel()
+    {
+        using var file = GgufReader.Parse(GgufTestFiles.SmallModelCopy());
+        return (int)file.DataOffset;
+    }
 
     [Property(MaxTest = 200)]
     public Property GivenRandomByteFlipsAndTruncation_WhenParsed_ThenParsesOrThrowsOnlyTheDocumentedExceptions(

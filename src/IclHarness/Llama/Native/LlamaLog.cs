@@ -33,6 +33,22 @@ internal static unsafe class LlamaLog
         lock (Gate) return Recent.Last?.Value;
     }
 
+    /// <summary>
+    /// The first error logged since <see cref="Clear"/>, without llama.cpp's function-name prefixes
+    /// (the first error names the cause; later ones only say that loading failed), or null.
+    /// </summary>
+    public static string? FirstError()
+    {
+        lock (Gate)
+        {
+            var first = Recent.FirstOrDefault(l => l.Contains("error", StringComparison.OrdinalIgnoreCase)) ?? Recent.Last?.Value;
+            if (first is null) return null;
+            const string marker = "error loading model: ";
+            var at = first.LastIndexOf(marker, StringComparison.Ordinal);
+            return at >= 0 ? first[(at + marker.Length)..] : first;
+        }
+    }
+
     /// <summary>Forgets earlier messages so <see cref="LastProblem"/> refers to the next call only.</summary>
     public static void Clear()
     {

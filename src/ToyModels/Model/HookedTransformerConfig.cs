@@ -9,7 +9,7 @@ namespace Probing.ToyModels.Model;
 /// reads like a TransformerLens <c>HookedTransformerConfig</c>. Call <see cref="Validate"/> (the model's
 /// constructor does) to get a one-line <see cref="ArgumentException"/> naming the bad field.
 /// </summary>
-public sealed record HookedTransformerConfig
+public sealed partial record HookedTransformerConfig
 {
     /// <summary>Number of transformer blocks.</summary>
     [JsonPropertyName("n_layers")] public int NLayers { get; init; } = 1;

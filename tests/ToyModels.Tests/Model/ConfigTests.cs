@@ -77,4 +77,25 @@ public sealed class ConfigTests
             dir.Delete(true);
         }
     }
+
+    [Fact]
+    public void GivenTransformerLensInitializerRange_WhenParsed_ThenItSetsInitRangeAndIsNotWrittenBack()
+    {
+        var cfg = HookedTransformerConfig.FromJson("""{"initializer_range": 0.05}""");
+        Assert.Equal(0.05, cfg.InitRange);
+        Assert.DoesNotContain("initializer_range", cfg.ToJson());
+    }
+
+    [Fact]
+    public void GivenALlamaStyleConfig_WhenWrittenForTransformerLens_ThenOnlyItsKeysAppear()
+    {
+        var json = System.Text.Json.Nodes.JsonNode.Parse(TestConfigs.LlamaStyle.ToTransformerLensJson())!.AsObject();
+        Assert.Equal(0.8 / Math.Sqrt(8), (double)json["initializer_range"]!, 10);
+        Assert.Equal("rotary", (string?)json["positional_embedding_type"]);
+        Assert.Equal(4, (int)json["rotary_dim"]!);
+        Assert.False((bool)json["default_prepend_bos"]!);
+        Assert.DoesNotContain("use_bias", json.Select(kv => kv.Key));
+        Assert.DoesNotContain("init_range", json.Select(kv => kv.Key));
+        Assert.Throws<NotSupportedException>(() => (TestConfigs.LlamaStyle with { TieEmbeddings = true }).ToTransformerLensJson());
+    }
 }

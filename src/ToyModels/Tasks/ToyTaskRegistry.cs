@@ -11,6 +11,7 @@ public static class ToyTaskRegistry
         new CopyTask(),
         new BetaBernoulli.BetaBernoulliTask(),
         new PreviousToken.PreviousTokenTask(),
+        new IclLinear.IclLinearTask(),
     ];
 
     /// <summary>The registered task names.</summary>

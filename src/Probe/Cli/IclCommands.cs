@@ -10,6 +10,12 @@ public static class IclCommands
     /// <summary>The model used when neither --model nor PROBE_MODEL is given.</summary>
     public const string DefaultModel = BundledModel.RelativePath;
 
+    /// <summary>
+    /// Finds the bundled model when neither --model nor PROBE_MODEL is given (default:
+    /// <see cref="BundledModel.Find()"/>); tests replace it to exercise the no-model error.
+    /// </summary>
+    public static Func<string?> BundledModelLocator { get; set; } = BundledModel.Find;
+
     /// <summary>Builds the <c>icl</c> command group: the run itself, <c>patch</c>, <c>compare</c> and <c>bench</c>.</summary>
     public static Command Create(CliContext context)
     {
@@ -91,7 +97,7 @@ public static class IclCommands
         if (string.IsNullOrWhiteSpace(path))
         {
             // The repository's models/ folder, found by walking up from here or from the program's folder.
-            if (BundledModel.Find() is string bundled) return bundled;
+            if (BundledModelLocator() is string bundled) return bundled;
             throw new UsageException($"no model: the default {DefaultModel} does not exist; pass --model M.gguf or set PROBE_MODEL");
         }
         if (!File.Exists(path)) throw new FileNotFoundException($"model file '{path}' does not exist; pass --model with a GGUF file", path);

@@ -85,6 +85,9 @@ public sealed class IclCliTests : IClassFixture<IclCliTests.TinyModel>
     {
         var saved = Environment.GetEnvironmentVariable("PROBE_MODEL");
         Environment.SetEnvironmentVariable("PROBE_MODEL", null);
+        // The repository ships models/icl-linear-tiny.gguf; pretend it is absent.
+        var locator = IclCommands.BundledModelLocator;
+        IclCommands.BundledModelLocator = () => null;
         try
         {
             var (code, _, error) = Run("icl", "--task", "2x+3");
@@ -95,6 +98,7 @@ public sealed class IclCliTests : IClassFixture<IclCliTests.TinyModel>
         finally
         {
             Environment.SetEnvironmentVariable("PROBE_MODEL", saved);
+            IclCommands.BundledModelLocator = locator;
         }
     }
 

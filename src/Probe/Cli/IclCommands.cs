@@ -8,7 +8,13 @@ namespace Probing.Cli;
 public static class IclCommands
 {
     /// <summary>The model used when neither --model nor PROBE_MODEL is given.</summary>
-    public const string DefaultModel = "models/icl-linear-tiny.gguf";
+    public const string DefaultModel = BundledModel.RelativePath;
+
+    /// <summary>
+    /// Finds the bundled model when neither --model nor PROBE_MODEL is given (default:
+    /// <see cref="BundledModel.Find()"/>); tests replace it to exercise the no-model error.
+    /// </summary>
+    public static Func<string?> BundledModelLocator { get; set; } = BundledModel.Find;
 
     /// <summary>Builds the <c>icl</c> command group: the run itself, <c>patch</c>, <c>compare</c> and <c>bench</c>.</summary>
     public static Command Create(CliContext context)
@@ -90,7 +96,8 @@ public static class IclCommands
         var path = option ?? Environment.GetEnvironmentVariable("PROBE_MODEL");
         if (string.IsNullOrWhiteSpace(path))
         {
-            if (File.Exists(DefaultModel)) return DefaultModel;
+            // The repository's models/ folder, found by walking up from here or from the program's folder.
+            if (BundledModelLocator() is string bundled) return bundled;
             throw new UsageException($"no model: the default {DefaultModel} does not exist; pass --model M.gguf or set PROBE_MODEL");
         }
         if (!File.Exists(path)) throw new FileNotFoundException($"model file '{path}' does not exist; pass --model with a GGUF file", path);

@@ -13,6 +13,7 @@ public static class ToyTaskRegistry
         new PreviousToken.PreviousTokenTask(),
         new Trigram.TrigramTask(),
         new NRecurrence.NRecurrenceTask(),
+        new IclLinear.IclLinearTask(),
     ];
 
     /// <summary>The registered task names.</summary>

@@ -7,12 +7,14 @@ namespace Probing.ToyModels.Tests.Model;
 
 public sealed class WeightsAndFoldTests
 {
-    public static TheoryData<string> NormalizedConfigs => ["LN", "RMS-gated", "LN-rotary-silu"];
+    public static TheoryData<string> NormalizedConfigs => ["LN", "RMS-gated", "LN-rotary-silu", "LN-no-positions", "LN-frozen-zero-positions"];
 
     private static HookedTransformerConfig Config(string name) => name switch
     {
         "LN" => TestConfigs.TwoLayerLn,
         "RMS-gated" => TestConfigs.LlamaStyle,
+        "LN-no-positions" => TestConfigs.TwoLayerLn with { PositionalEmbeddingType = "none" },
+        "LN-frozen-zero-positions" => TestConfigs.TwoLayerLn with { PositionalEmbeddingType = "fixed", FixedPosEmbed = "zeros" },
         _ => TestConfigs.TwoLayerLn with { PositionalEmbeddingType = "rotary", ActFn = "silu", DVocabOut = 5 },
     };
 

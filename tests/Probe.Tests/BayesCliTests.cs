@@ -1,6 +1,8 @@
 using System.Text.Json;
 using Probing.Cli;
 
+using static Probing.Probe.Tests.CliRunner;
+
 namespace Probing.Probe.Tests;
 
 public sealed class BayesCliTests : IDisposable
@@ -9,22 +11,14 @@ public sealed class BayesCliTests : IDisposable
 
     public void Dispose() => Directory.Delete(_temp, recursive: true);
 
-    private static (int Code, string Out, string Err) Run(params string[] args)
-    {
-        var output = new StringWriter();
-        var error = new StringWriter();
-        var code = ProbeApp.Run(args, output, error);
-        return (code, output.ToString(), error.ToString());
-    }
-
-    private static void AssertOneLineBadInput((int Code, string Out, string Err) result, string expectedFragment)
+    private static void AssertOneLineBadInput((int Code, string Out, string Error) result, string expectedFragment)
     {
         Assert.Equal(ExitCodes.BadInput, result.Code);
-        var lines = result.Err.TrimEnd().Split('\n');
+        var lines = result.Error.TrimEnd().Split('\n');
         Assert.Single(lines);
         Assert.StartsWith("probe: ", lines[0]);
         Assert.Contains(expectedFragment, lines[0]);
-        Assert.DoesNotContain("   at ", result.Err);
+        Assert.DoesNotContain("   at ", result.Error);
     }
 
     [Fact]
@@ -35,7 +29,7 @@ public sealed class BayesCliTests : IDisposable
         var result = Run("bayes", "simulate", "--c", "0.693", "--theta0", "0.05", "--steps", "20", "--out", folder);
 
         Assert.Equal(ExitCodes.Ok, result.Code);
-        Assert.Equal("", result.Err);
+        Assert.Equal("", result.Error);
         Assert.Contains("P(A)", result.Out);
         Assert.Contains("total information", result.Out);
         var csv = File.ReadAllLines(Path.Combine(folder, "simulate.csv"));

@@ -1,6 +1,8 @@
 using Probing.Cli;
 using Probing.IclHarness.Gguf;
 
+using static Probing.Probe.Tests.CliRunner;
+
 namespace Probing.Probe.Tests;
 
 /// <summary>probe icl end to end through ProbeApp.Run on a generated tiny model.</summary>
@@ -28,14 +30,6 @@ public sealed class IclCliTests : IClassFixture<IclCliTests.TinyModel>
         {
             try { Directory.Delete(Folder, recursive: true); } catch (IOException) { }
         }
-    }
-
-    private static (int Code, string Out, string Err) Run(params string[] args)
-    {
-        var output = new StringWriter();
-        var error = new StringWriter();
-        var code = ProbeApp.Run(args, output, error);
-        return (code, output.ToString(), error.ToString());
     }
 
     private string[] Args(string outDir, params string[] extra) =>

@@ -2,6 +2,8 @@ using System.Buffers.Binary;
 using Probing.Cli;
 using Probing.IclHarness.Gguf;
 
+using static Probing.Probe.Tests.CliRunner;
+
 namespace Probing.Probe.Tests;
 
 /// <summary><c>probe model tokenize</c>, <c>probe lens</c> and their bad-input paths on generated models.</summary>
@@ -20,14 +22,6 @@ public sealed class LlamaCommandsTests : IDisposable
         var path = Path.Combine(_folder, $"m{Guid.NewGuid():N}.gguf");
         File.WriteAllBytes(path, truncateTo is { } n ? bytes[..n] : bytes);
         return path;
-    }
-
-    private static (int Code, string Out, string Error) Run(params string[] args)
-    {
-        var output = new StringWriter();
-        var error = new StringWriter();
-        var code = ProbeApp.Run(args, output, error);
-        return (code, output.ToString(), error.ToString());
     }
 
     [Fact]

@@ -4,6 +4,8 @@ using System.Text.Json;
 using Probing.Cli;
 using Probing.IclHarness.Gguf;
 
+using static Probing.Probe.Tests.CliRunner;
+
 namespace Probing.Probe.Tests;
 
 public sealed class ModelCommandsTests : IDisposable
@@ -22,14 +24,6 @@ public sealed class ModelCommandsTests : IDisposable
         var path = Path.Combine(_folder, $"m{Guid.NewGuid():N}.gguf");
         File.WriteAllBytes(path, truncateTo is { } n ? bytes[..n] : bytes);
         return path;
-    }
-
-    private static (int Code, string Out, string Error) Run(params string[] args)
-    {
-        var output = new StringWriter();
-        var error = new StringWriter();
-        var code = ProbeApp.Run(args, output, error);
-        return (code, output.ToString(), error.ToString());
     }
 
     [Fact]

@@ -1,16 +1,11 @@
 using Probing.Cli;
 
+using static Probing.Probe.Tests.CliRunner;
+
 namespace Probing.Probe.Tests;
 
 public sealed class ToyBetaBernoulliCliTests
 {
-    private static (int Code, string Out, string Error) Run(params string[] args)
-    {
-        var output = new StringWriter();
-        var error = new StringWriter();
-        var code = ProbeApp.Run(args, output, error);
-        return (code, output.ToString(), error.ToString());
-    }
 
     [Theory]
     [InlineData("toy", "analyze", "--task", "beta-bernoulli", "--checkpoint", "/no/such/run")]

@@ -1,17 +1,12 @@
 using Probing.Cli;
 using Probing.IclHarness.Gguf;
 
+using static Probing.Probe.Tests.CliRunner;
+
 namespace Probing.Probe.Tests;
 
 public sealed class ToyExportGgufCliTests
 {
-    private static (int Code, string Out, string Error) Run(params string[] args)
-    {
-        var output = new StringWriter();
-        var error = new StringWriter();
-        var code = ProbeApp.Run(args, output, error);
-        return (code, output.ToString(), error.ToString());
-    }
 
     [Fact]
     public void GivenALlamaStyleCheckpoint_WhenExported_ThenTheGgufHasLlamaTensorsAndTheTaskVocabulary()

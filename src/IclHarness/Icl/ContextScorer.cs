@@ -11,17 +11,13 @@ internal sealed class ContextScorer(IScoringModel model, IclRunOptions options, 
     {
         var requests = plans.Select(p => p.Request()).ToList();
         // (request, position) → (ln P(next token), rank of next token, argmax == next token)
-        var stats = new Dictionary<(int, int), (double LogProb, int Unused, bool Greedy)>();
+        var stats = new Dictionary<(int, int), (double LogProb, int Rank, bool Greedy)>();
         var lensRows = plans.Select(_ => new List<LensMeasurement>()).ToList();
         var integers = plans.Select(_ => Enumerable.Range(0, model.LayerCount).Select(_ => new double[options.MaxInteger + 1]).ToArray()).ToList();
 
-        var ranks = new Dictionary<(int, int), int>();
-        model.Evaluate(requests, (r, pos, logProb, argMax) =>
+        model.Evaluate(requests, (r, pos, logProb, argMax, rank) =>
         {
-            stats[(r, pos)] = (logProb, 0, argMax == plans[r].Tokens[pos + 1]);
-        }, (r, pos, logits) =>
-        {
-            ranks[(r, pos)] = Distribution.Rank(logits, plans[r].Tokens[pos + 1]);
+            stats[(r, pos)] = (logProb, rank, argMax == plans[r].Tokens[pos + 1]);
         }, options.Lens ? (r, layer, pos, logits) =>
         {
             var plan = plans[r];
@@ -60,7 +56,7 @@ internal sealed class ContextScorer(IScoringModel model, IclRunOptions options, 
                     greedy &= s.Greedy;
                 }
                 var first = stats[(r, a.FirstAnswerToken - 1)];
-                var rank = ranks[(r, a.FirstAnswerToken - 1)];
+                var rank = first.Rank;
                 var bits = Surprisal.NatsToBits(nats);
                 cumulative += bits;
                 rows.Add(new ExampleMeasurement(plan.Context, plan.Function.ToString(), e + 1, plan.Examples[e].X, plan.Examples[e].Y,

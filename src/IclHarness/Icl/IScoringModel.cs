@@ -28,12 +28,12 @@ internal interface IScoringModel
 
     /// <summary>
     /// One teacher-forced pass over all <paramref name="requests"/> (batched). Calls <paramref name="onToken"/>
-    /// (request, position, ln P(next token), argmax) for every position in <see cref="EvalRequest.ScoredPositions"/>;
-    /// <paramref name="onFinal"/>(request, position, logits[VocabSize]) and, when given, <paramref name="onLens"/>
-    /// (request, layer, position, logits) for every position in <see cref="EvalRequest.DistributionPositions"/>.
+    /// (request, position, ln P(next token), argmax, rank of the next token) for every position in
+    /// <see cref="EvalRequest.ScoredPositions"/> and, when given, <paramref name="onLens"/> (request, layer, position,
+    /// logits[VocabSize]) for every position in <see cref="EvalRequest.DistributionPositions"/>.
     /// Spans are only valid during the call.
     /// </summary>
-    void Evaluate(IReadOnlyList<EvalRequest> requests, TokenSink onToken, LogitsSink onFinal, LensSink? onLens, CancellationToken cancellation);
+    void Evaluate(IReadOnlyList<EvalRequest> requests, TokenSink onToken, LensSink? onLens, CancellationToken cancellation);
 
     /// <summary>
     /// Evaluates <paramref name="prefix"/> once, then for each suffix continues from the cached prefix and
@@ -52,11 +52,8 @@ internal interface IScoringModel
     double[] EvaluatePatched(int[] tokens, int layer, int patchPosition, float[] residual);
 }
 
-/// <summary>Receives ln P(next token) and the most likely token at one position of one request.</summary>
-internal delegate void TokenSink(int request, int position, double logProbNext, int argMax);
-
-/// <summary>Receives the logits at one position of one request.</summary>
-internal delegate void LogitsSink(int request, int position, ReadOnlySpan<float> logits);
+/// <summary>Receives ln P(next token), the most likely token and the next token's rank (1 = top) at one position of one request.</summary>
+internal delegate void TokenSink(int request, int position, double logProbNext, int argMax, int rankNext);
 
 /// <summary>Receives the logit-lens logits at one layer and position of one request.</summary>
 internal delegate void LensSink(int request, int layer, int position, ReadOnlySpan<float> logits);
@@ -64,7 +61,7 @@ internal delegate void LensSink(int request, int layer, int position, ReadOnlySp
 /// <summary>A sequence to evaluate, and where its next-token distributions are wanted.</summary>
 /// <param name="Tokens">The tokens (BOS included when the model uses one).</param>
 /// <param name="ScoredPositions">Positions whose next token is scored.</param>
-/// <param name="DistributionPositions">Positions whose full final logits (and per-layer lens logits) are reported.</param>
+/// <param name="DistributionPositions">Positions whose per-layer lens logits are reported.</param>
 internal sealed record EvalRequest(int[] Tokens, int[] ScoredPositions, int[] DistributionPositions);
 
 /// <summary>A greedy continuation: the generated tokens and the log-probability of each.</summary>

@@ -3,36 +3,21 @@ using Probing.IclHarness.Llama;
 
 namespace Probing.IclHarness.Icl;
 
-/// <summary>The result of <see cref="IclBench.Run"/>: seconds per repetition (best of the repeats).</summary>
-/// <param name="Contexts">Contexts measured.</param>
-/// <param name="Examples">Examples per context.</param>
-/// <param name="Tokens">Tokens decoded per repetition.</param>
-/// <param name="PlainSeconds">llama.cpp decode of the same tokens, same batches, logits of the last token only.</param>
-/// <param name="HarnessSeconds">The harness's measurement pass (surprisal, rank, greedy), lens off, in the default mode.</param>
-/// <param name="HarnessLensSeconds">The same with the logit lens at every layer.</param>
-/// <param name="HarnessOtherModeSeconds">The measurement pass in the other mode (see <see cref="BatchedDefault"/>).</param>
-/// <param name="BatchedDefault">Whether the default mode decodes all contexts in one batch with logits everywhere (else one decode per context, outputs only where scored).</param>
-public sealed record IclBenchResult(int Contexts, int Examples, int Tokens, double PlainSeconds, double HarnessSeconds, double HarnessLensSeconds,
-    double HarnessOtherModeSeconds, bool BatchedDefault)
-{
-    /// <summary>Harness / plain decode (target ≤ 1.3).</summary>
-    public double Ratio => HarnessSeconds / PlainSeconds;
-
-    /// <summary>The other mode / plain decode.</summary>
-    public double OtherModeRatio => HarnessOtherModeSeconds / PlainSeconds;
-
-    /// <summary>Harness with lens / plain decode.</summary>
-    public double LensRatio => HarnessLensSeconds / PlainSeconds;
-}
-
 /// <summary>
 /// <c>probe bench icl</c>: the harness's teacher-forced measurement of R contexts × K examples against a plain
 /// llama.cpp decode of exactly the same token sequences in the same batches, timed side by side in one process.
 /// </summary>
+/// <remarks>
+/// One pass over the bundled model takes tens of milliseconds, so a single timing is at the mercy of whatever
+/// else the machine runs. Each round therefore times every variant back to back (in a rotated order, so none is
+/// always first), each for at least <c>minSeconds</c>, and the ratios are taken within a round: load that lasts
+/// longer than a round cancels out. The report is the median ratio over the rounds, with its range.
+/// </remarks>
 public static class IclBench
 {
-    /// <summary>Measures; each figure is the best of <paramref name="repeats"/> after one warm-up.</summary>
-    public static IclBenchResult Run(string modelPath, int contexts = 16, int examples = 12, int repeats = 3, int threads = 0, int batchContexts = 16)
+    /// <summary>Measures; see the type's remarks for the protocol.</summary>
+    public static IclBenchResult Run(string modelPath, int contexts = 16, int examples = 12, int rounds = 9, int threads = 0,
+        int batchContexts = 16, double minSeconds = 0.2)
     {
         using var model = new LlamaScoringModel(LlamaModel.Load(modelPath), ownsModel: true, threads);
         using var other = new LlamaScoringModel(model.Model, ownsModel: false, threads) { BatchAcrossRequests = !model.BatchAcrossRequests };
@@ -43,34 +28,61 @@ public static class IclBench
         var numeric = new NumericTokens(model, options.MaxInteger);
         var batches = plans.Chunk(batchContexts).ToList();
 
-        double Time(Action action)
-        {
-            action(); // warm-up
-            var best = double.MaxValue;
-            for (var r = 0; r < Math.Max(1, repeats); r++)
-            {
-                var sw = Stopwatch.StartNew();
-                action();
-                best = Math.Min(best, sw.Elapsed.TotalSeconds);
-            }
-            return best;
-        }
-
-        var plain = Time(() =>
-        {
-            foreach (var batch in batches)
-            {
-                var context = model.Context(batch.Sum(p => p.Tokens.Length), batch.Length);
-                context.ClearMemory();
-                context.Evaluate(batch.Select((p, i) => new SequenceInput(p.Tokens, i)).ToList(), new EvaluationOptions { AllPositions = false });
-            }
-        });
         var scorer = new ContextScorer(model, options, numeric, family);
-        var harness = Time(() => { foreach (var batch in batches) scorer.Score(batch, CancellationToken.None); });
         var lensScorer = new ContextScorer(model, options with { Lens = true }, numeric, family);
-        var lens = Time(() => { foreach (var batch in batches) lensScorer.Score(batch, CancellationToken.None); });
         var otherScorer = new ContextScorer(other, options, numeric, family);
-        var otherMode = Time(() => { foreach (var batch in batches) otherScorer.Score(batch, CancellationToken.None); });
-        return new IclBenchResult(contexts, examples, plans.Sum(p => p.Tokens.Length), plain, harness, lens, otherMode, model.BatchAcrossRequests);
+        Action[] variants =
+        [
+            () =>
+            {
+                foreach (var batch in batches)
+                {
+                    var context = model.Context(batch.Sum(p => p.Tokens.Length), batch.Length);
+                    context.ClearMemory();
+                    context.Evaluate(batch.Select((p, i) => new SequenceInput(p.Tokens, i)).ToList(), new EvaluationOptions { AllPositions = false });
+                }
+            },
+            () => { foreach (var batch in batches) scorer.Score(batch, CancellationToken.None); },
+            () => { foreach (var batch in batches) lensScorer.Score(batch, CancellationToken.None); },
+            () => { foreach (var batch in batches) otherScorer.Score(batch, CancellationToken.None); },
+        ];
+        foreach (var variant in variants) variant(); // warm-up: contexts allocated, pages touched
+
+        var seconds = new double[variants.Length][]; // [variant][round]
+        for (var v = 0; v < variants.Length; v++) seconds[v] = new double[Math.Max(1, rounds)];
+        for (var round = 0; round < seconds[0].Length; round++)
+            for (var k = 0; k < variants.Length; k++)
+            {
+                var v = (round + k) % variants.Length;
+                seconds[v][round] = SecondsPerCall(variants[v], minSeconds);
+            }
+        return new IclBenchResult(contexts, examples, plans.Sum(p => p.Tokens.Length), model.BatchAcrossRequests,
+            Timing(seconds[0], seconds[0]), Timing(seconds[1], seconds[0]), Timing(seconds[2], seconds[0]), Timing(seconds[3], seconds[0]));
+    }
+
+    /// <summary>Mean seconds per call over as many calls as fit in <paramref name="minSeconds"/> (at least one).</summary>
+    private static double SecondsPerCall(Action action, double minSeconds)
+    {
+        var calls = 0;
+        var sw = Stopwatch.StartNew();
+        do
+        {
+            action();
+            calls++;
+        } while (sw.Elapsed.TotalSeconds < minSeconds);
+        return sw.Elapsed.TotalSeconds / calls;
+    }
+
+    private static IclBenchTiming Timing(double[] seconds, double[] plain)
+    {
+        var ratios = seconds.Select((s, i) => s / plain[i]).ToArray();
+        return new IclBenchTiming(Median(seconds), Median(ratios), ratios.Min(), ratios.Max());
+    }
+
+    private static double Median(IEnumerable<double> values)
+    {
+        var sorted = values.Order().ToArray();
+        var mid = sorted.Length / 2;
+        return sorted.Length % 2 == 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
     }
 }

@@ -3,9 +3,9 @@ using Probing.IclHarness.Llama;
 namespace Probing.IclHarness.Icl;
 
 /// <summary>
-/// <see cref="IScoringModel"/> on llama.cpp: a batched teacher-forced decode with top-1 per position
-/// (greedy check), <c>result_norm</c> captured before each answer (full logits for the rank), and
-/// <c>l_out-N</c> of every layer for the logit lens, unembedded by the binding's <see cref="LogitLens"/>.
+/// <see cref="IScoringModel"/> on llama.cpp: a batched teacher-forced decode with top-1 and the next token's rank
+/// per scored position (greedy check, rank), and, for the logit lens, <c>l_out-N</c> of every layer unembedded by
+/// the binding's <see cref="LogitLens"/>.
 /// </summary>
 internal sealed class LlamaScoringModel : IScoringModel, IDisposable
 {
@@ -70,7 +70,7 @@ internal sealed class LlamaScoringModel : IScoringModel, IDisposable
     /// </summary>
     public bool BatchAcrossRequests { get; init; } = true;
 
-    public void Evaluate(IReadOnlyList<EvalRequest> requests, TokenSink onToken, LogitsSink onFinal, LensSink? onLens, CancellationToken cancellation)
+    public void Evaluate(IReadOnlyList<EvalRequest> requests, TokenSink onToken, LensSink? onLens, CancellationToken cancellation)
     {
         cancellation.ThrowIfCancellationRequested();
         if (!BatchAcrossRequests)
@@ -78,7 +78,7 @@ internal sealed class LlamaScoringModel : IScoringModel, IDisposable
             for (var r = 0; r < requests.Count; r++)
             {
                 cancellation.ThrowIfCancellationRequested();
-                EvaluateOne(r, requests[r], onToken, onFinal, onLens);
+                EvaluateOne(r, requests[r], onToken, onLens);
             }
             return;
         }
@@ -91,20 +91,19 @@ internal sealed class LlamaScoringModel : IScoringModel, IDisposable
         {
             OutputPositions = r.ScoredPositions.Concat(r.DistributionPositions).Distinct().Order().ToArray(),
         }).ToList();
-        var capture = onLens is null
-            ? new CaptureRequest([LayerCount - 1], null, ResultNorm: true)
-            : CaptureRequest.AllLayers(LayerCount, null, resultNorm: true);
+        // Without the lens nothing is captured: log-probs, argmax and ranks come from llama.cpp's own logits.
+        var capture = onLens is null ? null : CaptureRequest.AllLayers(LayerCount, null, resultNorm: false);
         var results = context.Evaluate(inputs, new EvaluationOptions { TopK = 1, Capture = capture, AllPositions = false });
         for (var r = 0; r < requests.Count; r++)
         {
             var evaluation = results[r];
             foreach (var pos in requests[r].ScoredPositions)
-                onToken(r, pos, evaluation.NextTokenLogProbs[pos], evaluation.TopTokens![pos][0].Id);
-            Distributions(r, requests[r], evaluation.Capture!, onFinal, onLens);
+                onToken(r, pos, evaluation.NextTokenLogProbs[pos], evaluation.TopTokens![pos][0].Id, evaluation.NextTokenRanks[pos]);
+            if (onLens is not null) Lens(r, requests[r], evaluation.Capture!, onLens);
         }
     }
 
-    private void EvaluateOne(int r, EvalRequest request, TokenSink onToken, LogitsSink onFinal, LensSink? onLens)
+    private void EvaluateOne(int r, EvalRequest request, TokenSink onToken, LensSink? onLens)
     {
         var context = Context(request.Tokens.Length, 1);
         context.ClearMemory();
@@ -123,24 +122,19 @@ internal sealed class LlamaScoringModel : IScoringModel, IDisposable
         {
             var row = logits.AsSpan(i * vocab, vocab);
             var lse = Distribution.LogSumExp(row);
-            onToken(r, scored[i], Distribution.LogProb(row, request.Tokens[scored[i] + 1], lse), Distribution.ArgMax(row));
+            var next = request.Tokens[scored[i] + 1];
+            onToken(r, scored[i], Distribution.LogProb(row, next, lse), Distribution.ArgMax(row), Distribution.Rank(row, next));
         }
-        Distributions(r, request, cap, onFinal, onLens);
+        if (onLens is not null) Lens(r, request, cap, onLens);
     }
 
-    /// <summary>Final logits (result_norm through the unembedding) and lens logits at the request's distribution positions.</summary>
-    private void Distributions(int r, EvalRequest request, ResidualCapture cap, LogitsSink onFinal, LensSink? onLens)
+    /// <summary>Lens logits (each layer's residual through the final norm and the unembedding) at the request's distribution positions.</summary>
+    private void Lens(int r, EvalRequest request, ResidualCapture cap, LensSink onLens)
     {
         var vocab = VocabSize;
         var positions = request.DistributionPositions;
         if (positions.Length == 0) return;
         var d = cap.EmbeddingSize;
-        // One product for all positions.
-        var normalized = new float[positions.Length * d]; // [positions, d_model]
-        for (var i = 0; i < positions.Length; i++) cap.Normalized(positions[i]).CopyTo(normalized.AsSpan(i * d, d));
-        var final = _lens.Unembed(normalized, positions.Length); // [positions, d_vocab]
-        for (var i = 0; i < positions.Length; i++) onFinal(r, positions[i], final.AsSpan(i * vocab, vocab));
-        if (onLens is null) return;
         var residuals = new float[LayerCount * positions.Length * d]; // [layer, positions, d_model]
         for (var layer = 0; layer < LayerCount; layer++)
             for (var i = 0; i < positions.Length; i++)

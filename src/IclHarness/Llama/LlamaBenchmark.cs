@@ -27,6 +27,16 @@ public static class LlamaBenchmark
         Vocabulary: DistinctCharacters(32000 - SpmCharVocabulary.FirstCharacterId), TensorType: GgmlType.Q8_0, Seed: 1)
     { Name = "bench-llama-1k-32k" };
 
+    /// <summary>
+    /// <see cref="DefaultModel"/> with the ICL prompt characters (digits, punctuation, letters) as their own tokens,
+    /// so that an ICL prompt tokenizes as on a real model instead of into byte tokens; for <c>probe bench icl --generated</c>.
+    /// </summary>
+    public static TinyLlamaConfig IclModel { get; } = DefaultModel with
+    {
+        Vocabulary = TinyLlamaConfig.DefaultVocabulary + DistinctCharacters(32000 - SpmCharVocabulary.FirstCharacterId - TinyLlamaConfig.DefaultVocabulary.Length),
+        Name = "bench-icl-1k-32k",
+    };
+
     /// <summary>Runs the three variants on <paramref name="model"/> with a seeded random prompt of <paramref name="tokenCount"/> tokens.</summary>
     public static IReadOnlyList<BenchmarkVariant> Run(LlamaModel model, int tokenCount, int repeats, int threads, CancellationToken cancellation = default)
     {

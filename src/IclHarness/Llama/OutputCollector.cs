@@ -10,6 +10,7 @@ internal sealed unsafe class OutputCollector
     private readonly IReadOnlyList<SequenceInput> _inputs;
     private readonly EvaluationOptions _options;
     private readonly double[][] _nextLogProbs;
+    private readonly int[][] _nextRanks;
     private readonly TopToken[][][]? _top;
     private readonly float[][] _lastLogits;
     private readonly double[][] _lastLogProbs;
@@ -21,6 +22,7 @@ internal sealed unsafe class OutputCollector
         _inputs = inputs;
         _options = options;
         _nextLogProbs = inputs.Select(NewLogProbs).ToArray();
+        _nextRanks = _nextLogProbs.Select(lp => new int[lp.Length]).ToArray();
         _isOutput = inputs.Select(i => new bool[i.Tokens.Count]).ToArray();
         _top = options.TopK > 0 ? inputs.Select(i => new TopToken[i.Tokens.Count][]).ToArray() : null;
         _lastLogits = new float[inputs.Count][];
@@ -46,7 +48,15 @@ internal sealed unsafe class OutputCollector
             var tokens = _inputs[input].Tokens;
             var logZ = LogSoftmax.LogSumExp(logits);
             _isOutput[input][index] = true;
-            if (index < _nextLogProbs[input].Length) _nextLogProbs[input][index] = logits[tokens[index + 1]] - logZ;
+            if (index < _nextLogProbs[input].Length)
+            {
+                var next = logits[tokens[index + 1]];
+                _nextLogProbs[input][index] = next - logZ;
+                // The rank comes with the row already in cache; recomputing it later needs the full row again.
+                var rank = 1;
+                foreach (var v in logits) if (v > next) rank++;
+                _nextRanks[input][index] = rank;
+            }
             if (_top is not null) _top[input][index] = LogSoftmax.TopK(logits, _options.TopK, logZ);
             if (index == tokens.Count - 1)
             {
@@ -59,7 +69,7 @@ internal sealed unsafe class OutputCollector
     }
 
     public IReadOnlyList<SequenceEvaluation> Results(ResidualCapture?[] captures) =>
-        _inputs.Select((input, s) => new SequenceEvaluation(input, _nextLogProbs[s], _top?[s], _lastLogits[s], _lastLogProbs[s], captures[s],
+        _inputs.Select((input, s) => new SequenceEvaluation(input, _nextLogProbs[s], _nextRanks[s], _top?[s], _lastLogits[s], _lastLogProbs[s], captures[s],
             Enumerable.Range(0, _isOutput[s].Length).Where(i => _isOutput[s][i]).ToArray())).ToArray();
 
     /// <summary>

@@ -3,12 +3,13 @@ namespace Probing.IclHarness.Llama;
 /// <summary>The teacher-forced evaluation of one sequence.</summary>
 public sealed class SequenceEvaluation
 {
-    internal SequenceEvaluation(SequenceInput input, double[] nextTokenLogProbs, TopToken[][]? topTokens,
+    internal SequenceEvaluation(SequenceInput input, double[] nextTokenLogProbs, int[] nextTokenRanks, TopToken[][]? topTokens,
         float[] lastLogits, double[] lastLogProbs, ResidualCapture? capture, int[] outputPositions)
     {
         OutputPositions = outputPositions;
         Input = input;
         NextTokenLogProbs = nextTokenLogProbs;
+        NextTokenRanks = nextTokenRanks;
         TopTokens = topTokens;
         LastLogits = lastLogits;
         LastLogProbs = lastLogProbs;
@@ -25,6 +26,12 @@ public sealed class SequenceEvaluation
     /// in <see cref="OutputPositions"/>.
     /// </summary>
     public double[] NextTokenLogProbs { get; }
+
+    /// <summary>
+    /// Same length as <see cref="NextTokenLogProbs"/>: entry i is the rank of Tokens[i+1] among llama.cpp's logits
+    /// after Tokens[i] (1 = most likely; ties with the token do not count against it), 0 where there are no logits.
+    /// </summary>
+    public int[] NextTokenRanks { get; }
 
     /// <summary>
     /// [n][k]: the k most likely tokens after each position, best first; null when TopK is 0. Entry i is null

@@ -36,7 +36,7 @@ internal sealed class FakeTokenizerModel(params string[] pieces) : IScoringModel
 
     public string Piece(int token) => _pieces[token];
 
-    public void Evaluate(IReadOnlyList<EvalRequest> requests, TokenSink onToken, LogitsSink onFinal, LensSink? onLens, CancellationToken cancellation) =>
+    public void Evaluate(IReadOnlyList<EvalRequest> requests, TokenSink onToken, LensSink? onLens, CancellationToken cancellation) =>
         throw new NotSupportedException();
 
     public IReadOnlyList<GreedyResult> GreedyFromPrefix(int[] prefix, IReadOnlyList<int[]> suffixes, int maxNewTokens, Func<int, bool> isStop, CancellationToken cancellation) =>

@@ -52,6 +52,29 @@ public sealed class OutputPositionsTests(TinyModels models)
         }
     }
 
+    [Fact]
+    public void GivenOutputPositions_WhenEvaluated_ThenNextTokenRanksCountTheTokensLlamaCppScoresHigher()
+    {
+        var model = models.Get(GgmlType.F32);
+        var tokens = model.Tokenize("(1, 5), (4, 11), (2, 7), (6, 15)");
+        int[] chosen = [3, 6, 10, 14];
+        using var ctx = model.CreateContext(new LlamaContextOptions { Threads = 1, ContextSize = 256 });
+        var vocab = model.Info.VocabularySize;
+        // The whole vocabulary as top-k gives every token's log-prob at the chosen rows.
+        var result = ctx.Evaluate([new SequenceInput(tokens) { OutputPositions = chosen }], new EvaluationOptions { TopK = vocab, AllPositions = false })[0];
+        Assert.Equal(tokens.Length - 1, result.NextTokenRanks.Length);
+        for (var i = 0; i < tokens.Length - 1; i++)
+        {
+            if (!chosen.Contains(i))
+            {
+                Assert.Equal(0, result.NextTokenRanks[i]);
+                continue;
+            }
+            var next = result.TopTokens![i].Single(t => t.Id == tokens[i + 1]).LogProb;
+            Assert.Equal(1 + result.TopTokens[i].Count(t => t.LogProb > next), result.NextTokenRanks[i]);
+        }
+    }
+
     private static void AssertClose(ReadOnlySpan<float> expected, ReadOnlySpan<float> actual)
     {
         Assert.Equal(expected.Length, actual.Length);

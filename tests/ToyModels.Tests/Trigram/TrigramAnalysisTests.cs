@@ -64,6 +64,20 @@ public sealed class TrigramAnalysisTests
     }
 
     [Fact]
+    public void GivenTheReferenceMlpOnlyCode_WhenReadLiterally_ThenItCountsTheOccurrencesWhoseZIsTokenZero()
+    {
+        // One trigram ends in token 0, the other does not; the literal count sees only the first.
+        var set = new TrigramSet(HandBuiltTrigramModel.V, [new TrigramTriple(2, 3, 0), new TrigramTriple(0, 1, 4)]);
+        var batch = new TrigramDataset(set, HandBuiltTrigramModel.T, 0.05).Sample(400, new Random(5));
+        var r = PathAblation.Analyze(Model, batch);
+        var endsInZero = batch.CompletionPositions.Count(p => batch.Tokens[p.Batch * batch.SeqLen + p.Position - 1] == 3
+            && batch.Tokens[p.Batch * batch.SeqLen + p.Position - 2] == 2);
+        Assert.True(endsInZero > 0 && endsInZero < r.Occurrences, $"{endsInZero} of {r.Occurrences}");
+        Assert.Equal(endsInZero, r.ReferenceMlpOnlyLiteral);
+        Assert.InRange(r.MlpWithoutAttentionAlone, 0, r.Occurrences);
+    }
+
+    [Fact]
     public void GivenKnownScores_WhenAucIsComputed_ThenItCountsOrderedPairsAndHalfTies()
     {
         Assert.Equal(1, RocAuc.Compute([3, 4], [1, 2]));

@@ -3,9 +3,12 @@ namespace Probing.ToyModels.Tasks.Trigram.Analysis;
 /// <summary>Analysis 4: how many trigram completions each path of the model predicts on its own.</summary>
 /// <remarks>
 /// The reference counts (820 direct only, 1,004 attention only, 92 MLP only, of 5,629 occurrences for the
-/// released model) do not say how "only" was implemented, so both readings are reported: zero-ablation of
-/// the other sublayers' outputs (downstream recomputed), and the direct-logit decomposition in which each
-/// sublayer's output alone goes through the unembedding.
+/// released model) come from a public solution notebook. Its "direct path" unembeds embed + pos, and its
+/// "attention only" unembeds embed + pos + attn_out: our <see cref="PathAblationResult.DirectOnly"/> and
+/// <see cref="PathAblationResult.AttentionOnly"/>. Its "MLP only" runs the MLP on embed + pos and unembeds the
+/// MLP output alone, but then indexes the resulting [d_vocab] probabilities with the position, leaving a 0-d
+/// tensor whose argmax is always 0; so its 92 counts the occurrences whose Z is token 0. Both the intended
+/// and the literal value are reported, together with zero-ablation and the direct-logit decomposition.
 /// </remarks>
 public static class PathAblation
 {
@@ -25,7 +28,9 @@ public static class PathAblation
             CorrectAtCompletions(attention.Logits, batch, w.DVocab),
             CorrectAtCompletions(mlp.Logits, batch, w.DVocab),
             CorrectFromComponent(full.AttnOut, w, batch),
-            w.HasMlp ? CorrectFromComponent(full.MlpOut, w, batch) : 0);
+            w.HasMlp ? CorrectFromComponent(full.MlpOut, w, batch) : 0,
+            w.HasMlp ? CorrectFromComponent(mlp.MlpOut, w, batch) : 0,
+            batch.CompletionPositions.Count(p => batch[p.Batch, p.Position] == 0));
     }
 
     /// <summary>Z positions where the top-1 logit at the Y position is Z.</summary>

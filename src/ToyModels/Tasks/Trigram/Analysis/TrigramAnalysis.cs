@@ -131,6 +131,8 @@ public static class TrigramAnalysis
             AblationRow("direct + mlp (attn zeroed)", ablation.MlpOnly, ablation.Occurrences),
             AblationRow("attention output alone through W_U", ablation.DirectLogitsAttention, ablation.Occurrences),
             AblationRow("mlp output alone through W_U", ablation.DirectLogitsMlp, ablation.Occurrences),
+            AblationRow("mlp on embeddings only (attn zeroed) alone through W_U", ablation.MlpWithoutAttentionAlone, ablation.Occurrences),
+            AblationRow("reference 'mlp only' as written (Z is token 0)", ablation.ReferenceMlpOnlyLiteral, ablation.Occurrences),
         });
         TrigramPlots.Bars(P("ablation.png"),
             [ablation.Full, ablation.DirectOnly, ablation.AttentionOnly, ablation.MlpOnly, ablation.DirectLogitsAttention, ablation.DirectLogitsMlp],

@@ -63,8 +63,15 @@ public static class TrigramReport
             ("full model", a.Full), ("direct path only (attention and MLP outputs zeroed)", a.DirectOnly),
             ("direct + attention (MLP output zeroed)", a.AttentionOnly), ("direct + MLP (attention output zeroed)", a.MlpOnly),
             ("attention output alone through W_U", a.DirectLogitsAttention), ("MLP output alone through W_U", a.DirectLogitsMlp),
+            ("MLP on the embeddings only (attention zeroed), its output alone through W_U", a.MlpWithoutAttentionAlone),
+            ("the reference's \"MLP only\" as written: occurrences whose Z is token 0", a.ReferenceMlpOnlyLiteral),
         })
             s.AppendLine($"| {name} | {n} | {AtomicText.F(a.Occurrences == 0 ? 0 : (double)n / a.Occurrences)} |");
+        s.AppendLine().AppendLine("The reference's rows map to ours as follows. \"Direct path only\" unembeds embed + pos (our direct path only); " +
+            "\"attention only\" unembeds embed + pos + attn_out (our direct + attention). Its \"MLP only\" runs the MLP on embed + pos and " +
+            "unembeds the MLP output alone, but then indexes the [d_vocab] probabilities with the sequence position, so the argmax is taken " +
+            "over a 0-d tensor and is always token 0: its 92 is the number of occurrences whose Z is token 0 (the last two rows give the " +
+            "intended and the literal value for this model).");
         s.AppendLine().AppendLine("![Ablation](ablation.png)").AppendLine();
         s.AppendLine("Data: `ablation.csv`.").AppendLine();
 

@@ -32,11 +32,11 @@ internal sealed record ContextPlan(int Context, IntegerFunction Function, IReadO
         }
     }
 
-    /// <summary>The request for one teacher-forced pass: every answer token and closing token scored, the full distribution (and lens) before each answer.</summary>
+    /// <summary>The request for one teacher-forced pass: every answer token and closing token scored, the lens before each answer's first informative token.</summary>
     public EvalRequest Request()
     {
         var scored = Answers.SelectMany(a => Enumerable.Range(a.FirstAnswerToken - 1, a.ScoredCount)).ToArray();
-        var before = Answers.Select(a => a.FirstAnswerToken - 1).ToArray();
+        var before = Answers.Select(a => a.InformativeToken - 1).ToArray();
         return new EvalRequest(Tokens, scored, before);
     }
 }

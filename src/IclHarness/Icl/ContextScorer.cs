@@ -21,7 +21,7 @@ internal sealed class ContextScorer(IScoringModel model, IclRunOptions options, 
         }, options.Lens ? (r, layer, pos, logits) =>
         {
             var plan = plans[r];
-            var index = Array.FindIndex(plan.Answers, a => a.FirstAnswerToken - 1 == pos);
+            var index = Array.FindIndex(plan.Answers, a => a.InformativeToken - 1 == pos);
             var target = plan.Tokens[pos + 1];
             var lse = Distribution.LogSumExp(logits);
             var top = Distribution.TopK(logits, 5, lse);
@@ -55,7 +55,7 @@ internal sealed class ContextScorer(IScoringModel model, IclRunOptions options, 
                     nats -= s.LogProb;
                     greedy &= s.Greedy;
                 }
-                var first = stats[(r, a.FirstAnswerToken - 1)];
+                var first = stats[(r, a.InformativeToken - 1)];
                 var rank = first.Rank;
                 var bits = Surprisal.NatsToBits(nats);
                 cumulative += bits;

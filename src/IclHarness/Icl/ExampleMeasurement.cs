@@ -9,9 +9,9 @@ namespace Probing.IclHarness.Icl;
 /// <param name="ScoredTokens">Tokens scored: the answer's plus the closing token.</param>
 /// <param name="SurprisalNats">−ln P(answer and closing token | everything before).</param>
 /// <param name="SurprisalBits">The same in bits.</param>
-/// <param name="FirstTokenSurprisalBits">Surprisal of the answer's first token alone, in bits.</param>
+/// <param name="FirstTokenSurprisalBits">Surprisal of the answer's first informative token (its first token that is not whitespace) alone, in bits.</param>
 /// <param name="PCorrect">P(correct answer) = exp(−SurprisalNats).</param>
-/// <param name="FirstTokenRank">Rank of the correct first token (1 = most likely).</param>
+/// <param name="FirstTokenRank">Rank of the correct first informative token (1 = most likely).</param>
 /// <param name="GreedyCorrect">Whether greedy decoding would produce exactly the answer and its closing token.</param>
 /// <param name="CumulativeBits">Σ surprisal in bits over examples 1..Index.</param>
 /// <param name="IdealSurprisalBits">Surprisal of the ideal discrete learner for the same example.</param>

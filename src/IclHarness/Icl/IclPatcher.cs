@@ -1,9 +1,11 @@
 namespace Probing.IclHarness.Icl;
 
 /// <summary>
-/// Activation patching (seed 004): the residual after block L at the source prompt's last position is
-/// written into the target prompt's last position (llama.cpp <c>cb_eval</c>), and three candidate answers
+/// Activation patching (seed 004): the residual after block L at the source prompt's final position is
+/// written into the target prompt's final position (llama.cpp <c>cb_eval</c>), and three candidate answers
 /// are scored teacher-forced: the target rule's, the source rule's at the target's x, and the source's literal answer.
+/// The final position is the one that predicts the answer's first informative token (a space token in front of
+/// the digits, as Llama's vocabulary makes, belongs to the prompt: every rule predicts it alike).
 /// </summary>
 internal static class IclPatcher
 {
@@ -24,10 +26,12 @@ internal static class IclPatcher
 
         // The source prompt with its own answer appended, to locate the position before the answer.
         var (sourceTokens, sourceAnswer) = Tokenized(model, options.Template, [.. sourceExamples, new IclExample(xSource, ySourceLiteral)]);
-        var sourcePosition = sourceAnswer.FirstAnswerToken - 1;
+        var sourcePosition = sourceAnswer.InformativeToken - 1;
         var candidates = new[] { yTarget, ySourceRule, ySourceLiteral }
             .Select(y => Tokenized(model, options.Template, [.. targetExamples, new IclExample(xTarget, y)])).ToArray();
-        var targetPosition = candidates[0].Answer.FirstAnswerToken - 1;
+        var targetPosition = candidates[0].Answer.InformativeToken - 1;
+        if (candidates.Any(c => c.Answer.InformativeToken - 1 != targetPosition))
+            throw new NotSupportedException("the candidate answers start at different token positions, so one patch position cannot serve all three; try another --template");
 
         var rows = new List<PatchRow>();
         for (var layer = -1; layer < model.LayerCount; layer++)

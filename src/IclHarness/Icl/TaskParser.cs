@@ -5,7 +5,7 @@ namespace Probing.IclHarness.Icl;
 /// <summary>
 /// Parses task specs. Grammar (whitespace is free, columns in messages are 1-based):
 /// <code>
-/// spec   := poly [ "mod" INT ] { ("," | ";") range }
+/// spec   := poly [ "mod" INT ] { ("," | ";") range } [ ("," | ";") "except" poly { "," poly } ]
 /// poly   := [sign] term { sign term }
 /// term   := [INT | PARAM] ["*"] "x" ["^" INT]  |  INT  |  PARAM
 /// range  := PARAM "in" [-]INT ".." [-]INT
@@ -13,7 +13,8 @@ namespace Probing.IclHarness.Icl;
 /// </code>
 /// A spec with parameters is a family; a parameter without a range multiplies x^k (k ≥ 1) over −5..5,
 /// or is a constant over −10..10. Examples: <c>2x+3</c>, <c>-x+7</c>, <c>x^2+1</c>, <c>2x+3 mod 10</c>,
-/// <c>ax+b, a in 1..5, b in 0..9</c>.
+/// <c>ax+b, a in 1..5, b in 0..9</c>, <c>ax+b, a in 0..5, b in 0..9, except 4x+1, 3x+7</c> (a family without the
+/// listed members, for example the functions a model was not trained on; they take the family's modulus).
 /// </summary>
 public static class TaskParser
 {
@@ -61,12 +62,19 @@ public static class TaskParser
                 if (modulus < 2) throw Error("the modulus must be at least 2", at);
             }
             var ranges = new Dictionary<char, ParameterRange>();
+            var excluded = new List<(IntegerFunction Function, int At)>();
             SkipSpaces();
             while (Peek is ',' or ';')
             {
                 _pos++;
                 SkipSpaces();
                 var at = _pos;
+                if (string.CompareOrdinal(text, _pos, "except", 0, 6) == 0)
+                {
+                    _pos += 6;
+                    excluded.AddRange(ParseExclusions(modulus));
+                    break;
+                }
                 var range = ParseRange();
                 if (!terms.Any(t => t.Parameter == range.Name))
                     throw Error($"parameter '{range.Name}' has a range but does not appear in the function", at);
@@ -82,7 +90,42 @@ public static class TaskParser
                 ranges[p] = multipliesX ? new ParameterRange(p, -5, 5) : new ParameterRange(p, -10, 10);
             }
             var ordered = ranges.Values.OrderBy(r => r.Name).ToList();
-            return new TaskSpec(text.Trim(), terms, modulus, ordered);
+            var spec = new TaskSpec(text.Trim(), terms, modulus, ordered) { Excluded = excluded.Select(e => e.Function).Distinct().ToList() };
+            if (excluded.Count > 0) CheckExclusions(spec, excluded);
+            return spec;
+        }
+
+        /// <summary>The functions after "except", separated by commas, up to the end of the spec.</summary>
+        private List<(IntegerFunction, int)> ParseExclusions(long? modulus)
+        {
+            var result = new List<(IntegerFunction, int)>();
+            while (true)
+            {
+                SkipSpaces();
+                var at = _pos;
+                if (Peek is null) throw Error("expected a function after 'except', such as 'except 4x+1, 3x+7'");
+                var terms = ParsePolynomial();
+                if (terms.Any(t => t.Parameter is not null)) throw Error("an excluded function has no parameters; write it out, such as 4x+1", at);
+                var coefficients = new long[terms.Max(t => t.Power) + 1];
+                foreach (var t in terms) coefficients[t.Power] = checked(coefficients[t.Power] + t.Coefficient);
+                result.Add((new IntegerFunction(coefficients, modulus), at));
+                SkipSpaces();
+                if (Peek is null) return result;
+                if (Peek != ',') throw Peek is { } c && char.IsLetter(c) && c != 'x' ? UnknownSymbol() : Error($"unexpected '{Peek}' (separate excluded functions with commas)");
+                _pos++;
+            }
+        }
+
+        private void CheckExclusions(TaskSpec spec, List<(IntegerFunction Function, int At)> excluded)
+        {
+            if (!spec.IsFamily) throw Error("'except' needs a family with parameters, such as 'ax+b, a in 0..5, b in 0..9, except 4x+1'", excluded[0].At);
+            var full = spec with { Excluded = [] };
+            // Checking membership enumerates the family; beyond a million members the check is skipped.
+            if (full.MemberCount > 1_000_000) return;
+            var members = full.Members().ToHashSet();
+            foreach (var (function, at) in excluded)
+                if (!members.Contains(function)) throw Error($"{function} is not a member of the family, so it cannot be excluded", at);
+            if (spec.MemberCount == 0) throw Error("'except' removes every member of the family", excluded[0].At);
         }
 
         private List<PolynomialTerm> ParsePolynomial()

@@ -12,11 +12,14 @@ namespace Probing.IclHarness.Icl;
 /// <param name="Ranges">One range per parameter, ordered by letter; empty for a single function.</param>
 public sealed record TaskSpec(string Text, IReadOnlyList<PolynomialTerm> Terms, long? Modulus, IReadOnlyList<ParameterRange> Ranges)
 {
+    /// <summary>Members left out of the family (<c>, except 4x+1, 3x+7</c>); each is a member of the full family.</summary>
+    public IReadOnlyList<IntegerFunction> Excluded { get; init; } = [];
+
     /// <summary>True when the spec has parameters and so names a family of functions.</summary>
     public bool IsFamily => Ranges.Count > 0;
 
-    /// <summary>Number of functions in the family (1 for a single function).</summary>
-    public long MemberCount => Ranges.Aggregate(1L, (n, r) => checked(n * r.Count));
+    /// <summary>Number of parameter settings of the family, less the excluded members (1 for a single function).</summary>
+    public long MemberCount => Ranges.Aggregate(1L, (n, r) => checked(n * r.Count)) - Excluded.Count;
 
     /// <summary>The single function a non-family spec names.</summary>
     public IntegerFunction Function => IsFamily
@@ -62,9 +65,11 @@ public sealed record TaskSpec(string Text, IReadOnlyList<PolynomialTerm> Terms, 
             yield break;
         }
         var values = Ranges.ToDictionary(r => r.Name, r => r.Min);
+        var excluded = Excluded.ToHashSet();
         while (true)
         {
-            yield return Instantiate(values);
+            var member = Instantiate(values);
+            if (!excluded.Contains(member)) yield return member;
             var i = Ranges.Count - 1;
             while (i >= 0 && values[Ranges[i].Name] == Ranges[i].Max)
             {
@@ -76,14 +81,21 @@ public sealed record TaskSpec(string Text, IReadOnlyList<PolynomialTerm> Terms, 
         }
     }
 
-    /// <summary>Draws one member, each parameter uniform over its range (the function itself for a non-family spec).</summary>
+    /// <summary>
+    /// Draws one member, each parameter uniform over its range, drawing again while the member is excluded
+    /// (the function itself for a non-family spec).
+    /// </summary>
     public IntegerFunction Draw(Random random)
     {
         ArgumentNullException.ThrowIfNull(random);
         if (!IsFamily) return Function;
-        var values = new Dictionary<char, long>();
-        foreach (var r in Ranges) values[r.Name] = random.NextInt64(r.Min, r.Max + 1);
-        return Instantiate(values);
+        while (true)
+        {
+            var values = new Dictionary<char, long>();
+            foreach (var r in Ranges) values[r.Name] = random.NextInt64(r.Min, r.Max + 1);
+            var member = Instantiate(values);
+            if (!Excluded.Contains(member)) return member;
+        }
     }
 
     /// <summary>The canonical form: the function, or the family with its ranges (<c>ax+b, a in -5..5, b in -10..10</c>).</summary>
@@ -102,7 +114,8 @@ public sealed record TaskSpec(string Text, IReadOnlyList<PolynomialTerm> Terms, 
                 parts.Add(sign + coefficient + power);
             }
             var head = string.Concat(parts) + (Modulus is { } m ? string.Create(CultureInfo.InvariantCulture, $" mod {m}") : "");
-            return head + ", " + string.Join(", ", Ranges.Select(r => string.Create(CultureInfo.InvariantCulture, $"{r.Name} in {r.Min}..{r.Max}")));
+            var ranges = ", " + string.Join(", ", Ranges.Select(r => string.Create(CultureInfo.InvariantCulture, $"{r.Name} in {r.Min}..{r.Max}")));
+            return head + ranges + (Excluded.Count > 0 ? ", except " + string.Join(", ", Excluded) : "");
         }
     }
 }

@@ -3,7 +3,12 @@ namespace Probing.IclHarness.Icl;
 /// <summary>Where each answer's tokens are in a tokenized prompt.</summary>
 /// <param name="FirstAnswerToken">Index of the answer's first token.</param>
 /// <param name="CloseToken">Index of the token that closes the answer (the first after y).</param>
-internal sealed record AnswerTokens(int FirstAnswerToken, int CloseToken)
+/// <param name="InformativeToken">
+/// Index of the answer's first token that is not whitespace. The answer " 15" starts with its space, which
+/// Llama's SentencePiece vocabulary (and any character-level one) makes a token of its own that every rule
+/// predicts alike; first-token figures and the logit lens read the first digit instead.
+/// </param>
+internal sealed record AnswerTokens(int FirstAnswerToken, int CloseToken, int InformativeToken)
 {
     /// <summary>The answer's tokens plus the closing token.</summary>
     public int ScoredCount => CloseToken - FirstAnswerToken + 1;
@@ -55,7 +60,9 @@ internal static class TokenAlignment
             if (!startIndex.TryGetValue(prompt.AnswerEnds[e], out var close))
                 throw new NotSupportedException(
                     $"with template '{templateName}' the tokenizer merges the end of answer {e + 1} with its closing text, so the answer has no token boundary; try another --template");
-            result[e] = new AnswerTokens(first, close);
+            var informative = first;
+            while (informative < close - 1 && string.IsNullOrWhiteSpace(model.Piece(tokens[informative]))) informative++;
+            result[e] = new AnswerTokens(first, close, informative);
         }
         return result;
     }

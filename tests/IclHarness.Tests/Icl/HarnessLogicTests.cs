@@ -19,6 +19,18 @@ public sealed class HarnessLogicTests
         var answers = TokenAlignment.Locate(model, tokens, prompt, "pairs");
         Assert.Equal([3, 4, 4], answers.Select(a => a.ScoredCount));
         Assert.Equal(" 27", string.Concat(tokens[answers[2].FirstAnswerToken..answers[2].CloseToken].Select(model.Piece)));
+        // The space is a token of its own here, as in Llama's vocabulary: first-token figures and the lens read the first digit.
+        Assert.Equal(["5", "1", "2"], answers.Select(a => model.Piece(tokens[a.InformativeToken])));
+        Assert.All(answers, a => Assert.Equal(a.FirstAnswerToken + 1, a.InformativeToken));
+    }
+
+    [Fact]
+    public void GivenWholeNumberPieces_WhenAnswersLocated_ThenTheInformativeTokenIsTheAnswersFirst()
+    {
+        var model = new FakeTokenizerModel([.. CharPieces, " 11", " 27", " 5"]);
+        var prompt = PromptBuilder.Build(Pairs, Examples);
+        var answers = TokenAlignment.Locate(model, model.Tokenize(prompt.Text), prompt, "pairs");
+        Assert.All(answers, a => Assert.Equal(a.FirstAnswerToken, a.InformativeToken));
     }
 
     [Fact]

@@ -51,6 +51,12 @@ public sealed class TaskParserTests
     [InlineData("x^99", "exponent 99 is larger than 12")]
     [InlineData("2x)", "unexpected ')' at column 3")]
     [InlineData("99999999999999999999x", "number is too large at column 1")]
+    [InlineData("ax+b, a in 0..5, b in 0..9, except", "expected a function after 'except'")]
+    [InlineData("ax+b, a in 0..5, b in 0..9, except 9x+1", "9x+1 is not a member of the family, so it cannot be excluded at column 36")]
+    [InlineData("ax+b, a in 0..5, b in 0..9, except ax+1", "an excluded function has no parameters")]
+    [InlineData("ax+b, a in 0..5, b in 0..9, except 4x+1 3x", "separate excluded functions with commas")]
+    [InlineData("2x+3, except 2x+3", "'except' needs a family")]
+    [InlineData("ax, a in 1..2, except x, 2x", "removes every member")]
     public void GivenMalformedSpec_WhenParsed_ThenFormatExceptionPointsAtTheProblem(string spec, string message)
     {
         var ex = Assert.Throws<FormatException>(() => TaskParser.Parse(spec));
@@ -69,6 +75,22 @@ public sealed class TaskParserTests
         Assert.Contains("3x-1", members);
         Assert.Contains("x", members);
         Assert.Equal("ax+b, a in 1..3, b in -1..1", family.Canonical);
+    }
+
+    [Fact]
+    public void GivenFamilyWithExceptions_WhenParsed_ThenMembersAndDrawsLeaveThemOut()
+    {
+        var family = TaskParser.Parse("ax+b, a in 0..5, b in 0..9, except 4x+1, 3x+7, 1 + x");
+        Assert.Equal(57, family.MemberCount);
+        var members = family.Members().Select(f => f.ToString()).ToList();
+        Assert.Equal(57, members.Distinct().Count());
+        Assert.DoesNotContain("4x+1", members);
+        Assert.DoesNotContain("x+1", members);
+        Assert.Contains("2x+3", members);
+        var draws = Enumerable.Range(0, 2000).Select(i => family.Draw(new Random(i)).ToString()).ToHashSet();
+        Assert.Equal(57, draws.Count);
+        Assert.Equal("ax+b, a in 0..5, b in 0..9, except 4x+1, 3x+7, x+1", family.Canonical);
+        Assert.Equal(family.Canonical, TaskParser.Parse(family.Canonical).Canonical);
     }
 
     [Fact]

@@ -18,7 +18,7 @@ internal static class IclPlots
             Save(PCorrectPlot(r), folder, "p_correct.png", images, "LM P(correct) per example against the fitted θ_A");
         }
         if (r.Lens.Count > 0)
-            Save(LensHeatmap(r), folder, "lens.png", images, "Logit lens: mean P(correct first token) at the position before each answer, layer × example");
+            Save(LensHeatmap(r), folder, "lens.png", images, "Logit lens: mean P(correct first informative token) at the position before it, layer × example");
         if (r.IntegerLens.Length > 0)
             Save(IntegerHeatmap(r), folder, "lens_integers.png", images, "Logit lens at the last answer: mean probability of each integer token, layer × integer");
         if (r.Sweep.Count > 0)
@@ -77,7 +77,7 @@ internal static class IclPlots
         var grid = new double[layers, examples];
         foreach (var group in r.Lens.GroupBy(l => (l.Layer, l.Index)))
             if (group.Key.Index <= examples) grid[layers - 1 - group.Key.Layer, group.Key.Index - 1] = group.Average(l => l.PCorrectFirst);
-        return Heatmap(grid, $"Logit lens before each answer, task {r.Options.Task.Text}", "example index i", "layer (l_out)", 1, 0, "P(correct first token)");
+        return Heatmap(grid, $"Logit lens before each answer, task {r.Options.Task.Text}", "example index i", "layer (l_out)", 1, 0, "P(correct first digit)");
     }
 
     private static Plot IntegerHeatmap(IclRunResult r)

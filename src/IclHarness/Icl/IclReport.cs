@@ -36,6 +36,21 @@ internal static class IclReport
             sb.Append(inv, $"| {s.Index} | {s.SurprisalBits.Mean:F3} | {s.SurprisalBits.Lo:F3} to {s.SurprisalBits.Hi:F3} | {s.PCorrect.Mean:F3} | {s.GreedyAccuracy.Mean:F2} | {s.IdealSurprisalBits:F3} |\n");
         sb.Append('\n');
 
+        if (r.Lens.Count > 0)
+        {
+            var lens = LensSummary.Of(r.Lens, o.Examples);
+            sb.Append("## Logit lens\n\n");
+            sb.Append("Each layer's residual (l_out) at the position before each answer's first informative token (its first digit or sign; ");
+            sb.Append("a space token in front of it is predicted alike under every rule), through the final norm and the unembedding.\n\n");
+            sb.Append(inv, $"| layer | mean P(correct) | top-1 | mean P(correct), examples {lens.LateFrom}..{o.Examples} | top-1, examples {lens.LateFrom}..{o.Examples} | top token numeric |\n|---|---|---|---|---|---|\n");
+            foreach (var l in lens.Layers)
+                sb.Append(inv, $"| {l.Layer} | {l.MeanPCorrect:F3} | {l.TopOneFraction:F2} | {l.LateMeanPCorrect:F3} | {l.LateTopOneFraction:F2} | {l.TopNumericFraction:F2} |\n");
+            sb.Append('\n');
+            sb.Append(lens.TopFromLayer is { } top
+                ? string.Create(inv, $"The correct answer becomes the top token at **layer {top}**: from there on it is top-1 for at least half of the answers of examples {lens.LateFrom}..{o.Examples}.\n\n")
+                : string.Create(inv, $"The correct answer is top-1 for fewer than half of the answers of examples {lens.LateFrom}..{o.Examples} even at the last layer.\n\n"));
+        }
+
         sb.Append("## Plots\n\n");
         foreach (var (file, caption) in images) sb.Append(inv, $"![{caption}]({file})\n\n*{caption}.*\n\n");
         sb.Append("Files: `examples.csv`, `lens.csv`, `lens_integers.csv`, `sweep.csv`, `fit.json`, `summary.json`, `run.json`.\n");

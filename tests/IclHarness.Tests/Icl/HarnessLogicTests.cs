@@ -141,4 +141,27 @@ public sealed class HarnessLogicTests
         Assert.Equal(2, SweepRunner.CommonPrefix([[1, 2, 3], [1, 2, 3]]));
         Assert.Equal(0, SweepRunner.CommonPrefix([[7, 2], [1, 2]]));
     }
+
+    [Fact]
+    public void GivenLensRows_WhenSummarized_ThenTopFromLayerIsWhereTheLaterAnswersStayTopOne()
+    {
+        // 3 layers, 4 examples; the later examples are 3 and 4. Top-1 shares there: layer 0 ½, layer 1 ½, layer 2 1.
+        LensMeasurement Row(int index, int layer, int rank) => new(1, index, layer, rank == 1 ? 0.9 : 0.1, rank, ["1"], [0.9], true);
+        var rows = new List<LensMeasurement>();
+        for (var index = 1; index <= 4; index++)
+        {
+            rows.Add(Row(index, 0, index == 3 ? 1 : 5));
+            rows.Add(Row(index, 1, index == 4 ? 1 : 2));
+            rows.Add(Row(index, 2, index >= 3 ? 1 : 3));
+        }
+        var summary = LensSummary.Of(rows, examples: 4);
+        Assert.Equal(3, summary.LateFrom);
+        Assert.Equal([0.5, 0.5, 1.0], summary.Layers.Select(l => l.LateTopOneFraction));
+        Assert.Equal([0.25, 0.25, 0.5], summary.Layers.Select(l => l.TopOneFraction));
+        Assert.Equal(0, summary.TopFromLayer);
+        rows[6] = Row(3, 0, 7); // example 3 at layer 0 no longer top: the run of top-1 layers starts at 1
+
+        Assert.Equal(1, LensSummary.Of(rows, 4).TopFromLayer);
+        Assert.Null(LensSummary.Of(rows.Where(r => r.Layer < 2).Select(r => r with { RankCorrectFirst = 4 }).ToList(), 4).TopFromLayer);
+    }
 }

@@ -37,18 +37,48 @@ internal static class IclPlots
 
     private static double[] Indices(IclRunResult r) => r.Summaries.Select(s => (double)s.Index).ToArray();
 
+    // One colour per curve across the plots (Tableau-like, distinguishable in greyscale by line style).
+    private static readonly Color LmColor = Color.FromHex("#1f77b4");
+    private static readonly Color FitColor = Color.FromHex("#2ca02c");
+    private static readonly Color IdealColor = Color.FromHex("#d62728");
+
+    /// <summary>A shaded interval without an outline, light enough that the curves drawn over it stay visible.</summary>
+    private static void Band(Plot plot, double[] xs, IEnumerable<double> lo, IEnumerable<double> hi, Color color)
+    {
+        var band = plot.Add.FillY(xs, lo.ToArray(), hi.ToArray());
+        band.FillColor = color.WithAlpha(0.2);
+        band.LineWidth = 0;
+        band.MarkerSize = 0;
+    }
+
+    private static void Line(Plot plot, double[] xs, IEnumerable<double> ys, Color color, string legend, bool dashed = false)
+    {
+        var line = plot.Add.Scatter(xs, ys.ToArray());
+        line.Color = color;
+        line.LineWidth = 2;
+        line.MarkerSize = 6;
+        line.LegendText = legend;
+        if (dashed) line.LinePattern = LinePattern.Dashed;
+    }
+
+    /// <summary>Example indices are integers: one tick per example.</summary>
+    private static void IntegerTicks(Plot plot) =>
+        plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericFixedInterval(1);
+
     private static Plot SurprisalPlot(IclRunResult r)
     {
         var plot = new Plot();
         var xs = Indices(r);
-        plot.Add.FillY(xs, r.Summaries.Select(s => s.SurprisalBits.Lo).ToArray(), r.Summaries.Select(s => s.SurprisalBits.Hi).ToArray()).LegendText = "LM 95% interval";
-        plot.Add.Scatter(xs, r.Summaries.Select(s => s.SurprisalBits.Mean).ToArray()).LegendText = "LM (mean over contexts)";
+        Band(plot, xs, r.Summaries.Select(s => s.SurprisalBits.Lo), r.Summaries.Select(s => s.SurprisalBits.Hi), LmColor);
+        Line(plot, xs, r.Summaries.Select(s => s.SurprisalBits.Mean), LmColor, $"LM, mean over {r.ContextsFinished} contexts (95% interval)");
         if (r.Fit.SimulatedSurprisalBits.Length == xs.Length)
-            plot.Add.Scatter(xs, r.Fit.SimulatedSurprisalBits).LegendText = $"two-hypothesis posterior (c = {r.Fit.C:F3})";
-        plot.Add.Scatter(xs, r.Summaries.Select(s => s.IdealSurprisalBits).ToArray()).LegendText = "ideal learner";
+            Line(plot, xs, r.Fit.SimulatedSurprisalBits, FitColor, $"two-hypothesis posterior (c = {r.Fit.C:F3})");
+        Line(plot, xs, r.Summaries.Select(s => s.IdealSurprisalBits), IdealColor, "ideal learner", dashed: true);
         plot.Title($"Answer surprisal, task {r.Options.Task.Text}");
         plot.XLabel("example index i");
         plot.YLabel("surprisal (bits)");
+        IntegerTicks(plot);
+        plot.Axes.SetLimitsY(0, Math.Max(1, r.Summaries.Max(s => Math.Max(s.SurprisalBits.Hi, s.IdealSurprisalBits))) * 1.05);
         plot.ShowLegend(Alignment.UpperRight);
         return plot;
     }
@@ -57,11 +87,12 @@ internal static class IclPlots
     {
         var plot = new Plot();
         var xs = Indices(r);
-        plot.Add.FillY(xs, r.Summaries.Select(s => s.PCorrect.Lo).ToArray(), r.Summaries.Select(s => s.PCorrect.Hi).ToArray()).LegendText = "LM 95% interval";
-        plot.Add.Scatter(xs, r.Summaries.Select(s => s.PCorrect.Mean).ToArray()).LegendText = "LM P(correct)";
+        Band(plot, xs, r.Summaries.Select(s => s.PCorrect.Lo), r.Summaries.Select(s => s.PCorrect.Hi), LmColor);
+        Line(plot, xs, r.Summaries.Select(s => s.PCorrect.Mean), LmColor, $"LM P(correct), mean over {r.ContextsFinished} contexts (95% interval)");
         if (r.Fit.ThetaA.Length == xs.Length)
-            plot.Add.Scatter(xs, r.Fit.ThetaA).LegendText = $"fitted θ_A (θ₀ = {r.Fit.Theta0:F3}, c = {r.Fit.C:F3})";
-        plot.Add.Scatter(xs, r.Summaries.Select(s => s.IdealPCorrect).ToArray()).LegendText = "ideal learner";
+            Line(plot, xs, r.Fit.ThetaA, FitColor, $"fitted θ_A (θ₀ = {r.Fit.Theta0:F3}, c = {r.Fit.C:F3})");
+        Line(plot, xs, r.Summaries.Select(s => s.IdealPCorrect), IdealColor, "ideal learner", dashed: true);
+        IntegerTicks(plot);
         plot.Title($"P(correct answer) and the two-hypothesis fit, task {r.Options.Task.Text}");
         plot.XLabel("example index i");
         plot.YLabel("probability");

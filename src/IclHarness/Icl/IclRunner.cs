@@ -86,13 +86,13 @@ internal static class IclRunner
             var rows = examples.Where(e => e.Index == i).ToList();
             if (rows.Count == 0) break;
             result.Add(new ExampleSummary(i,
-                MeanInterval.Of(rows.Select(r => r.SurprisalBits).ToList()),
-                MeanInterval.Of(rows.Select(r => r.SurprisalNats).ToList()),
-                MeanInterval.Of(rows.Select(r => r.FirstTokenSurprisalBits).ToList()),
-                MeanInterval.Of(rows.Select(r => r.PCorrect).ToList()),
-                MeanInterval.Of(rows.Select(r => r.CumulativeBits).ToList()),
-                MeanInterval.Of(rows.Select(r => r.GreedyCorrect ? 1.0 : 0.0).ToList()),
-                MeanInterval.Of(rows.Select(r => (double)r.FirstTokenRank).ToList()),
+                MeanInterval.Of(rows.Select(r => r.SurprisalBits).ToList(), min: 0),
+                MeanInterval.Of(rows.Select(r => r.SurprisalNats).ToList(), min: 0),
+                MeanInterval.Of(rows.Select(r => r.FirstTokenSurprisalBits).ToList(), min: 0),
+                MeanInterval.Of(rows.Select(r => r.PCorrect).ToList(), 0, 1),
+                MeanInterval.Of(rows.Select(r => r.CumulativeBits).ToList(), min: 0),
+                MeanInterval.Of(rows.Select(r => r.GreedyCorrect ? 1.0 : 0.0).ToList(), 0, 1),
+                MeanInterval.Of(rows.Select(r => (double)r.FirstTokenRank).ToList(), min: 1),
                 rows.Average(r => r.IdealSurprisalBits),
                 rows.Average(r => Math.Pow(2, -r.IdealSurprisalBits))));
         }

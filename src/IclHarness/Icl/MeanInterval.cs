@@ -15,8 +15,12 @@ public sealed record MeanInterval(double Mean, double Lo, double Hi, int Count)
         2.059538553, 2.055529439, 2.051830516, 2.048407142, 2.045229642, 2.042272456,
     ];
 
-    /// <summary>Mean and t-interval of <paramref name="values"/> (non-finite values are an error).</summary>
-    public static MeanInterval Of(IReadOnlyList<double> values)
+    /// <summary>
+    /// Mean and t-interval of <paramref name="values"/> (non-finite values are an error), the interval clipped to
+    /// the range [<paramref name="min"/>, <paramref name="max"/>] the quantity can take: a surprisal near 0 bits
+    /// with a wide t-interval would otherwise report a negative lower end.
+    /// </summary>
+    public static MeanInterval Of(IReadOnlyList<double> values, double min = double.NegativeInfinity, double max = double.PositiveInfinity)
     {
         ArgumentNullException.ThrowIfNull(values);
         var n = values.Count;
@@ -25,7 +29,7 @@ public sealed record MeanInterval(double Mean, double Lo, double Hi, int Count)
         if (n == 1) return new MeanInterval(mean, mean, mean, 1);
         var variance = values.Sum(v => (v - mean) * (v - mean)) / (n - 1);
         var half = TQuantile975(n - 1) * Math.Sqrt(variance / n);
-        return new MeanInterval(mean, mean - half, mean + half, n);
+        return new MeanInterval(mean, Math.Max(min, mean - half), Math.Min(max, mean + half), n);
     }
 
     /// <summary>The 0.975 quantile of Student's t with <paramref name="df"/> degrees of freedom.</summary>

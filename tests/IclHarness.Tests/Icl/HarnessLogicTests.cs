@@ -127,6 +127,16 @@ public sealed class HarnessLogicTests
     }
 
     [Property]
+    public bool GivenNonNegativeValues_WhenTheIntervalIsClippedAtZero_ThenItStaysInRangeAndKeepsTheMean(byte[] raw)
+    {
+        if (raw.Length < 2) return true;
+        var values = raw.Select(b => b < 200 ? 0.0 : b / 10.0).ToList(); // mostly zeros: a t-interval crossing 0
+        var free = MeanInterval.Of(values);
+        var clipped = MeanInterval.Of(values, min: 0);
+        return clipped.Mean == free.Mean && clipped.Lo == Math.Max(0, free.Lo) && clipped.Hi == free.Hi && clipped.Lo <= clipped.Mean;
+    }
+
+    [Property]
     public bool GivenDegreesOfFreedom_WhenTQuantileTaken_ThenItDecreasesTowardTheNormalQuantile(byte df)
     {
         var d = df + 1;

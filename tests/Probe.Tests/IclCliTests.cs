@@ -150,4 +150,24 @@ public sealed class IclCliTests : IClassFixture<IclCliTests.TinyModel>
         Assert.Equal(1 + 1 + 2, File.ReadAllLines(Path.Combine(dir, "patch.csv")).Length);
         Assert.Contains("P(source literal)", output);
     }
+
+    [Fact]
+    public void GivenTinyModel_WhenBenchIclRuns_ThenEveryVariantHasARatioToThePlainDecode()
+    {
+        var (code, output, error) = Run("bench", "icl", "--model", _model.ModelPath, "--contexts", "2", "--examples", "3", "--rounds", "1", "--threads", "1");
+        Assert.True(code == ExitCodes.Ok, error);
+        Assert.Contains("median of 1 rounds", output);
+        foreach (var variant in new[] { "plain llama.cpp decode", "harness (no lens)", "harness with logit lens", "harness, one decode per context" })
+            Assert.Matches($@"{System.Text.RegularExpressions.Regex.Escape(variant)}\s+[0-9.]+ ms\s+[0-9.]+x", output);
+        Assert.Contains("1.00x  [1.00-1.00]", output);
+    }
+
+    [Fact]
+    public void GivenBothGeneratedAndModel_WhenBenchIclRuns_ThenOneLineAndExitCode2()
+    {
+        var (code, _, error) = Run("bench", "icl", "--generated", "--model", _model.ModelPath);
+        Assert.Equal(2, code);
+        Assert.Contains("--generated and --model", error);
+        Assert.Single(error.Trim().Split('\n'));
+    }
 }

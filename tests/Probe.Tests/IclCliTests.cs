@@ -170,4 +170,18 @@ public sealed class IclCliTests : IClassFixture<IclCliTests.TinyModel>
         Assert.Contains("--generated and --model", error);
         Assert.Single(error.Trim().Split('\n'));
     }
+
+    [Fact]
+    public void GivenTheBundledModelAndATemplateOutsideItsVocabulary_WhenIclRuns_ThenOneLineAndExitCode2()
+    {
+        // The bundled model knows digits, '(', ')', ',' and space; the arrow template needs '-', '>' and '\n'.
+        var bundled = Probing.IclHarness.Icl.BundledModel.Find(Probing.IclHarness.Icl.BundledModel.RelativePath, AppContext.BaseDirectory)
+            ?? throw new FileNotFoundException("models/icl-linear-tiny.gguf not found above the test folder");
+        var (code, _, error) = Run("icl", "--task", "2x+3", "--model", bundled, "--template", "arrow", "--contexts", "1", "--examples", "2",
+            "--threads", "1", "--out", Path.Combine(_model.Folder, "arrow-bundled"));
+        Assert.Equal(2, code);
+        Assert.Single(error.Trim().Split('\n'));
+        Assert.Contains("no token for", error);
+        Assert.False(File.Exists(Path.Combine(_model.Folder, "arrow-bundled", "examples.csv")));
+    }
 }

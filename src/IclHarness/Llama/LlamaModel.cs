@@ -13,6 +13,7 @@ public sealed unsafe class LlamaModel : IDisposable
 {
     private readonly SafeLlamaModelHandle _handle;
     private readonly nint _vocab;
+    private readonly Lazy<SpmCoverage?> _spmCoverage;
 
     private LlamaModel(GgufFile gguf, SafeLlamaModelHandle handle)
     {
@@ -34,6 +35,7 @@ public sealed unsafe class LlamaModel : IDisposable
         BosToken = LlamaNative.llama_vocab_bos(_vocab);
         EosToken = LlamaNative.llama_vocab_eos(_vocab);
         AddsBos = LlamaNative.llama_vocab_get_add_bos(_vocab) != 0;
+        _spmCoverage = new Lazy<SpmCoverage?>(() => SpmCoverage.Of(_vocab));
     }
 
     /// <summary>Architecture, sizes and quant type as llama.cpp sees them.</summary>
@@ -97,6 +99,7 @@ public sealed unsafe class LlamaModel : IDisposable
     public int[] Tokenize(string text, bool addSpecial = true, bool parseSpecial = false)
     {
         ArgumentNullException.ThrowIfNull(text);
+        _spmCoverage.Value?.Check(text);
         var bytes = Encoding.UTF8.GetBytes(text);
         var capacity = bytes.Length + 8;
         while (true)

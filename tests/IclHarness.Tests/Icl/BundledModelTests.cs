@@ -82,4 +82,18 @@ public sealed partial class BundledModelTests
             Directory.Delete(root, recursive: true);
         }
     }
+
+    [Theory]
+    [InlineData("1 -> 5\n", "'-' (U+002D)")]
+    [InlineData("Input: 1", "'I' (U+0049)")]
+    [InlineData("(1, 5)\n", "'\\n' (U+000A)")]
+    public void GivenCharactersOutsideTheVocabulary_WhenTokenized_ThenArgumentExceptionInsteadOfANativeAbort(string text, string named)
+    {
+        // The bundled vocabulary has 14 characters and no byte tokens; llama.cpp's SPM tokenizer would throw
+        // std::out_of_range through the C API for anything else and end the process.
+        using var model = LlamaModel.Load(RepositoryFile(BundledModel.RelativePath));
+        var ex = Assert.Throws<ArgumentException>(() => model.Tokenize(text));
+        Assert.Contains(named, ex.Message);
+        Assert.NotEmpty(model.Tokenize(Prompt));
+    }
 }

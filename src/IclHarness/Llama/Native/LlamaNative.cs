@@ -42,6 +42,7 @@ internal static unsafe partial class LlamaNative
 
     [LibraryImport(Lib)] public static partial int llama_vocab_n_tokens(nint vocab);
     [LibraryImport(Lib)] public static partial int llama_vocab_type(nint vocab);
+    [LibraryImport(Lib)] public static partial nint llama_vocab_get_text(nint vocab, int token);
     [LibraryImport(Lib)] public static partial int llama_vocab_bos(nint vocab);
     [LibraryImport(Lib)] public static partial int llama_vocab_eos(nint vocab);
     [LibraryImport(Lib)] public static partial byte llama_vocab_get_add_bos(nint vocab);

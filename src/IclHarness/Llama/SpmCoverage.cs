@@ -1,0 +1,64 @@
+using System.Text;
+using Probing.IclHarness.Llama.Native;
+
+namespace Probing.IclHarness.Llama;
+
+/// <summary>
+/// Which characters a SentencePiece (SPM) vocabulary can tokenize. llama.cpp's SPM tokenizer spells a character
+/// that has no token of its own with byte tokens (<c>&lt;0xXX&gt;</c>), and looks those up with
+/// <c>std::unordered_map::at</c>: a vocabulary without them (a small character-level model, for instance) makes
+/// <c>llama_tokenize</c> throw a C++ exception through the C API, which ends the process. This check runs first
+/// and turns that into an <see cref="ArgumentException"/>.
+/// </summary>
+internal sealed class SpmCoverage
+{
+    private const int SpmVocabType = 1;
+    private readonly HashSet<string> _texts;
+    private readonly bool[] _byteToken = new bool[256];
+
+    private SpmCoverage(HashSet<string> texts)
+    {
+        _texts = texts;
+        for (var b = 0; b < 256; b++)
+            _byteToken[b] = texts.Contains($"<0x{b:X2}>") || (b < 0x80 && texts.Contains(((char)b).ToString()));
+    }
+
+    /// <summary>Whether every byte has a token, so that any text can be tokenized.</summary>
+    public bool IsComplete => Array.TrueForAll(_byteToken, b => b);
+
+    /// <summary>The coverage of <paramref name="vocab"/> when it is an SPM vocabulary; null for other tokenizers, which do not abort on unknown bytes.</summary>
+    public static unsafe SpmCoverage? Of(nint vocab)
+    {
+        if (LlamaNative.llama_vocab_type(vocab) != SpmVocabType) return null;
+        var n = LlamaNative.llama_vocab_n_tokens(vocab);
+        var texts = new HashSet<string>(StringComparer.Ordinal);
+        for (var t = 0; t < n; t++)
+        {
+            var p = (byte*)LlamaNative.llama_vocab_get_text(vocab, t);
+            if (p is null) continue;
+            texts.Add(Encoding.UTF8.GetString(p, new ReadOnlySpan<byte>(p, int.MaxValue).IndexOf((byte)0)));
+        }
+        return new SpmCoverage(texts);
+    }
+
+    /// <summary>Throws when <paramref name="text"/> has a character that is neither a token nor spelled by byte tokens.</summary>
+    /// <exception cref="ArgumentException">The first character the vocabulary cannot tokenize.</exception>
+    public void Check(string text)
+    {
+        if (IsComplete) return;
+        Span<byte> utf8 = stackalloc byte[4];
+        // SentencePiece writes spaces as U+2581 and may put one in front of the text.
+        foreach (var rune in ("\u2581" + text).EnumerateRunes())
+        {
+            var piece = rune.Value == ' ' ? "\u2581" : rune.ToString();
+            if (_texts.Contains(piece)) continue;
+            var length = rune.EncodeToUtf8(utf8);
+            var spelled = true;
+            for (var i = 0; i < length; i++) spelled &= _byteToken[utf8[i]];
+            if (spelled) continue;
+            var shown = rune.Value switch { '\n' => "\\n", '\t' => "\\t", '\r' => "\\r", _ => rune.ToString() };
+            throw new ArgumentException(
+                $"the model's vocabulary has no token for '{shown}' (U+{rune.Value:X4}) and no byte tokens to spell it, so llama.cpp cannot tokenize the text; use text made of characters the model knows (for probe icl, another --template)");
+        }
+    }
+}

@@ -58,7 +58,7 @@ internal sealed class SpmCoverage
             if (spelled) continue;
             var shown = rune.Value switch { '\n' => "\\n", '\t' => "\\t", '\r' => "\\r", _ => rune.ToString() };
             throw new ArgumentException(
-                $"the model's vocabulary has no token for '{shown}' (U+{rune.Value:X4}) and no byte tokens to spell it, so llama.cpp cannot tokenize the text; use text made of characters the model knows (for probe icl, another --template)");
+                $"the model's vocabulary has no token for '{shown}' (U+{rune.Value:X4}) and no byte tokens to spell it, so llama.cpp cannot tokenize the text; use only characters the model knows (for probe icl: another --template, or a task and --x-range whose answers avoid the character)");
         }
     }
 }

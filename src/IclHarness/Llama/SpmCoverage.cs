@@ -1,4 +1,4 @@
-using System.Text;
+using System.Runtime.InteropServices;
 using Probing.IclHarness.Llama.Native;
 
 namespace Probing.IclHarness.Llama;
@@ -27,16 +27,14 @@ internal sealed class SpmCoverage
     public bool IsComplete => Array.TrueForAll(_byteToken, b => b);
 
     /// <summary>The coverage of <paramref name="vocab"/> when it is an SPM vocabulary; null for other tokenizers, which do not abort on unknown bytes.</summary>
-    public static unsafe SpmCoverage? Of(nint vocab)
+    public static SpmCoverage? Of(nint vocab)
     {
         if (LlamaNative.llama_vocab_type(vocab) != SpmVocabType) return null;
         var n = LlamaNative.llama_vocab_n_tokens(vocab);
         var texts = new HashSet<string>(StringComparer.Ordinal);
         for (var t = 0; t < n; t++)
         {
-            var p = (byte*)LlamaNative.llama_vocab_get_text(vocab, t);
-            if (p is null) continue;
-            texts.Add(Encoding.UTF8.GetString(p, new ReadOnlySpan<byte>(p, int.MaxValue).IndexOf((byte)0)));
+            if (Marshal.PtrToStringUTF8(LlamaNative.llama_vocab_get_text(vocab, t)) is { } text) texts.Add(text);
         }
         return new SpmCoverage(texts);
     }

@@ -19,11 +19,7 @@ public static class IclPatchWriter
         AtomicFile.WriteAllText(Path.Combine(folder, "run.json"), Json.Write(w =>
         {
             w.WriteStartObject();
-            w.WriteString("tool", "probe icl patch");
-            w.WriteString("tool_version", IclRunWriter.ToolVersion);
-            w.WriteString("llama_cpp_package", HarnessInfo.LlamaCppPackage);
-            w.WriteString("llama_cpp_commit", HarnessInfo.LlamaCppCommit);
-            w.WriteString("created_utc", createdUtc.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture));
+            IclRunWriter.WriteProvenance(w, "probe icl patch", createdUtc);
             w.WriteStartObject("model");
             w.WriteString("path", result.Model.Path);
             w.WriteString("sha256", result.Model.Sha256);
@@ -42,7 +38,7 @@ public static class IclPatchWriter
             w.WriteNumber("target_rule_answer", result.TargetRuleAnswer);
             w.WriteNumber("source_rule_answer", result.SourceRuleAnswer);
             w.WriteNumber("source_literal_answer", result.SourceLiteralAnswer);
-            w.WriteString("patched", "l_out-L at the last prompt position (the token before the answer)");
+            w.WriteString("patched", "l_out-L at the final position: the one that predicts the answer's first informative token");
             w.WriteEndObject();
         }));
     }

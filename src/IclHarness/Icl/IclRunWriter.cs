@@ -136,15 +136,21 @@ public static class IclRunWriter
         w.WriteEndObject();
     });
 
-    internal static string RunJson(IclRunResult r, DateTimeOffset createdUtc) => Json.Write(w =>
+    /// <summary>The first keys of every run.json the harness writes: which tool, which version, which llama.cpp, when.</summary>
+    internal static void WriteProvenance(System.Text.Json.Utf8JsonWriter w, string tool, DateTimeOffset createdUtc)
     {
-        var o = r.Options;
-        w.WriteStartObject();
-        w.WriteString("tool", "probe icl");
+        w.WriteString("tool", tool);
         w.WriteString("tool_version", ToolVersion);
         w.WriteString("llama_cpp_package", HarnessInfo.LlamaCppPackage);
         w.WriteString("llama_cpp_commit", HarnessInfo.LlamaCppCommit);
         w.WriteString("created_utc", createdUtc.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture));
+    }
+
+    internal static string RunJson(IclRunResult r, DateTimeOffset createdUtc) => Json.Write(w =>
+    {
+        var o = r.Options;
+        w.WriteStartObject();
+        WriteProvenance(w, "probe icl", createdUtc);
         w.WriteBoolean("partial", r.Partial);
         w.WriteNumber("contexts_finished", r.ContextsFinished);
         w.WriteStartObject("model");

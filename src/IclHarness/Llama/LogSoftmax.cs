@@ -13,6 +13,23 @@ internal static class LogSoftmax
         return max + Math.Log(sum);
     }
 
+    /// <summary>1 + the number of tokens with a strictly larger logit (ties favour <paramref name="token"/>).</summary>
+    public static int Rank(ReadOnlySpan<float> logits, int token)
+    {
+        var value = logits[token];
+        var rank = 1;
+        foreach (var x in logits) if (x > value) rank++;
+        return rank;
+    }
+
+    /// <summary>The argmax; ties go to the lowest id, so greedy decoding is deterministic.</summary>
+    public static int ArgMax(ReadOnlySpan<float> logits)
+    {
+        var best = 0;
+        for (var i = 1; i < logits.Length; i++) if (logits[i] > logits[best]) best = i;
+        return best;
+    }
+
     /// <summary>The whole log-softmax vector.</summary>
     public static double[] Full(ReadOnlySpan<float> logits)
     {

@@ -50,12 +50,9 @@ internal sealed unsafe class OutputCollector
             _isOutput[input][index] = true;
             if (index < _nextLogProbs[input].Length)
             {
-                var next = logits[tokens[index + 1]];
-                _nextLogProbs[input][index] = next - logZ;
+                _nextLogProbs[input][index] = logits[tokens[index + 1]] - logZ;
                 // The rank comes with the row already in cache; recomputing it later needs the full row again.
-                var rank = 1;
-                foreach (var v in logits) if (v > next) rank++;
-                _nextRanks[input][index] = rank;
+                _nextRanks[input][index] = LogSoftmax.Rank(logits, tokens[index + 1]);
             }
             if (_top is not null) _top[input][index] = LogSoftmax.TopK(logits, _options.TopK, logZ);
             if (index == tokens.Count - 1)

@@ -23,7 +23,7 @@ public static class ExampleSampler
     {
         ArgumentNullException.ThrowIfNull(random);
         if (max < min) throw new ArgumentException($"x range {min}..{max} is empty; pass --x-range LO..HI with LO <= HI");
-        if (count < 0) throw new ArgumentException($"the number of examples must be positive (got {count})");
+        if (count < 0) throw new ArgumentException($"the number of examples must be zero or more (got {count})");
         var size = max - min + 1;
         if (distinct && size < count)
             throw new ArgumentException($"cannot draw {count} distinct x from {min}..{max} ({size} values); widen --x-range, lower --examples or pass --with-replacement");

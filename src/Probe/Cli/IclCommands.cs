@@ -71,7 +71,7 @@ public static class IclCommands
 
         icl.Add(IclPatchCommand.Create(context));
         icl.Add(IclCompareCommand.Create(context));
-        icl.Add(IclBenchCommand.Create(context, "bench")); // probe icl bench; probe bench icl once the bench group adds CreateBench
+        icl.Add(IclBenchCommand.Create(context, "bench")); // probe icl bench, the same command as probe bench icl (BenchCommands adds CreateBench)
         return icl;
     }
 

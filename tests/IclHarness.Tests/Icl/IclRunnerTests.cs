@@ -126,15 +126,40 @@ public sealed class IclRunnerTests(IclModels models)
     }
 
     [Fact]
-    public void GivenPatchAtLastLayer_WhenRun_ThenTargetPredictsLikeTheSource()
+    public void GivenPatchRun_WhenRun_ThenOneRowPerLayerAfterTheUnpatchedRowWithProbabilities()
     {
         var options = new IclPatchOptions(TaskParser.Parse("2x+3"), TaskParser.Parse("3x+1"), IclModels.Template(), Examples: 4, Seed: 2);
         var result = IclPatcher.Run(models.Scoring, models.Identity, options, null, CancellationToken.None);
-        Assert.Equal(4, result.Rows.Count);
-        Assert.All(result.Rows, r => Assert.InRange(r.PTargetRule, 0, 1));
-        // Patching the last block's output at the last position replaces the whole prediction there, so the
-        // first answer token's distribution is the source's; unpatched and patched rows must differ.
-        Assert.NotEqual(result.Rows[0].PSourceLiteral, result.Rows[^1].PSourceLiteral);
+        Assert.Equal(Enumerable.Range(-1, models.Scoring.LayerCount + 1), result.Rows.Select(r => r.Layer));
+        Assert.All(result.Rows, r =>
+        {
+            Assert.InRange(r.PTargetRule, 0, 1);
+            Assert.InRange(r.PSourceRule, 0, 1);
+            Assert.InRange(r.PSourceLiteral, 0, 1);
+        });
+    }
+
+    [Fact]
+    public void GivenResidualOfLastBlockFromSource_WhenPatchedIntoTarget_ThenThatPositionPredictsExactlyAsTheSource()
+    {
+        // After the last block nothing else reads the residual at that position, so the patched target's next-token
+        // distribution there must be the source's own, while every earlier position keeps the target's.
+        var model = models.Scoring;
+        var last = model.LayerCount - 1;
+        var source = model.Tokenize("(1, 5), (4, 11), (2, 7), (6,");
+        var target = model.Tokenize("(3, 10), (0, 1), (5, 16), (2,");
+        var next = model.Tokenize(" 15")[^2]; // the token both positions are asked about
+        var residual = model.CaptureResidual(source, last, source.Length - 1);
+
+        var sourceOwn = model.EvaluatePatched([.. source, next], 0, -1, []);
+        var unpatched = model.EvaluatePatched([.. target, next], 0, -1, []);
+        var patched = model.EvaluatePatched([.. target, next], last, target.Length - 1, residual);
+
+        var at = target.Length - 1;
+        Assert.True(Math.Abs(patched[at] - sourceOwn[source.Length - 1]) < 1e-4, $"patched {patched[at]} vs source {sourceOwn[source.Length - 1]}");
+        Assert.True(Math.Abs(patched[at] - unpatched[at]) > 1e-3, "the two prompts should predict the token differently, or the test proves nothing");
+        for (var pos = 0; pos < at; pos++)
+            Assert.Equal(unpatched[pos], patched[pos], 6);
     }
 
     [Fact]

@@ -85,16 +85,10 @@ internal static class LlamaLibrary
         if (_loadFailure is not null) throw _loadFailure;
         try
         {
-            if (!NativeLibraryConfig.LLama.LibraryHasLoaded)
-            {
-                // Configuration is only accepted before the first native call.
-                if (Backend == "cuda") NativeLibraryConfig.All.WithCuda(true).WithAutoFallback(false);
-                LlamaLog.Install();
-            }
-            else
-            {
-                LlamaLog.Install();
-            }
+            // Configuration is only accepted before the first native call; CUDA without a silent CPU fallback.
+            if (!NativeLibraryConfig.LLama.LibraryHasLoaded && Backend == "cuda")
+                NativeLibraryConfig.All.WithCuda(true).WithAutoFallback(false);
+            LlamaLog.Install();
             // The first NativeApi call loads the library, sets the log callback and runs llama_backend_init.
             // Before it, even LLamaModelParams.Default() fails with DllNotFoundException.
             NativeApi.llama_empty_call();

@@ -1,11 +1,21 @@
+using Probing.IclHarness.Llama;
+using Probing.IclHarness.Llama.Native;
+
 namespace Probing.IclHarness;
 
 /// <summary>Version facts recorded in every run.json.</summary>
 public static class HarnessInfo
 {
-    /// <summary>The pinned llama.cpp build this binding targets (npm package version).</summary>
-    public const string LlamaCppPackage = "@node-llama-cpp/linux-x64@3.22.1";
+    /// <summary>The LLamaSharp version this build references (Directory.Packages.props).</summary>
+    public static string LlamaSharpVersion => LlamaLibrary.LlamaSharpVersion;
 
-    /// <summary>The llama.cpp commit that package was built from (its llama/gitRelease.bundle).</summary>
-    public const string LlamaCppCommit = "de3ff815ea7d559ee917f063901b8986f038abc6";
+    /// <summary>The native backend package and version: "LLamaSharp.Backend.Cpu 0.30.0" (or Cuda12 with -p:LlamaBackend=cuda).</summary>
+    public static string LlamaCppPackage =>
+        $"{(LlamaLibrary.Backend == "cuda" ? "LLamaSharp.Backend.Cuda12" : "LLamaSharp.Backend.Cpu")} {LlamaLibrary.LlamaSharpVersion}";
+
+    /// <summary>The llama.cpp commit that LLamaSharp release's natives were built from.</summary>
+    public const string LlamaCppCommit = LlamaHost.PinnedLlamaCppCommit;
+
+    /// <summary>The host as loaded in this process (starts llama.cpp if it has not started): variant, devices.</summary>
+    public static LlamaHost Host => LlamaLibrary.Host;
 }

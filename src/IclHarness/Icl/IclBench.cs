@@ -37,7 +37,7 @@ public static class IclBench
             {
                 foreach (var batch in batches)
                 {
-                    var context = model.Context(batch.Sum(p => p.Tokens.Length), batch.Length);
+                    var context = model.Context(batch.Max(p => p.Tokens.Length), batch.Length);
                     context.ClearMemory();
                     context.Evaluate(batch.Select((p, i) => new SequenceInput(p.Tokens, i)).ToList(), new EvaluationOptions { AllPositions = false });
                 }

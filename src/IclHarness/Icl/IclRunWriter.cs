@@ -143,7 +143,23 @@ public static class IclRunWriter
         w.WriteString("tool_version", ToolVersion);
         w.WriteString("llama_cpp_package", HarnessInfo.LlamaCppPackage);
         w.WriteString("llama_cpp_commit", HarnessInfo.LlamaCppCommit);
+        WriteHost(w);
         w.WriteString("created_utc", createdUtc.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture));
+    }
+
+    /// <summary>"llama_host": the binding, backend package, llama.cpp commit, loaded native variant and devices.</summary>
+    internal static void WriteHost(System.Text.Json.Utf8JsonWriter w)
+    {
+        var host = HarnessInfo.Host;
+        w.WriteStartObject("llama_host");
+        w.WriteString("binding", host.Binding);
+        w.WriteString("backend_package", host.BackendPackage);
+        w.WriteString("llama_cpp_commit", host.LlamaCppCommit);
+        w.WriteString("variant", host.Variant);
+        w.WriteStartArray("devices");
+        foreach (var device in host.Devices) w.WriteStringValue(device);
+        w.WriteEndArray();
+        w.WriteEndObject();
     }
 
     internal static string RunJson(IclRunResult r, DateTimeOffset createdUtc) => Json.Write(w =>

@@ -47,7 +47,7 @@ internal sealed class LlamaScoringModel : IScoringModel, IDisposable
 
     public string Piece(int token) => _model.TokenToPiece(token);
 
-    /// <summary>A context with at least <paramref name="cells"/> KV cells and <paramref name="sequences"/> sequences, reused when big enough.</summary>
+    /// <summary>A context with at least <paramref name="cells"/> KV cells per sequence and <paramref name="sequences"/> sequences, reused when big enough.</summary>
     internal LlamaContext Context(int cells, int sequences)
     {
         if (_context is { } c && c.ContextSize >= cells && c.SequenceCount >= sequences) return c;
@@ -82,8 +82,8 @@ internal sealed class LlamaScoringModel : IScoringModel, IDisposable
             }
             return;
         }
-        var context = Context(requests.Sum(r => r.Tokens.Length), requests.Count);
-        // A fresh cache puts the cells in the same places every time, so the sums run in the same order: reproducible numbers.
+        var context = Context(requests.Max(r => r.Tokens.Length), requests.Count);
+        // Each sequence has its own KV stream, laid out as if it were decoded alone: the same numbers at any --batch.
         context.ClearMemory();
         // Each sequence asks for logits only where it is scored or read (the LM head is most of the cost
         // elsewhere); a capture without positions then captures exactly those output rows.
@@ -149,7 +149,7 @@ internal sealed class LlamaScoringModel : IScoringModel, IDisposable
     {
         var longest = suffixes.Count == 0 ? 0 : suffixes.Max(s => s.Length);
         var slots = Math.Min(16, suffixes.Count) + 1;
-        var context = Context((prefix.Length + longest + maxNewTokens) * slots, slots);
+        var context = Context(prefix.Length + longest + maxNewTokens, slots);
         var results = new GreedyResult[suffixes.Count];
         var lastOnly = new EvaluationOptions { AllPositions = false };
         context.ClearMemory();

@@ -131,11 +131,16 @@ internal sealed class BatchLayout
             return (t.Input, t.Index);
         }
 
-        public DecodePlan CreateDecodePlan(int ubatchSize, int layerCount, EvaluationOptions options)
+        public DecodePlan CreateDecodePlan(int ubatchSize, bool perSequenceStreams, int layerCount, EvaluationOptions options)
         {
             var isOutput = new bool[count];
-            for (var i = 0; i < count; i++) isOutput[i] = layout._tokens[start + i].Output;
-            var plan = new DecodePlan(count, ubatchSize, isOutput, layerCount, options.Capture);
+            var sequenceOf = new int[count];
+            for (var i = 0; i < count; i++)
+            {
+                isOutput[i] = layout._tokens[start + i].Output;
+                sequenceOf[i] = layout._tokens[start + i].Sequence;
+            }
+            var plan = new DecodePlan(UbatchSplit.Of(sequenceOf, ubatchSize, perSequenceStreams), isOutput, layerCount, options.Capture);
             foreach (var (global, capture, slot) in layout._captureSites)
                 if (global >= start && global < start + count) plan.AddCapture(global - start, capture, slot);
             foreach (var (layer, global, vector) in layout._patchSites)

@@ -5,17 +5,18 @@ namespace Probing.IclHarness.Llama;
 /// <summary>
 /// What the eval callback does during one llama_decode call: which batch rows of which <c>l_out-N</c> (and
 /// <c>result_norm</c>) to copy into which <see cref="ResidualCapture"/>, and which rows to overwrite.
-/// Batch indices are mapped to tensor rows per ubatch: consecutive chunks of n_ubatch tokens; the last
-/// layer and result_norm keep only the rows whose logits were requested (the plan requests them).
+/// Batch indices are mapped to tensor rows per ubatch as llama.cpp splits the batch (<see cref="UbatchSplit"/>);
+/// the last layer and result_norm keep only the rows whose logits were requested (the plan requests them).
 /// </summary>
 internal sealed unsafe class DecodePlan
 {
     public const int ResultNormLayer = -1;
 
-    private readonly int _tokenCount;
-    private readonly int _ubatchSize;
-    private readonly int[] _outputsBefore; // [n_tokens + 1] prefix count of output rows
-    private readonly bool[] _isOutput;
+    private readonly int[] _ubatchOf;      // [n_tokens] ubatch of each batch index
+    private readonly int[] _row;           // [n_tokens] row of each batch index in its ubatch
+    private readonly int[] _outputRow;     // [n_tokens] row among its ubatch's output rows, -1 if not an output
+    private readonly int[] _ubatchTokens;  // [n_ubatch] rows of each ubatch
+    private readonly int[] _ubatchOutputs; // [n_ubatch] output rows of each ubatch
     private readonly bool[] _captureLayer;
     private readonly bool _captureNorm;
     private readonly List<(int Batch, ResidualCapture Capture, int Slot)> _captures = [];
@@ -24,13 +25,26 @@ internal sealed unsafe class DecodePlan
     private int _copies;
     private int _patched;
 
-    public DecodePlan(int tokenCount, int ubatchSize, bool[] isOutput, int layerCount, CaptureRequest? capture)
+    /// <param name="ubatches">Batch indices of each ubatch, in the order llama.cpp computes them (<see cref="UbatchSplit"/>).</param>
+    /// <param name="isOutput">[n_tokens] whether each batch index requested logits.</param>
+    /// <param name="layerCount">n_layer of the model.</param>
+    /// <param name="capture">Layers and result_norm to copy, or null.</param>
+    public DecodePlan(IReadOnlyList<int[]> ubatches, bool[] isOutput, int layerCount, CaptureRequest? capture)
     {
-        _tokenCount = tokenCount;
-        _ubatchSize = ubatchSize;
-        _isOutput = isOutput;
-        _outputsBefore = new int[tokenCount + 1];
-        for (var i = 0; i < tokenCount; i++) _outputsBefore[i + 1] = _outputsBefore[i] + (isOutput[i] ? 1 : 0);
+        _ubatchOf = new int[isOutput.Length];
+        _row = new int[isOutput.Length];
+        _outputRow = new int[isOutput.Length];
+        _ubatchTokens = new int[ubatches.Count];
+        _ubatchOutputs = new int[ubatches.Count];
+        for (var u = 0; u < ubatches.Count; u++)
+        {
+            foreach (var batch in ubatches[u])
+            {
+                _ubatchOf[batch] = u;
+                _row[batch] = _ubatchTokens[u]++;
+                _outputRow[batch] = isOutput[batch] ? _ubatchOutputs[u]++ : -1;
+            }
+        }
         _captureLayer = new bool[layerCount];
         if (capture is not null)
         {
@@ -49,32 +63,33 @@ internal sealed unsafe class DecodePlan
     /// <summary>Whether the callback needs the node's data (ask=true).</summary>
     public bool Wants(int layer, int ubatch)
     {
-        var (start, end) = Range(ubatch);
-        if (layer == ResultNormLayer) return _captureNorm && AnyCapture(start, end);
+        if ((uint)ubatch >= (uint)_ubatchTokens.Length) return false;
+        if (layer == ResultNormLayer) return _captureNorm && AnyCapture(ubatch);
         if (layer >= _captureLayer.Length) return false;
-        if (_captureLayer[layer] && AnyCapture(start, end)) return true;
-        foreach (var p in _patches) if (p.Layer == layer && p.Batch >= start && p.Batch < end) return true;
+        if (_captureLayer[layer] && AnyCapture(ubatch)) return true;
+        foreach (var p in _patches) if (p.Layer == layer && _ubatchOf[p.Batch] == ubatch) return true;
         return false;
     }
 
     /// <summary>Writes the patches of this node, then copies the captured rows (ask=false).</summary>
     public void Apply(ggml_tensor* tensor, int layer, int ubatch)
     {
-        var (start, end) = Range(ubatch);
+        if ((uint)ubatch >= (uint)_ubatchTokens.Length)
+            throw new InvalidOperationException($"llama.cpp computed more ubatches than the {_ubatchTokens.Length} the plan expects.");
         var width = tensor->ne[0];
         var rows = tensor->ne[1];
-        var outputsOnly = rows != end - start;
-        if (outputsOnly && rows != _outputsBefore[end] - _outputsBefore[start])
-            throw new InvalidOperationException($"unexpected shape of layer {layer} output: {rows} rows for ubatch [{start}, {end}).");
+        var outputsOnly = rows != _ubatchTokens[ubatch];
+        if (outputsOnly && rows != _ubatchOutputs[ubatch])
+            throw new InvalidOperationException($"unexpected shape of layer {layer} output: {rows} rows for ubatch {ubatch} of {_ubatchTokens[ubatch]} tokens.");
         var rowBytes = (nuint)(width * sizeof(float));
 
         if (layer != ResultNormLayer)
         {
             foreach (var (patchLayer, batch, vector) in _patches)
             {
-                if (patchLayer != layer || batch < start || batch >= end) continue;
+                if (patchLayer != layer || _ubatchOf[batch] != ubatch) continue;
                 if (vector.Length != width) throw new ArgumentException($"patch vector has {vector.Length} floats, the residual has {width}.");
-                var row = Row(batch, start, outputsOnly, layer);
+                var row = Row(batch, outputsOnly, layer);
                 fixed (float* source = vector)
                     GgmlNative.ggml_backend_tensor_set(tensor, source, (nuint)row * (nuint)tensor->nb[1], rowBytes);
                 _patched++;
@@ -83,7 +98,7 @@ internal sealed unsafe class DecodePlan
 
         foreach (var (batch, capture, slot) in _captures)
         {
-            if (batch < start || batch >= end) continue;
+            if (_ubatchOf[batch] != ubatch) continue;
             if (capture.EmbeddingSize != width) throw new InvalidOperationException($"residual width {width} differs from n_embd {capture.EmbeddingSize}.");
             float[] target;
             int offset;
@@ -99,7 +114,7 @@ internal sealed unsafe class DecodePlan
                 target = capture.Residuals;
                 offset = (layerSlot * capture.Positions.Length + slot) * capture.EmbeddingSize;
             }
-            var row = Row(batch, start, outputsOnly, layer);
+            var row = Row(batch, outputsOnly, layer);
             fixed (float* destination = &target[offset])
                 GgmlNative.ggml_backend_tensor_get(tensor, destination, (nuint)row * (nuint)tensor->nb[1], rowBytes);
             _copies++;
@@ -117,23 +132,17 @@ internal sealed unsafe class DecodePlan
                 $"llama.cpp's graph for architecture '{architecture}' did not expose every requested l_out-N / result_norm tensor; residual capture and patching do not support this model (surprisal still works).");
     }
 
-    private (int Start, int End) Range(int ubatch)
+    private bool AnyCapture(int ubatch)
     {
-        var start = Math.Max(0, ubatch) * _ubatchSize;
-        return (start, Math.Min(_tokenCount, start + _ubatchSize));
-    }
-
-    private bool AnyCapture(int start, int end)
-    {
-        foreach (var c in _captures) if (c.Batch >= start && c.Batch < end) return true;
+        foreach (var c in _captures) if (_ubatchOf[c.Batch] == ubatch) return true;
         return false;
     }
 
-    private int Row(int batch, int start, bool outputsOnly, int layer)
+    private int Row(int batch, bool outputsOnly, int layer)
     {
-        if (!outputsOnly) return batch - start;
-        if (!_isOutput[batch])
+        if (!outputsOnly) return _row[batch];
+        if (_outputRow[batch] < 0)
             throw new InvalidOperationException($"layer {layer} holds only output rows, and batch token {batch} is not an output.");
-        return _outputsBefore[batch] - _outputsBefore[start];
+        return _outputRow[batch];
     }
 }

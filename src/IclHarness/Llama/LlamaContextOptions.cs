@@ -3,7 +3,7 @@ namespace Probing.IclHarness.Llama;
 /// <summary>Settings of a <see cref="LlamaContext"/>; unset values follow llama.cpp's defaults where sensible.</summary>
 public sealed record LlamaContextOptions
 {
-    /// <summary>n_ctx: KV-cache cells, shared by all sequences (the cache is unified).</summary>
+    /// <summary>KV-cache cells of each sequence; each sequence has its own KV stream, so n_ctx = ContextSize × SequenceCount.</summary>
     public int ContextSize { get; init; } = 2048;
 
     /// <summary>n_batch: most tokens per llama_decode call; 0 = <see cref="ContextSize"/>, so a whole prompt is one call.</summary>

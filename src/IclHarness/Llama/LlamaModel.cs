@@ -1,4 +1,7 @@
+using System.Runtime.InteropServices;
 using System.Text;
+using LLama.Exceptions;
+using LLama.Native;
 using Probing.IclHarness.Gguf;
 using Probing.IclHarness.Llama.Native;
 
@@ -12,30 +15,33 @@ namespace Probing.IclHarness.Llama;
 public sealed unsafe class LlamaModel : IDisposable
 {
     private readonly SafeLlamaModelHandle _handle;
+    private readonly SafeLlamaModelHandle.Vocabulary _vocabulary;
     private readonly nint _vocab;
     private readonly Lazy<SpmCoverage?> _spmCoverage;
 
-    private LlamaModel(GgufFile gguf, SafeLlamaModelHandle handle)
+    private LlamaModel(GgufFile gguf, SafeLlamaModelHandle handle, bool vocabularyOnly)
     {
         Gguf = gguf;
         _handle = handle;
-        var model = handle.DangerousGetHandle();
-        _vocab = LlamaNative.llama_model_get_vocab(model);
+        IsVocabularyOnly = vocabularyOnly;
+        _vocabulary = handle.Vocab;
+        _vocab = LlamaNative.llama_model_get_vocab(handle.DangerousGetHandle());
+        // Never read the head count here: on a vocabulary-only model llama_model_n_head aborts the process.
         Info = new LlamaModelInfo(
             gguf.Path,
             gguf.Architecture,
-            LlamaNative.llama_model_n_layer(model),
-            LlamaNative.llama_model_n_embd(model),
-            LlamaNative.llama_vocab_n_tokens(_vocab),
-            LlamaLibrary.Utf8(LlamaNative.llama_ftype_name(LlamaNative.llama_model_ftype(model))),
-            LlamaNative.llama_model_n_ctx_train(model),
-            VocabTypeName(LlamaNative.llama_vocab_type(_vocab)),
-            Describe(model),
-            (long)LlamaNative.llama_model_n_params(model));
-        BosToken = LlamaNative.llama_vocab_bos(_vocab);
-        EosToken = LlamaNative.llama_vocab_eos(_vocab);
-        AddsBos = LlamaNative.llama_vocab_get_add_bos(_vocab) != 0;
-        _spmCoverage = new Lazy<SpmCoverage?>(() => SpmCoverage.Of(_vocab));
+            handle.LayerCount,
+            handle.EmbeddingSize,
+            _vocabulary.Count,
+            LlamaLibrary.Utf8(LlamaNative.llama_ftype_name((int)handle.FileType)),
+            handle.ContextSize,
+            VocabTypeName((int)_vocabulary.Type),
+            handle.Description,
+            (long)handle.ParameterCount);
+        BosToken = _vocabulary.BOS is { } bos ? (int)bos : -1;
+        EosToken = _vocabulary.EOS is { } eos ? (int)eos : -1;
+        AddsBos = _vocabulary.ShouldAddBOS;
+        _spmCoverage = new Lazy<SpmCoverage?>(() => SpmCoverage.Of(_vocab, (int)_vocabulary.Type, _vocabulary.Count));
     }
 
     /// <summary>Architecture, sizes and quant type as llama.cpp sees them.</summary>
@@ -53,34 +59,52 @@ public sealed unsafe class LlamaModel : IDisposable
     /// <summary>Whether the tokenizer adds BOS when asked to add special tokens.</summary>
     public bool AddsBos { get; }
 
+    /// <summary>Loaded with <see cref="LoadVocabulary"/>: tokenization only, no contexts.</summary>
+    public bool IsVocabularyOnly { get; }
+
     internal SafeLlamaModelHandle Handle => _handle;
+
+    internal SafeLlamaModelHandle.Vocabulary Vocabulary => _vocabulary;
 
     /// <summary>Validates <paramref name="path"/> with the GGUF reader, then loads it into llama.cpp (CPU, memory-mapped).</summary>
     /// <exception cref="FileNotFoundException">No such file.</exception>
     /// <exception cref="InvalidDataException">Not GGUF, damaged, or rejected by llama.cpp (e.g. unknown architecture).</exception>
     /// <exception cref="NotSupportedException">A GGUF version or tensor type this tool does not read.</exception>
-    public static LlamaModel Load(string path)
+    public static LlamaModel Load(string path) => Load(path, vocabularyOnly: false);
+
+    /// <summary>
+    /// Validates <paramref name="path"/> and loads only its tokenizer (llama.cpp's vocab_only): tokenization and
+    /// piece text work, <see cref="CreateContext"/> refuses.
+    /// </summary>
+    /// <exception cref="FileNotFoundException">No such file.</exception>
+    /// <exception cref="InvalidDataException">Not GGUF, damaged, or rejected by llama.cpp.</exception>
+    public static LlamaModel LoadVocabulary(string path) => Load(path, vocabularyOnly: true);
+
+    private static LlamaModel Load(string path, bool vocabularyOnly)
     {
         var gguf = GgufReader.Open(path);
         try
         {
             LlamaPreflight.Check(gguf);
             LlamaLibrary.EnsureInitialized();
-            var parameters = LlamaLibrary.ModelDefaults;
+            var parameters = LLamaModelParams.Default();
             parameters.n_gpu_layers = -1;
+            parameters.vocab_only = vocabularyOnly;
             LlamaLog.Clear();
-            nint model;
-            fixed (byte* p = Encoding.UTF8.GetBytes(Path.GetFullPath(path) + "\0"))
-                model = LlamaNative.llama_model_load_from_file(p, parameters);
-            if (model == 0)
+            try
             {
+                return new LlamaModel(gguf, SafeLlamaModelHandle.LoadFromFile(Path.GetFullPath(path), parameters), vocabularyOnly);
+            }
+            catch (LoadWeightsFailedException)
+            {
+                // LLamaSharp's exception carries no reason; llama.cpp logged it.
                 var reason = LlamaLog.FirstError() ?? "no reason given";
+                var architecture = SafeArchitecture(gguf);
                 var hint = reason.Contains("architecture", StringComparison.OrdinalIgnoreCase)
-                    ? $"architecture '{SafeArchitecture(gguf)}' is not one the pinned llama.cpp supports"
-                    : $"the file does not match what llama.cpp expects of architecture '{SafeArchitecture(gguf)}'";
+                    ? $"architecture '{architecture}' is not one that LLamaSharp {LlamaLibrary.LlamaSharpVersion}'s llama.cpp ({LlamaHost.PinnedLlamaCppCommit[..8]}) supports; it is older than current llama.cpp, see docs/llama.md"
+                    : $"the file does not match what llama.cpp expects of architecture '{architecture}'";
                 throw new InvalidDataException($"{path}: llama.cpp cannot load this model: {reason.TrimEnd('.')} ({hint}).");
             }
-            return new LlamaModel(gguf, new SafeLlamaModelHandle(model));
         }
         catch
         {
@@ -90,8 +114,14 @@ public sealed unsafe class LlamaModel : IDisposable
     }
 
     /// <summary>Creates an evaluation context (KV cache, batch, hooks) for this model.</summary>
-    public LlamaContext CreateContext(LlamaContextOptions? options = null) => new(this, options ?? new LlamaContextOptions());
-
+    /// <exception cref="NotSupportedException">The model was loaded vocabulary-only.</exception>
+    public LlamaContext CreateContext(LlamaContextOptions? options = null)
+    {
+        // llama.cpp "creates" a context on a vocabulary-only model, and the first decode then fails natively.
+        if (IsVocabularyOnly)
+            throw new NotSupportedException($"{Gguf.Path} was loaded for its vocabulary only; load it with LlamaModel.Load to evaluate text.");
+        return new(this, options ?? new LlamaContextOptions());
+    }
     /// <summary>Text to token ids.</summary>
     /// <param name="text">UTF-8 text.</param>
     /// <param name="addSpecial">Add BOS/EOS as the model's tokenizer is configured to.</param>
@@ -100,20 +130,13 @@ public sealed unsafe class LlamaModel : IDisposable
     {
         ArgumentNullException.ThrowIfNull(text);
         _spmCoverage.Value?.Check(text);
-        var bytes = Encoding.UTF8.GetBytes(text);
-        var capacity = bytes.Length + 8;
-        while (true)
-        {
-            var tokens = new int[capacity];
-            int n;
-            fixed (byte* t = bytes)
-            fixed (int* o = tokens)
-                n = LlamaNative.llama_tokenize(_vocab, t, bytes.Length, o, capacity, addSpecial, parseSpecial);
-            if (n == int.MinValue) throw new ArgumentException("the text is too long to tokenize.");
-            if (n >= 0) return tokens[..n];
-            capacity = -n;
-        }
+        if (Encoding.UTF8.GetByteCount(text) > MaxTokenizeBytes) throw new ArgumentException("the text is too long to tokenize.");
+        var tokens = _handle.Tokenize(text, addSpecial, parseSpecial, Encoding.UTF8);
+        return MemoryMarshal.Cast<LLamaToken, int>(tokens).ToArray();
     }
+
+    // llama_tokenize counts tokens in an int32; well below that, its answer cannot overflow.
+    private const int MaxTokenizeBytes = 256 << 20;
 
     /// <summary>Tokens with the text of each piece.</summary>
     public IReadOnlyList<TokenPiece> TokenizeWithPieces(string text, bool addSpecial = true) =>
@@ -124,12 +147,11 @@ public sealed unsafe class LlamaModel : IDisposable
     {
         CheckToken(token);
         Span<byte> buffer = stackalloc byte[128];
-        int n;
-        fixed (byte* b = buffer) n = LlamaNative.llama_token_to_piece(_vocab, token, b, buffer.Length, 0, true);
+        var n = NativeApi.llama_token_to_piece(_vocabulary, token, buffer, 0, true);
         if (n < 0)
         {
             var large = new byte[-n];
-            fixed (byte* b = large) n = LlamaNative.llama_token_to_piece(_vocab, token, b, large.Length, 0, true);
+            n = NativeApi.llama_token_to_piece(_vocabulary, token, large, 0, true);
             return Encoding.UTF8.GetString(large, 0, Math.Max(0, n));
         }
         return Encoding.UTF8.GetString(buffer[..n]);
@@ -165,13 +187,6 @@ public sealed unsafe class LlamaModel : IDisposable
     {
         _handle.Dispose();
         Gguf.Dispose();
-    }
-
-    private static string Describe(nint model)
-    {
-        var buffer = stackalloc byte[256];
-        var n = LlamaNative.llama_model_desc(model, buffer, 256);
-        return n > 0 ? Encoding.UTF8.GetString(buffer, Math.Min(n, 255)) : "";
     }
 
     private static string VocabTypeName(int type) => type switch

@@ -26,11 +26,10 @@ internal sealed class SpmCoverage
     /// <summary>Whether every byte has a token, so that any text can be tokenized.</summary>
     public bool IsComplete => Array.TrueForAll(_byteToken, b => b);
 
-    /// <summary>The coverage of <paramref name="vocab"/> when it is an SPM vocabulary; null for other tokenizers, which do not abort on unknown bytes.</summary>
-    public static SpmCoverage? Of(nint vocab)
+    /// <summary>The coverage of <paramref name="vocab"/> (a <c>llama_vocab *</c> of <paramref name="vocabType"/> with <paramref name="n"/> tokens) when it is an SPM vocabulary; null for other tokenizers, which do not abort on unknown bytes.</summary>
+    public static SpmCoverage? Of(nint vocab, int vocabType, int n)
     {
-        if (LlamaNative.llama_vocab_type(vocab) != SpmVocabType) return null;
-        var n = LlamaNative.llama_vocab_n_tokens(vocab);
+        if (vocabType != SpmVocabType) return null;
         var texts = new HashSet<string>(StringComparer.Ordinal);
         for (var t = 0; t < n; t++)
         {

@@ -54,6 +54,14 @@ public static class LensCommand
                 final_token = report.FinalToken,
                 probe_version = typeof(LensCommand).Assembly.GetName().Version?.ToString(),
                 llama_cpp = $"{Probing.IclHarness.HarnessInfo.LlamaCppPackage} (llama.cpp {Probing.IclHarness.HarnessInfo.LlamaCppCommit})",
+                llama_host = new
+                {
+                    binding = Probing.IclHarness.HarnessInfo.Host.Binding,
+                    backend_package = Probing.IclHarness.HarnessInfo.Host.BackendPackage,
+                    llama_cpp_commit = Probing.IclHarness.HarnessInfo.Host.LlamaCppCommit,
+                    variant = Probing.IclHarness.HarnessInfo.Host.Variant,
+                    devices = Probing.IclHarness.HarnessInfo.Host.Devices,
+                },
             };
             WriteAtomically(Path.Combine(folder, "run.json"), JsonSerializer.Serialize(run, new JsonSerializerOptions { WriteIndented = true }));
             context.Error.WriteLine($"wrote {Path.Combine(folder, "lens.csv")}, lens.png and run.json");

@@ -31,6 +31,23 @@ public sealed class IclRunnerTests(IclModels models)
     }
 
     [Fact]
+    public void GivenBatchOneAndBatchFour_WhenRun_ThenEveryPerExampleAndLensNumberIsIdentical()
+    {
+        // Each context has its own KV stream, so how many contexts share a decode must not change a bit.
+        var one = IclRunner.Run(models.Scoring, models.Identity, Options(contexts: 4, examples: 6) with { BatchContexts = 1 }, null, CancellationToken.None);
+        var four = IclRunner.Run(models.Scoring, models.Identity, Options(contexts: 4, examples: 6) with { BatchContexts = 4 }, null, CancellationToken.None);
+        Assert.Equal(24, one.Examples.Count);
+        Assert.Equal(one.Examples, four.Examples);
+        static object Flat(LensMeasurement l) => (l.Context, l.Index, l.Layer, l.PCorrectFirst, l.RankCorrectFirst,
+            string.Join("|", l.TopTokens), string.Join("|", l.TopProbabilities.Select(p => p.ToString("R", System.Globalization.CultureInfo.InvariantCulture))), l.TopIsNumeric);
+        Assert.NotEmpty(one.Lens);
+        Assert.Equal(one.Lens.Select(Flat), four.Lens.Select(Flat));
+        Assert.Equal(one.Sweep, four.Sweep);
+        Assert.Equal(one.IntegerLens.Length, four.IntegerLens.Length);
+        for (var layer = 0; layer < one.IntegerLens.Length; layer++) Assert.Equal(one.IntegerLens[layer], four.IntegerLens[layer]);
+    }
+
+    [Fact]
     public void GivenMultiDigitAnswers_WhenTokenized_ThenAnswerSpansCoverSpaceDigitsAndClose()
     {
         var options = Options(contexts: 1);

@@ -3,17 +3,17 @@ using System.Runtime.InteropServices;
 namespace Probing.IclHarness.Llama.Native;
 
 /// <summary>
-/// P/Invoke declarations for <c>libggml-base</c> and <c>libggml</c> (ggml/include/ggml.h, ggml-backend.h),
-/// keeping the C names; same llama.cpp commit as <see cref="LlamaNative"/>.
+/// P/Invoke declarations for <c>libggml-base</c> (ggml/include/ggml.h, ggml-backend.h) that LLamaSharp does not
+/// expose: tensor reads and writes for the eval hooks, type traits for dequantization. Keeps the C names; same
+/// llama.cpp commit as <see cref="LlamaNative"/>; resolved to the copy LLamaSharp loaded (<see cref="LlamaLibrary"/>).
 /// </summary>
 internal static unsafe partial class GgmlNative
 {
     private const string Base = LlamaLibrary.GgmlBaseName;
-    private const string Ggml = LlamaLibrary.GgmlName;
 
     static GgmlNative() => LlamaLibrary.RegisterResolver();
 
-    /// <summary><c>GGML_TYPE_COUNT</c>: type ids at or above it make ggml abort.</summary>
+    /// <summary><c>GGML_TYPE_COUNT</c>: type ids at or above it make ggml abort (43 entries in libggml-base's type_traits table).</summary>
     public const int GGML_TYPE_COUNT = 43;
 
     [LibraryImport(Base)] public static partial ggml_type_traits* ggml_get_type_traits(int type);
@@ -21,7 +21,6 @@ internal static unsafe partial class GgmlNative
     [LibraryImport(Base)] public static partial long ggml_blck_size(int type);
     [LibraryImport(Base)] public static partial nuint ggml_type_size(int type);
     [LibraryImport(Base)] public static partial nuint ggml_row_size(int type, long ne);
-    [LibraryImport(Base)] public static partial void ggml_log_set(delegate* unmanaged[Cdecl]<int, byte*, void*, void> log_callback, void* user_data);
 
     [LibraryImport(Base)] public static partial void ggml_backend_tensor_get(ggml_tensor* tensor, void* data, nuint offset, nuint size);
     [LibraryImport(Base)] public static partial void ggml_backend_tensor_set(ggml_tensor* tensor, void* data, nuint offset, nuint size);
@@ -35,10 +34,4 @@ internal static unsafe partial class GgmlNative
     [LibraryImport(Base)] public static partial long ggml_nelements(ggml_tensor* tensor);
     [LibraryImport(Base)] public static partial nuint ggml_nbytes(ggml_tensor* tensor);
     [LibraryImport(Base)] public static partial nuint ggml_tensor_overhead();
-
-    [LibraryImport(Ggml)] public static partial void ggml_backend_load_all_from_path(byte* dir_path);
-    [LibraryImport(Ggml)] public static partial nuint ggml_backend_dev_count();
-    [LibraryImport(Ggml)] public static partial nint ggml_backend_dev_get(nuint index);
-    [LibraryImport(Ggml)] public static partial byte* ggml_backend_dev_name(nint device);
-    [LibraryImport(Ggml)] public static partial byte* ggml_backend_dev_description(nint device);
 }

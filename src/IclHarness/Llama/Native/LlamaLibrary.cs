@@ -1,44 +1,125 @@
 using System.Reflection;
-using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
-using System.Text;
+using LLama.Exceptions;
+using LLama.Native;
 
 namespace Probing.IclHarness.Llama.Native;
 
 /// <summary>
-/// Finds and initializes the llama.cpp shared libraries that the build copied next to this assembly:
-/// resolves the library names of the P/Invoke declarations, loads the ggml backends with
-/// <c>ggml_backend_load_all_from_path</c>, routes llama.cpp's log into <see cref="LlamaLog"/>, and reads
-/// the default params structs through a guarded buffer.
+/// Starts llama.cpp through LLamaSharp once per process and points our own few P/Invokes (<see cref="LlamaNative"/>,
+/// <see cref="GgmlNative"/>) at the very libraries LLamaSharp loaded.
+/// <para>
+/// LLamaSharp picks one native variant folder (runtimes/linux-x64/native/avx512, avx2, avx, noavx; cuda12 for the
+/// CUDA backend) and loads <c>libllama.so</c> from it; the loader brings <c>libggml.so</c> and <c>libggml-base.so</c>
+/// from the same folder (RUNPATH $ORIGIN). Our imports are resolved by bare library name only after that, so the
+/// dynamic loader hands back the already-loaded copy (it matches by SONAME) instead of loading a second ggml whose
+/// tensors and type tables would not be the ones llama.cpp uses.
+/// </para>
 /// </summary>
-internal static unsafe class LlamaLibrary
+internal static class LlamaLibrary
 {
     public const string LlamaName = "llama";
     public const string GgmlName = "ggml";
     public const string GgmlBaseName = "ggml-base";
 
-    /// <summary>Environment variable that points at another folder of llama.cpp libraries (e.g. a CUDA build).</summary>
-    public const string DirectoryVariable = "PROBING_LLAMA_LIB_DIR";
-
     private static readonly Lock Gate = new();
     private static bool _resolverRegistered;
-    private static bool _initialized;
-    private static llama_model_params _modelDefaults;
-    private static llama_context_params _contextDefaults;
+    private static bool _loaded;
+    private static Exception? _loadFailure;
+    private static LlamaHost? _host;
 
-    /// <summary>The folder holding libllama, libggml*, and the CPU backend variants.</summary>
-    public static string Directory
+    /// <summary>"cpu" or "cuda": the backend package this build references (-p:LlamaBackend).</summary>
+    public static string Backend => Metadata("LlamaBackend") ?? "cpu";
+
+    /// <summary>The LLamaSharp package version this build references.</summary>
+    public static string LlamaSharpVersion => Metadata("LLamaSharpVersion") ?? "unknown";
+
+    /// <summary>
+    /// Loads llama.cpp (LLamaSharp's variant choice, log capture, <c>llama_backend_init</c>) and checks that a CUDA
+    /// build really found a CUDA device. Safe to call often; a failure is remembered and rethrown.
+    /// </summary>
+    /// <exception cref="DllNotFoundException">The native libraries or one of their dependencies (libgomp) are missing.</exception>
+    /// <exception cref="NotSupportedException">A CUDA build found no CUDA device.</exception>
+    public static void EnsureInitialized()
     {
-        get
+        lock (Gate)
         {
-            var overridden = Environment.GetEnvironmentVariable(DirectoryVariable);
-            if (!string.IsNullOrEmpty(overridden)) return overridden;
-            var location = typeof(LlamaLibrary).Assembly.Location;
-            return string.IsNullOrEmpty(location) ? AppContext.BaseDirectory : System.IO.Path.GetDirectoryName(location)!;
+            if (_host is not null) return;
+            LoadLlamaSharp();
+            RegisterResolver();
+            var host = LlamaHost.Describe(Backend, LlamaSharpVersion, Devices());
+            if (CudaProblem(Backend, host) is { } problem) throw _loadFailure = problem;
+            _host = host;
         }
     }
 
-    /// <summary>Maps the short library names of the declarations to the versioned files of the package.</summary>
+    /// <summary>
+    /// A CUDA build that ended up without a CUDA device: LLamaSharp would quietly run on the CPU, and the user
+    /// would report CPU figures as GPU ones. Null when the backend and the devices agree.
+    /// </summary>
+    internal static NotSupportedException? CudaProblem(string backend, LlamaHost host) =>
+        backend == "cuda" && !host.HasCudaDevice
+            ? new NotSupportedException(
+                $"this build runs llama.cpp on CUDA (-p:LlamaBackend=cuda) but llama.cpp found no CUDA device (devices: {string.Join(", ", host.Devices)}; native variant {host.Variant}); check the NVIDIA driver and the CUDA 12 runtime with nvidia-smi, or rebuild without -p:LlamaBackend=cuda to run on the CPU.")
+            : null;
+
+    /// <summary>What hosts llama.cpp in this process (recorded in run.json).</summary>
+    public static LlamaHost Host
+    {
+        get { EnsureInitialized(); return _host!; }
+    }
+
+    /// <summary>Names of the ggml backend devices llama.cpp sees, e.g. "CPU", "CUDA0".</summary>
+    public static IReadOnlyList<string> Devices()
+    {
+        lock (Gate) LoadLlamaSharp();
+        var names = new List<string>();
+        for (nuint i = 0; i < NativeApi.ggml_backend_dev_count(); i++)
+            names.Add(Marshal.PtrToStringUTF8(NativeApi.ggml_backend_dev_name(NativeApi.ggml_backend_dev_get(i))) ?? "");
+        return names;
+    }
+
+    private static void LoadLlamaSharp()
+    {
+        if (_loaded) return;
+        if (_loadFailure is not null) throw _loadFailure;
+        try
+        {
+            // Configuration is only accepted before the first native call; CUDA without a silent CPU fallback.
+            if (!NativeLibraryConfig.LLama.LibraryHasLoaded && Backend == "cuda")
+                NativeLibraryConfig.All.WithCuda(true).WithAutoFallback(false);
+            LlamaLog.Install();
+            // The first NativeApi call loads the library, sets the log callback and runs llama_backend_init.
+            // Before it, even LLamaModelParams.Default() fails with DllNotFoundException.
+            NativeApi.llama_empty_call();
+            _loaded = true;
+        }
+        catch (Exception ex) when (ex is TypeInitializationException or RuntimeError or DllNotFoundException or EntryPointNotFoundException)
+        {
+            throw _loadFailure = Explain(ex, library => NativeLibrary.TryLoad(library, out _));
+        }
+    }
+
+    /// <summary>
+    /// One line for a failed load. LLamaSharp reports every cause with the same generic text, so the usual one on
+    /// Linux (the OpenMP runtime the CPU libraries link against) is checked for by name.
+    /// </summary>
+    internal static Exception Explain(Exception failure, Func<string, bool> canLoad)
+    {
+        if (!canLoad("libgomp.so.1"))
+            return new DllNotFoundException(
+                "llama.cpp cannot start: its libraries need libgomp.so.1 (the GNU OpenMP runtime), which this machine lacks; install it (Debian/Ubuntu: sudo apt-get install libgomp1; Fedora: sudo dnf install libgomp) and run again.");
+        var native = Path.Combine(AppContext.BaseDirectory, "runtimes", "linux-x64", "native");
+        if (!Directory.Exists(native))
+            return new DllNotFoundException(
+                $"llama.cpp cannot start: no native libraries in {native}; rebuild (dotnet build restores LLamaSharp.Backend.Cpu, or LLamaSharp.Backend.Cuda12 with -p:LlamaBackend=cuda).");
+        var inner = failure;
+        while (inner.InnerException is not null) inner = inner.InnerException;
+        var reason = inner.Message.Split('\n', 2)[0].Trim();
+        return new DllNotFoundException($"llama.cpp cannot start from {native}: {reason} (check the libraries with ldd, or rebuild).");
+    }
+
+    /// <summary>Maps the library names of our imports to the copies LLamaSharp already loaded.</summary>
     public static void RegisterResolver()
     {
         lock (Gate)
@@ -51,99 +132,22 @@ internal static unsafe class LlamaLibrary
 
     private static nint Resolve(string name, Assembly assembly, DllImportSearchPath? searchPath)
     {
-        var file = name switch
+        var soname = name switch
         {
-            LlamaName => FindLibrary("libllama.so", "libllama.v*.so"),
-            GgmlName => FindLibrary("libggml.so", "libggml.v*.so"),
-            GgmlBaseName => FindLibrary("libggml-base.so", "libggml-base.v*.so"),
+            LlamaName => "libllama.so",
+            GgmlName => "libggml.so",
+            GgmlBaseName => "libggml-base.so",
             _ => null,
         };
-        return file is null ? 0 : NativeLibrary.Load(file);
+        if (soname is null) return 0;
+        lock (Gate) LoadLlamaSharp();
+        // A bare name (no slash) makes dlopen return the object already loaded under that SONAME.
+        return NativeLibrary.Load(soname);
     }
 
-    private static string FindLibrary(string plain, string versioned)
-    {
-        var dir = Directory;
-        var exact = System.IO.Path.Combine(dir, plain);
-        if (File.Exists(exact)) return exact;
-        var match = System.IO.Directory.Exists(dir) ? System.IO.Directory.GetFiles(dir, versioned).OrderBy(f => f).FirstOrDefault() : null;
-        return match ?? throw new DllNotFoundException(
-            $"llama.cpp library {plain} not found in {dir}; build the project (dotnet build fetches @node-llama-cpp/linux-x64 into .native/) or set {DirectoryVariable}.");
-    }
-
-    /// <summary>
-    /// Initializes llama.cpp once per process: log capture, <c>llama_backend_init</c>, the backends of
-    /// <see cref="Directory"/>, and a check of the params layout.
-    /// </summary>
-    public static void EnsureInitialized()
-    {
-        lock (Gate)
-        {
-            if (_initialized) return;
-            RegisterResolver();
-            LlamaLog.Install();
-            _modelDefaults = ReadDefaults<llama_model_params>("llama_model_default_params", llama_model_params.NativeSize);
-            _contextDefaults = ReadDefaults<llama_context_params>("llama_context_default_params", llama_context_params.NativeSize);
-            LlamaNative.llama_backend_init();
-            var dir = Encoding.UTF8.GetBytes(Directory + "\0");
-            fixed (byte* p = dir) GgmlNative.ggml_backend_load_all_from_path(p);
-            if (GgmlNative.ggml_backend_dev_count() == 0)
-                throw new DllNotFoundException($"no ggml backend could be loaded from {Directory} (expected libggml-cpu-*.so); rebuild to refetch the llama.cpp libraries.");
-            _initialized = true;
-        }
-    }
-
-    /// <summary><c>llama_model_default_params()</c>, read through the guarded buffer.</summary>
-    public static llama_model_params ModelDefaults
-    {
-        get { EnsureInitialized(); return _modelDefaults; }
-    }
-
-    /// <summary><c>llama_context_default_params()</c>, read through the guarded buffer.</summary>
-    public static llama_context_params ContextDefaults
-    {
-        get { EnsureInitialized(); return _contextDefaults; }
-    }
-
-    /// <summary>Names of the loaded backend devices, e.g. "CPU".</summary>
-    public static IReadOnlyList<string> Devices()
-    {
-        EnsureInitialized();
-        var names = new List<string>();
-        for (nuint i = 0; i < GgmlNative.ggml_backend_dev_count(); i++)
-            names.Add(Utf8(GgmlNative.ggml_backend_dev_name(GgmlNative.ggml_backend_dev_get(i))));
-        return names;
-    }
-
-    private const int GuardSize = 1024;
-    private const byte GuardByte = 0xA5;
-
-    /// <summary>
-    /// Calls a <c>struct X f(void)</c> default-params function into a 1 KiB buffer filled with a guard
-    /// pattern. On x86-64 System V a struct this large is returned through a hidden pointer in the first
-    /// argument register, so passing the buffer as that argument is the exact calling convention. If the
-    /// library writes past <paramref name="nativeSize"/>, its struct grew and the binding is out of date.
-    /// </summary>
-    internal static T ReadDefaults<T>(string symbol, int nativeSize) where T : unmanaged
-    {
-        if (Unsafe.SizeOf<T>() != nativeSize)
-            throw new NotSupportedException($"binding bug: {typeof(T).Name} is {Unsafe.SizeOf<T>()} bytes, the header says {nativeSize}.");
-        var function = (delegate* unmanaged[Cdecl]<byte*, byte*>)NativeLibrary.GetExport(
-            NativeLibrary.Load(FindLibrary("libllama.so", "libllama.v*.so")), symbol);
-        var buffer = stackalloc byte[GuardSize];
-        new Span<byte>(buffer, GuardSize).Fill(GuardByte);
-        function(buffer);
-        // Trailing padding may legitimately stay untouched, so only bytes past the aligned size count.
-        var aligned = (nativeSize + 7) & ~7;
-        for (var i = aligned; i < GuardSize; i++)
-        {
-            if (buffer[i] != GuardByte)
-                throw new NotSupportedException(
-                    $"libllama's {symbol}() returns a struct larger than the {nativeSize} bytes the binding mirrors; the native libraries do not match the binding (rebuild with the pinned package version).");
-        }
-        return Unsafe.ReadUnaligned<T>(buffer);
-    }
+    private static string? Metadata(string key) =>
+        typeof(LlamaLibrary).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().FirstOrDefault(a => a.Key == key)?.Value;
 
     /// <summary>A NUL-terminated UTF-8 string from native memory, or "" for NULL.</summary>
-    public static string Utf8(byte* text) => text is null ? "" : Marshal.PtrToStringUTF8((nint)text) ?? "";
+    public static unsafe string Utf8(byte* text) => text is null ? "" : Marshal.PtrToStringUTF8((nint)text) ?? "";
 }

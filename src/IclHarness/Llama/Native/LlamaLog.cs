@@ -1,5 +1,4 @@
-using System.Runtime.CompilerServices;
-using System.Runtime.InteropServices;
+using LLama.Native;
 
 namespace Probing.IclHarness.Llama.Native;
 
@@ -8,7 +7,7 @@ namespace Probing.IclHarness.Llama.Native;
 /// clean. The most recent warnings and errors are kept to explain failures (a NULL model, a failed decode).
 /// Set PROBING_LLAMA_LOG=1 to echo everything to standard error.
 /// </summary>
-internal static unsafe class LlamaLog
+internal static class LlamaLog
 {
     private const int GGML_LOG_LEVEL_WARN = 3;
     private const int GGML_LOG_LEVEL_ERROR = 4;
@@ -20,11 +19,16 @@ internal static unsafe class LlamaLog
     private static bool _echo;
     private static int _lastLevel;
 
-    /// <summary>Installs the callback in llama.cpp (which also sets ggml's).</summary>
+    private static readonly NativeLogConfig.LLamaLogCallback Callback = OnLog;
+
+    /// <summary>
+    /// Installs the callback through LLamaSharp (llama_log_set, which also sets ggml's). Before the library is
+    /// loaded LLamaSharp keeps it and installs it right after loading, so its own load messages are captured too.
+    /// </summary>
     public static void Install()
     {
         _echo = Environment.GetEnvironmentVariable("PROBING_LLAMA_LOG") == "1";
-        LlamaNative.llama_log_set(&OnLog, null);
+        NativeLogConfig.llama_log_set(Callback);
     }
 
     /// <summary>The last warning or error llama.cpp logged, trimmed to one line, or null.</summary>
@@ -55,12 +59,12 @@ internal static unsafe class LlamaLog
         lock (Gate) Recent.Clear();
     }
 
-    [UnmanagedCallersOnly(CallConvs = [typeof(CallConvCdecl)])]
-    private static void OnLog(int level, byte* text, void* userData)
+    private static void OnLog(LLamaLogLevel logLevel, string text)
     {
         try
         {
-            var line = Marshal.PtrToStringUTF8((nint)text) ?? "";
+            var level = (int)logLevel;
+            var line = text ?? "";
             if (_echo) Console.Error.Write(line);
             var effective = level == GGML_LOG_LEVEL_CONT ? _lastLevel : level;
             _lastLevel = effective;

@@ -36,4 +36,28 @@ public static class GgufFuzz
             return false;
         }
     }
+
+    /// <summary>
+    /// The semantic layer: parses <paramref name="input"/> and runs the preflight that stands in front of llama.cpp
+    /// (<see cref="Llama.LlamaPreflight"/>). Returns null when the file is accepted, or the one-line reason it is
+    /// refused; any exception other than <see cref="InvalidDataException"/> / <see cref="NotSupportedException"/>
+    /// escapes as a preflight bug.
+    /// </summary>
+    public static string? Preflight(ReadOnlySpan<byte> input, string label = "fuzz-input")
+    {
+        try
+        {
+            using var file = GgufReader.Parse(input, label);
+            Llama.LlamaPreflight.Check(file);
+            return null;
+        }
+        catch (InvalidDataException ex)
+        {
+            return ex.Message;
+        }
+        catch (NotSupportedException ex)
+        {
+            return ex.Message;
+        }
+    }
 }

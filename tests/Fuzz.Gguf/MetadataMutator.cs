@@ -48,8 +48,9 @@ internal sealed class MetadataMutator(Random random)
     {
         if (metadata.Count == 0 || random.Next(6) == 0)
         {
+            // llama.cpp reads each key with one exact type, so a value of that type gets deeper than a random one.
             var key = Keys[random.Next(Keys.Length)];
-            var value = RandomValue();
+            var value = random.Next(3) == 0 ? RandomValue() : TypedValue(key);
             Set(metadata, key, value);
             return $"set {key} = {Show(value)}";
         }
@@ -171,6 +172,23 @@ internal sealed class MetadataMutator(Random random)
         8 => GgufValue.From(RandomCharsmap()),
         9 => GgufValue.From(Number(1.0)),
         _ => GgufValue.From((uint)random.Next(0, 600)),
+    };
+
+    private GgufValue TypedValue(string key) => key switch
+    {
+        _ when key.EndsWith("epsilon", StringComparison.Ordinal) || key.Contains("rope.scal", StringComparison.Ordinal) && !key.EndsWith("type", StringComparison.Ordinal)
+            || key.EndsWith("freq_base", StringComparison.Ordinal) || key.EndsWith("softcapping", StringComparison.Ordinal) || key.EndsWith("logit_scale", StringComparison.Ordinal)
+            => key.EndsWith("finetuned", StringComparison.Ordinal) ? GgufValue.From(random.Next(2) == 0) : GgufValue.From((float)Number(1.0)),
+        _ when key.EndsWith("type", StringComparison.Ordinal) && !key.EndsWith("token_type", StringComparison.Ordinal) && !key.EndsWith("pooling_type", StringComparison.Ordinal)
+            || key.EndsWith(".model", StringComparison.Ordinal) || key.EndsWith(".pre", StringComparison.Ordinal) || key == "general.architecture"
+            => GgufValue.From(Words[random.Next(Words.Length)]),
+        _ when key.Contains(".add_", StringComparison.Ordinal) || key.EndsWith("causal", StringComparison.Ordinal) || key.EndsWith("whitespaces", StringComparison.Ordinal)
+            => GgufValue.From(random.Next(2) == 0),
+        "tokenizer.ggml.tokens" or "tokenizer.ggml.merges" => GgufValue.From(Enumerable.Range(0, random.Next(0, 20)).Select(_ => Words[random.Next(Words.Length)]).ToArray()),
+        "tokenizer.ggml.scores" => GgufValue.From(Enumerable.Range(0, random.Next(0, 400)).Select(_ => (float)Number(-1)).ToArray()),
+        "tokenizer.ggml.token_type" or "tokenizer.ggml.suppress_tokens" => GgufValue.From(Enumerable.Range(0, random.Next(0, 400)).Select(_ => random.Next(-1, 8)).ToArray()),
+        "tokenizer.ggml.precompiled_charsmap" => GgufValue.From(RandomCharsmap()),
+        _ => GgufValue.From(new uint[] { 0, 1, 2, 3, 8, 11, 15, 16, 32, 64, 100, 101, 102, 512, 513, 1024, 100000, uint.MaxValue }[random.Next(18)]),
     };
 
     // A normalizer table: the 4-byte length, a few random nodes, then strings (sometimes unterminated).

@@ -40,7 +40,9 @@ public static class Program
                 foreach (var file in args.Skip(1)) Console.WriteLine($"{file}: {GgufFuzz.Preflight(File.ReadAllBytes(file), file) ?? "accepted"}");
                 return 0;
             case "--worker":
-                return SemanticFuzz.Work();
+                return SemanticFuzz.Work(withoutPreflight: false);
+            case "--worker-without-preflight":
+                return SemanticFuzz.Work(withoutPreflight: true);
             case "--random" when args.Length >= 2 && int.TryParse(args[1], out var iterations):
                 return RandomMutations(iterations, args.Length > 2 && int.TryParse(args[2], out var seed) ? seed : 1);
             default:

@@ -23,7 +23,7 @@ internal static class SemanticFuzz
         var mutator = new MetadataMutator(random);
         var seeds = Seeds().ToArray();
         var seen = new HashSet<string>(StringComparer.Ordinal);
-        var worker = new Worker();
+        var worker = new Worker(withoutPreflight);
         long refused = 0, launched = 0, duplicates = 0, aborts = 0, llamaRefused = 0, ok = 0;
         var clock = Stopwatch.StartNew();
         try
@@ -60,7 +60,7 @@ internal static class SemanticFuzz
                     var preflight = withoutPreflight ? GgufFuzz.Preflight(bytes) ?? "ACCEPTED" : "ACCEPTED";
                     Console.WriteLine($"ABORT #{aborts} at {i}: {name}: {what} -> {outcome} | preflight: {preflight}");
                     worker.Dispose();
-                    worker = new Worker();
+                    worker = new Worker(withoutPreflight);
                 }
 
                 if ((i + 1) % 5000 == 0) Report(i + 1);
@@ -81,8 +81,9 @@ internal static class SemanticFuzz
     }
 
     /// <summary>The worker side: one path per input line, one outcome line per path ("ok …" or "refused …").</summary>
-    public static int Work()
+    public static int Work(bool withoutPreflight)
     {
+        LlamaPreflight.BypassedForBaseline = withoutPreflight;
         while (Console.ReadLine() is { } path)
         {
             string outcome;
@@ -155,9 +156,9 @@ internal static class SemanticFuzz
     {
         private readonly Process _process;
 
-        public Worker()
+        public Worker(bool withoutPreflight)
         {
-            var start = new ProcessStartInfo(Environment.ProcessPath!, "--worker")
+            var start = new ProcessStartInfo(Environment.ProcessPath!, withoutPreflight ? "--worker-without-preflight" : "--worker")
             {
                 RedirectStandardInput = true,
                 RedirectStandardOutput = true,

@@ -1,3 +1,7 @@
+using System.Runtime.CompilerServices;
+
+[assembly: InternalsVisibleTo("Probing.Fuzz.Gguf")]
+
 namespace Probing.IclHarness.Gguf;
 
 /// <summary>

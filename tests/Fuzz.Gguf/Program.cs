@@ -39,6 +39,8 @@ public static class Program
             case "--preflight" when args.Length >= 2:
                 foreach (var file in args.Skip(1)) Console.WriteLine($"{file}: {GgufFuzz.Preflight(File.ReadAllBytes(file), file) ?? "accepted"}");
                 return 0;
+            case "--corpus-check":
+                return SemanticFuzz.CheckCorpus();
             case "--worker":
                 return SemanticFuzz.Work(withoutPreflight: false);
             case "--worker-without-preflight":
@@ -46,7 +48,7 @@ public static class Program
             case "--random" when args.Length >= 2 && int.TryParse(args[1], out var iterations):
                 return RandomMutations(iterations, args.Length > 2 && int.TryParse(args[2], out var seed) ? seed : 1);
             default:
-                Console.Error.WriteLine("usage: Probing.Fuzz.Gguf --libfuzzer | --afl | --seed-corpus DIR | --replay FILE_OR_DIR... | --random ITERATIONS [SEED] | --semantic EXECUTIONS [SEED [CRASH_DIR]]");
+                Console.Error.WriteLine("usage: Probing.Fuzz.Gguf --libfuzzer | --afl | --seed-corpus DIR | --replay FILE_OR_DIR... | --random ITERATIONS [SEED] | --semantic EXECUTIONS [SEED [CRASH_DIR]] | --semantic-without-preflight EXECUTIONS [SEED [CRASH_DIR]] | --corpus-check | --preflight FILE...");
                 return 2;
         }
     }

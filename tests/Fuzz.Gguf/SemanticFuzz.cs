@@ -80,6 +80,36 @@ internal static class SemanticFuzz
             $"{launched} run in llama.cpp ({ok} ok, {llamaRefused} refused cleanly, {aborts} aborts)");
     }
 
+    /// <summary>
+    /// Runs every case of <see cref="GgufAbortCorpus"/> through real llama.cpp twice, in a worker without the preflight
+    /// (which should die) and through the preflight (which should refuse it); prints one line per case.
+    /// </summary>
+    public static int CheckCorpus()
+    {
+        var scratch = Directory.CreateTempSubdirectory("gguf-corpus-").FullName;
+        var failures = 0;
+        try
+        {
+            foreach (var @case in GgufAbortCorpus.Cases)
+            {
+                var bytes = GgufAbortCorpus.Build(@case.Name);
+                var path = Path.Combine(scratch, @case.Name + ".gguf");
+                File.WriteAllBytes(path, bytes);
+                using var raw = new Worker(withoutPreflight: true);
+                var outcome = raw.Run(path);
+                var refusal = GgufFuzz.Preflight(bytes, path);
+                if (refusal is null) failures++;
+                Console.WriteLine($"{@case.Name}: without preflight: {outcome.ReplaceLineEndings(" ")[..Math.Min(outcome.Length, 200)]} | preflight: {refusal ?? "ACCEPTED"}");
+            }
+        }
+        finally
+        {
+            Directory.Delete(scratch, recursive: true);
+        }
+
+        return failures == 0 ? 0 : 1;
+    }
+
     /// <summary>The worker side: one path per input line, one outcome line per path ("ok …" or "refused …").</summary>
     public static int Work(bool withoutPreflight)
     {

@@ -4,7 +4,8 @@ namespace Probing.IclHarness.Gguf;
 /// The per-architecture hyperparameters (<c>{arch}.attention.*</c>, <c>{arch}.rope.*</c>) that llama.cpp loads
 /// without complaint and later asserts on: the RoPE scaling type (load_hparams), the norm epsilons (ggml's
 /// rms_norm/norm ops, <c>eps &gt;= 0</c>), and the head widths that each architecture's graph asserts equal
-/// (src/models/*.cpp) or that ggml's RoPE op bounds (<c>n_dims &lt;= head width</c>, even).
+/// (src/models/*.cpp) or that ggml's RoPE op bounds (<c>n_dims &lt;= head width</c>, even). Non-finite RoPE bases and
+/// scaling factors do not abort but make every logit NaN, so they are refused too.
 /// </summary>
 internal static class HeadPreflight
 {
@@ -46,18 +47,19 @@ internal static class HeadPreflight
         foreach (var name in new[] { "attention.layer_norm_rms_epsilon", "attention.layer_norm_epsilon", "attention.group_norm_epsilon" })
         {
             if (Number(file, Key(name)) is { } eps && !(double.IsFinite(eps) && eps >= 0))
-                throw Bad(file, Key(name), eps, "a norm epsilon must be a finite number >= 0 (ggml asserts eps >= 0)", "set it to the model's value, typically 1e-5 or 1e-6");
+                throw Bad(file, Key(name), eps, "a norm epsilon must be a finite number >= 0",
+                    eps >= 0 ? "every norm would output zeros" : "ggml asserts eps >= 0 and would abort the process", "set it to the model's value, typically 1e-5 or 1e-6");
         }
 
         if (file.Find(Key("rope.scaling.type")) is { } scaling && !(scaling.Value is string type && RopeScalingTypes.Contains(type)))
             throw new InvalidDataException(
                 $"{file.Path}: '{Key("rope.scaling.type")}' is {VocabularyPreflight.Describe(scaling)}; llama.cpp knows {string.Join(", ", RopeScalingTypes)} and would abort on anything else; set one of those or remove the key.");
         if (Number(file, Key("rope.freq_base")) is { } freqBase && !(double.IsFinite(freqBase) && freqBase > 0))
-            throw Bad(file, Key("rope.freq_base"), freqBase, "the RoPE base must be a finite positive number", "set the model's value, such as 10000 or 500000");
+            throw Bad(file, Key("rope.freq_base"), freqBase, "the RoPE base must be a finite positive number", "every logit would be NaN", "set the model's value, such as 10000 or 500000");
         foreach (var name in new[] { "rope.scaling.factor", "rope.scale_linear" })
         {
             if (Number(file, Key(name)) is { } factor && !(double.IsFinite(factor) && factor >= 0))
-                throw Bad(file, Key(name), factor, "a RoPE scaling factor must be a finite number >= 0", "set the model's value, or remove the key for no scaling");
+                throw Bad(file, Key(name), factor, "a RoPE scaling factor must be a finite number >= 0", "positions would be meaningless", "set the model's value, or remove the key for no scaling");
         }
 
         CheckHeadWidths(file, arch);
@@ -102,6 +104,6 @@ internal static class HeadPreflight
         _ => null,
     };
 
-    private static InvalidDataException Bad(GgufFile file, string key, double value, string why, string fix) =>
-        new($"{file.Path}: '{key}' is {value.ToString("R", System.Globalization.CultureInfo.InvariantCulture)}; {why}, so llama.cpp would abort; {fix}.");
+    private static InvalidDataException Bad(GgufFile file, string key, double value, string why, string consequence, string fix) =>
+        new($"{file.Path}: '{key}' is {value.ToString("R", System.Globalization.CultureInfo.InvariantCulture)}; {why} ({consequence}); {fix}.");
 }

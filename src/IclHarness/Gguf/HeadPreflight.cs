@@ -17,25 +17,28 @@ internal static class HeadPreflight
     private static readonly HashSet<string> AssertsKeyEqualsValue = new(StringComparer.Ordinal)
     {
         "afmoe", "apertus", "arcee", "arctic", "baichuan", "bailingmoe2", "bert", "bitnet", "bloom", "chameleon", "chatglm",
-        "codeshell", "cogvlm", "cohere2", "cohere2moe", "command-r", "dbrx", "deci", "deepseek", "dots1", "dream", "ernie4_5",
-        "ernie4_5-moe", "eurobert", "exaone", "falcon", "glm4", "glm4moe", "gpt2", "gptneox", "granite", "granite_swa",
-        "granitehybrid", "grok", "grovemoe", "hunyuan-moe", "hunyuan_vl", "internlm2", "jais", "jais2", "llada", "llada-moe",
-        "llama", "llama4", "maincoder", "mellum", "minimax-01", "minimax-m2", "mistral3", "modern-bert", "mpt", "nemotron",
-        "nemotron_h", "nemotron_h_moe", "neo-bert", "olmo", "olmo2", "olmoe", "openelm", "orion", "pangu-embedded", "phi2",
-        "phi3", "plamo", "qwen", "qwen2", "qwen2moe", "qwen2vl", "qwen3", "qwen35", "qwen35moe", "qwen3moe", "qwen3next",
-        "qwen3vl", "qwen3vlmoe", "refact", "rnd1", "seed_oss", "smallthinker", "smollm3", "stablelm", "starcoder",
-        "starcoder2", "t5", "xverse",
+        "codeshell", "cogvlm", "cohere2", "cohere2moe", "command-r", "dbrx", "deci", "deepseek", "deepseek4", "dflash",
+        "dots1", "dream", "eagle3", "ernie4_5", "ernie4_5-moe", "eurobert", "exaone", "falcon", "glm4", "glm4moe", "gpt2",
+        "gptneox", "granite", "granite_swa", "granitehybrid", "graniteswitch", "grok", "grovemoe", "hunyuan-moe",
+        "hunyuan_vl", "hy_v3", "internlm2", "jais", "jais2", "laguna", "llada", "llada-moe", "llama", "llama4", "maincoder",
+        "mellum", "minimax-01", "minimax-m2", "minimax-m3", "mistral3", "modern-bert", "mpt", "muse-glimmer", "nanbeige",
+        "nemotron", "nemotron_h", "nemotron_h_moe", "neo-bert", "olmo", "olmo2", "olmoe", "openelm", "orion", "paddleocr",
+        "pangu-embedded", "phi2", "phi3", "plamo", "pockettts", "qwen", "qwen2", "qwen2moe", "qwen2vl", "qwen3", "qwen35",
+        "qwen35moe", "qwen3moe", "qwen3next", "qwen3vl", "qwen3vlmoe", "qwen4exp", "refact", "rnd1", "seed_oss",
+        "smallthinker", "smollm3", "spark2_5", "stablelm", "starcoder", "starcoder2", "t5", "xverse",
     };
 
-    // Architectures whose graph also asserts n_embd_head_v == n_rot (rope.dimension_count == value_length).
+    // Architectures whose graph also asserts n_embd_head_v == n_rot (rope.dimension_count == value_length); generated
+    // the same way.
     private static readonly HashSet<string> AssertsRotEqualsHead = new(StringComparer.Ordinal)
     {
-        "apertus", "arcee", "arctic", "baichuan", "chameleon", "codeshell", "cogvlm", "cohere2moe", "dbrx", "deci", "deepseek",
-        "dots1", "dream", "ernie4_5", "ernie4_5-moe", "exaone", "exaone-moe", "exaone4", "falcon", "granite", "granite_swa",
-        "grok", "grovemoe", "hunyuan-moe", "hunyuan_vl", "internlm2", "jais2", "llada", "llada-moe", "llama", "llama4",
-        "maincoder", "mellum", "minimax-01", "minimax-m2", "mistral3", "nemotron", "olmo", "olmo2", "olmoe", "orion",
-        "pangu-embedded", "plamo", "qwen2", "qwen2moe", "qwen2vl", "qwen3", "qwen3moe", "qwen3vl", "qwen3vlmoe", "rnd1",
-        "seed_oss", "smallthinker", "smollm3", "starcoder2", "xverse",
+        "apertus", "arcee", "arctic", "baichuan", "chameleon", "codeshell", "cogvlm", "cohere2moe", "dbrx", "deci",
+        "deepseek", "dots1", "dream", "ernie4_5", "ernie4_5-moe", "exaone", "exaone-moe", "exaone4", "falcon", "granite",
+        "granite_swa", "graniteswitch", "grok", "grovemoe", "hunyuan-moe", "hunyuan_vl", "hy_v3", "internlm2", "jais2",
+        "llada", "llada-moe", "llama", "llama4", "maincoder", "mellum", "minimax-01", "minimax-m2", "mistral3", "nemotron",
+        "olmo", "olmo2", "olmoe", "orion", "paddleocr", "pangu-embedded", "plamo", "pockettts", "qwen2", "qwen2moe",
+        "qwen2vl", "qwen3", "qwen3moe", "qwen3vl", "qwen3vlmoe", "rnd1", "seed_oss", "smallthinker", "smollm3",
+        "starcoder2", "talkie", "xverse",
     };
 
     /// <summary>Throws when llama.cpp would load <paramref name="file"/> and then abort on these hyperparameters.</summary>

@@ -22,6 +22,9 @@ public static class GgufAbortCorpus
         new("block-count-zero", "llama", "block_count", "llama-model.cpp load_hparams: GGML_ASSERT(n_layer_all > 0 && <= LLAMA_MAX_LAYERS)"),
         new("block-count-huge", "llama", "block_count", "llama-model.cpp load_hparams: GGML_ASSERT(n_layer_all > 0 && <= LLAMA_MAX_LAYERS)"),
         new("experts-used-without-experts", "llama", "expert", "llama-model.cpp load_hparams: GGML_ASSERT(n_expert_used_max <= n_expert)"),
+        new("experts-none-used", "llama", "expert_used_count", "llama-model.cpp load_hparams: GGML_ASSERT(n_expert_used_max > 0)"),
+        new("expert-groups-without-experts", "llama", "expert", "llama-model.cpp load_hparams: GGML_ASSERT(n_expert_groups == 0)"),
+        new("nextn-more-than-layers", "llama", "nextn_predict_layers", "llama-model.cpp load_hparams: GGML_ASSERT(n_layer_nextn <= n_layer_all)"),
         new("model-none", "llama", "tokenizer.ggml.model", "llama-vocab.cpp tokenize: GGML_ASSERT(tokenizer && \"Tokenizer not initialized\")"),
         new("model-no-vocab", "llama", "tokenizer.ggml.model", "llama-vocab.cpp tokenize: GGML_ASSERT(tokenizer && \"Tokenizer not initialized\")"),
         new("duplicate-token", "llama", "twice", "llama-vocab.cpp load: GGML_ASSERT(id_to_token.size() == token_to_id.size())"),
@@ -55,6 +58,9 @@ public static class GgufAbortCorpus
             case "block-count-zero": writer.Add("llama.block_count", 0u); break;
             case "block-count-huge": writer.Add("llama.block_count", 100000u); break;
             case "experts-used-without-experts": writer.Add("llama.expert_used_count", 2u); break;
+            case "experts-none-used": writer.Add("llama.expert_count", 4u); break;
+            case "expert-groups-without-experts": writer.Add("llama.expert_group_count", 2u); break;
+            case "nextn-more-than-layers": writer.Add("llama.nextn_predict_layers", 2u); break;
             case "model-none": writer.Add("tokenizer.ggml.model", "none"); break;
             case "model-no-vocab": writer.Add("tokenizer.ggml.model", "no_vocab"); break;
             case "model-bert-over-spm": writer.Add("tokenizer.ggml.model", "bert"); break;

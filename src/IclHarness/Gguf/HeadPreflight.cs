@@ -5,7 +5,7 @@ namespace Probing.IclHarness.Gguf;
 /// without complaint and later asserts on: the RoPE scaling type (load_hparams), the norm epsilons (ggml's
 /// rms_norm/norm ops, <c>eps &gt;= 0</c>), and the head widths that each architecture's graph asserts equal
 /// (src/models/*.cpp) or that ggml's RoPE op bounds (<c>n_dims &lt;= head width</c>, even). Non-finite RoPE bases and
-/// scaling factors do not abort but make every logit NaN, so they are refused too.
+/// scaling factors and infinite epsilons do not abort but make the output NaN or meaningless, so they are refused too.
 /// </summary>
 internal static class HeadPreflight
 {
@@ -58,7 +58,7 @@ internal static class HeadPreflight
             throw new InvalidDataException(
                 $"{file.Path}: '{Key("rope.scaling.type")}' is {VocabularyPreflight.Describe(scaling)}; llama.cpp knows {string.Join(", ", RopeScalingTypes)} and would abort on anything else; set one of those or remove the key.");
         if (Number(file, Key("rope.freq_base")) is { } freqBase && !(double.IsFinite(freqBase) && freqBase > 0))
-            throw Bad(file, Key("rope.freq_base"), freqBase, "the RoPE base must be a finite positive number", "every logit would be NaN", "set the model's value, such as 10000 or 500000");
+            throw Bad(file, Key("rope.freq_base"), freqBase, "the RoPE base must be a finite positive number", "the rotary angles would be NaN or constant", "set the model's value, such as 10000 or 500000");
         foreach (var name in new[] { "rope.scaling.factor", "rope.scale_linear" })
         {
             if (Number(file, Key(name)) is { } factor && !(double.IsFinite(factor) && factor >= 0))

@@ -37,6 +37,8 @@ internal static class VocabularyPreflight
             "plamo2" => Kind.Plamo2,
             "none" or "no_vocab" => throw Bad(file, modelKey, modelValue,
                 "the file has no tokenizer, and probe needs one to turn prompts into tokens", "use the full model file, which includes its tokenizer"),
+            "test" => throw Bad(file, modelKey, modelValue,
+                "that is llama.cpp's placeholder tokenizer for its own tests, which cannot tokenize text", "use a model with its real tokenizer"),
             _ => throw Bad(file, modelKey, modelValue,
                 "llama.cpp knows no such tokenizer (it knows llama, gpt2, bert, t5, rwkv, plamo2, gemma4)", "re-convert the model with llama.cpp's convert_hf_to_gguf.py"),
         };
@@ -105,13 +107,14 @@ internal static class VocabularyPreflight
     // that is inside the vocabulary.
     private static void CheckSpecialTokens(GgufFile file, Kind kind, string model, int count)
     {
-        var pre = file.Find(Prefix + "pre")?.Value as string ?? "";
+        // The gemma4 tokenizer sets its own pre-tokenizer; glm4's and chatglm's have no default BOS.
+        var pre = model == "gemma4" ? "gemma4" : file.Find(Prefix + "pre")?.Value as string ?? "";
         var (bos, eos, sep) = kind switch
         {
             Kind.Spm => (1, 2, NoToken),
             Kind.Wpm => (101, NoToken, 102),
-            Kind.Bpe when model == "gemma4" || pre is "glm4" or "chatglm-bpe" => (NoToken, model == "gemma4" ? NoToken : 11, NoToken),
-            Kind.Bpe => (11, 11, NoToken),
+            Kind.Bpe when model == "gemma4" => (NoToken, NoToken, NoToken),
+            Kind.Bpe => (pre is "glm4" or "chatglm-bpe" ? NoToken : 11, 11, NoToken),
             Kind.Ugm => (NoToken, 1, NoToken),
             _ => (NoToken, NoToken, NoToken),
         };
@@ -123,11 +126,11 @@ internal static class VocabularyPreflight
         {
             Kind.Spm => (true, false),
             Kind.Wpm => (true, false),
-            Kind.Bpe => (BpeAddsBos.Contains(model == "gemma4" ? "gemma4" : pre), false),
+            Kind.Bpe => (BpeAddsBos.Contains(pre), false),
             Kind.Ugm => (false, true),
             _ => (false, false),
         };
-        addBos = Flag(file, "add_bos_token", addBos) || model == "gemma4" || pre == "gemma4";
+        addBos = Flag(file, "add_bos_token", addBos) || (kind == Kind.Bpe && pre == "gemma4"); // llama.cpp forces it for Gemma 4
         addEos = Flag(file, "add_eos_token", addEos);
 
         // WordPiece adds [CLS] and [SEP] whenever special tokens are asked for, whatever the flags say.

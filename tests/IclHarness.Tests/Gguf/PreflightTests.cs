@@ -113,6 +113,21 @@ public sealed class PreflightTests
     }
 
     [Theory]
+    [InlineData("gemma4", "llama3", true)] // Gemma 4 has no default BOS and llama.cpp forces add_bos on
+    [InlineData("gpt2", "gemma4", false)]  // add_bos forced on, but GPT-2's default BOS 11 exists
+    [InlineData("gpt2", "glm4", false)]    // no default BOS, but add_bos_token is false
+    public void GivenBpeVocabularyWithoutBos_WhenPreflight_ThenRefusedOnlyWhereLlamaCppAddsOne(string model, string pre, bool refused)
+    {
+        var writer = TinyLlamaBuilder.Build(Config, TinyVocabulary.Of("gpt2"))
+            .Add("tokenizer.ggml.model", model).Add("tokenizer.ggml.pre", pre).Add("tokenizer.ggml.bos_token_id", 100000u);
+
+        var reason = GgufFuzz.Preflight(writer.ToArray());
+
+        if (refused) Assert.Contains("bos_token_id", reason);
+        else Assert.Null(reason);
+    }
+
+    [Theory]
     [InlineData("llama.rope.scaling.type", "yarn")]
     [InlineData("llama.attention.layer_norm_rms_epsilon", 0f)]
     [InlineData("tokenizer.ggml.add_bos_token", false)]

@@ -2,7 +2,8 @@ namespace Probing.IclHarness.Gguf;
 
 /// <summary>
 /// One tiny model per class of metadata that llama.cpp loads and then aborts on (GGML_ASSERT, or an exception through
-/// its C API), as found by reading llama.cpp's asserts and by the semantic fuzzer (<c>tests/Fuzz.Gguf --semantic</c>).
+/// its C API) or hangs on, as found by reading llama.cpp's asserts and by the semantic fuzzer
+/// (<c>tests/Fuzz.Gguf --semantic</c>), in the llama.cpp of node-llama-cpp 3.22.1 or of LLamaSharp 0.30.0.
 /// The models are built by code, never committed; the preflight must refuse each with one line naming
 /// <see cref="GgufAbortCase.Expected"/>, and the CLI tests run each through <c>probe</c>.
 /// </summary>
@@ -24,6 +25,10 @@ public static class GgufAbortCorpus
         new("experts-used-without-experts", "llama", "expert", "llama-model.cpp load_hparams: GGML_ASSERT(n_expert_used_max <= n_expert)"),
         new("experts-none-used", "llama", "expert_used_count", "llama-model.cpp load_hparams: GGML_ASSERT(n_expert_used_max > 0)"),
         new("expert-groups-without-experts", "llama", "expert", "llama-model.cpp load_hparams: GGML_ASSERT(n_expert_groups == 0)"),
+        new("merges-not-strings", "gpt2", "tokenizer.ggml.merges", "LLamaSharp 0.30.0's llama.cpp: gguf.cpp GGML_ASSERT(type == GGUF_TYPE_STRING) reading the merges"),
+        new("suppress-tokens-string", "gpt2", "suppress_tokens", "LLamaSharp 0.30.0's llama.cpp: gguf.cpp GGML_ASSERT(type != GGUF_TYPE_STRING) reading suppress_tokens"),
+        new("head-count-kv-strings", "llama", "head_count_kv", "LLamaSharp 0.30.0's llama.cpp: llama-model-loader.cpp GGML_ASSERT(is_same<T, std::string>) in get_arr"),
+        new("rwkv-prefix-without-byte", "rwkv", "loop forever", "llama-vocab.cpp RWKV tokenize: endless loop (a hang, output growing without bound)"),
         new("nextn-more-than-layers", "llama", "nextn_predict_layers", "llama-model.cpp load_hparams: GGML_ASSERT(n_layer_nextn <= n_layer_all)"),
         new("model-none", "llama", "tokenizer.ggml.model", "llama-vocab.cpp tokenize: GGML_ASSERT(tokenizer && \"Tokenizer not initialized\")"),
         new("model-no-vocab", "llama", "tokenizer.ggml.model", "llama-vocab.cpp tokenize: GGML_ASSERT(tokenizer && \"Tokenizer not initialized\")"),
@@ -60,6 +65,14 @@ public static class GgufAbortCorpus
             case "experts-used-without-experts": writer.Add("llama.expert_used_count", 2u); break;
             case "experts-none-used": writer.Add("llama.expert_count", 4u); break;
             case "expert-groups-without-experts": writer.Add("llama.expert_group_count", 2u); break;
+            case "merges-not-strings": writer.Add("tokenizer.ggml.merges", new[] { 0, 1, 2, 3 }); break;
+            case "suppress-tokens-string": writer.Add("tokenizer.ggml.suppress_tokens", "longrope"); break;
+            case "head-count-kv-strings": writer.Add("llama.attention.head_count_kv", new[] { "1" }); break;
+            case "rwkv-prefix-without-byte": // "10" and "12" but no "1": the fuzzer's hang, seed 2002
+                tokens[Array.IndexOf(tokens, "1")] = "10";
+                tokens[Array.IndexOf(tokens, "2")] = "12";
+                writer.Add("tokenizer.ggml.tokens", tokens);
+                break;
             case "nextn-more-than-layers": writer.Add("llama.nextn_predict_layers", 2u); break;
             case "model-none": writer.Add("tokenizer.ggml.model", "none"); break;
             case "model-no-vocab": writer.Add("tokenizer.ggml.model", "no_vocab"); break;

@@ -41,11 +41,35 @@ internal static class HeadPreflight
         "starcoder2", "talkie", "xverse",
     };
 
+    // Per-layer keys llama.cpp reads with get_key_or_arr / get_arr into integer or float arrays. LLamaSharp 0.30.0's
+    // llama.cpp asserts (is_same<T, ...>) when an array's element type does not fit; newer versions throw.
+    private static readonly string[] IntegerArrayKeys =
+    [
+        "feed_forward_length", "attention.head_count", "attention.head_count_kv", "expert_used_count", "expert_feed_forward_length",
+        "rope.dimension_sections", "attention.sliding_window_pattern", "attention.recurrent_layers", "attention.rope_pattern",
+    ];
+
+    private static readonly string[] FloatArrayKeys = ["swiglu_clamp_exp", "swiglu_clamp_shexp", "xielu_alpha_n", "xielu_alpha_p", "xielu_beta", "xielu_eps"];
+
     /// <summary>Throws when llama.cpp would load <paramref name="file"/> and then abort on these hyperparameters.</summary>
     public static void Check(GgufFile file)
     {
         var arch = file.Architecture;
         string Key(string name) => $"{arch}.{name}";
+
+        foreach (var name in IntegerArrayKeys)
+        {
+            if (file.Find(Key(name)) is { IsArray: true, ElementType: not (GgufType.Int32 or GgufType.UInt32 or GgufType.Bool) } value)
+                throw new InvalidDataException(
+                    $"{file.Path}: '{Key(name)}' is {VocabularyPreflight.Describe(value)}; a per-layer value must be an integer (or an array of Int32/UInt32), and llama.cpp would abort reading it; re-convert the model.");
+        }
+
+        foreach (var name in FloatArrayKeys)
+        {
+            if (file.Find(Key(name)) is { IsArray: true, ElementType: not GgufType.Float32 } value)
+                throw new InvalidDataException(
+                    $"{file.Path}: '{Key(name)}' is {VocabularyPreflight.Describe(value)}; a per-layer value must be a Float32 or an array of Float32, and llama.cpp would abort reading it; re-convert the model.");
+        }
 
         foreach (var name in new[] { "attention.layer_norm_rms_epsilon", "attention.layer_norm_epsilon", "attention.group_norm_epsilon" })
         {

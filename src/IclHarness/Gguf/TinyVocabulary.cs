@@ -96,12 +96,14 @@ public sealed record TinyVocabulary(string Model, IReadOnlyList<string> Tokens, 
         ]);
     }
 
-    // RWKV "world" vocabularies store each token as an escaped byte string; id 0 is unused by convention.
+    // RWKV "world" vocabularies store each token as an escaped byte string (every single byte is a token of its own,
+    // which llama.cpp's RWKV tokenizer needs); id 0 is a control token by convention.
     private static TinyVocabulary Rwkv()
     {
-        var tokens = new List<string> { "<s>" };
+        var tokens = new List<string> { "\\x00" };
         foreach (var c in Characters) tokens.Add(c == '\n' ? "\\n" : c.ToString());
-        tokens.Add("\\x00");
+        tokens.Add("\\x01");
+        tokens.Add("(1");
         var types = tokens.Select((_, id) => id == 0 ? (int)SpmTokenType.Control : (int)SpmTokenType.Normal).ToArray();
         return new("rwkv", tokens, [new("tokenizer.ggml.token_type", types)]);
     }

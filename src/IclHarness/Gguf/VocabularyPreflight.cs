@@ -44,10 +44,15 @@ internal static class VocabularyPreflight
         };
 
         var tokens = Tokens(file);
+        // Older llama.cpp (LLamaSharp 0.30.0's) reads these with gguf_get_arr_str / gguf_get_arr_data without checking
+        // their type first, and ggml asserts on a mismatch; newer versions refuse cleanly.
+        if (kind == Kind.Bpe) CheckArrayType(file, "merges", GgufType.String);
+        CheckArrayType(file, "suppress_tokens", GgufType.Int32);
         CheckArrayLength(file, "scores", tokens.Length, GgufType.Float32, GgufType.Int32);
         CheckArrayLength(file, "token_type", tokens.Length, GgufType.Int32);
         CheckDuplicates(file, tokens);
         if (kind == Kind.Wpm) CheckNoByteTokens(file, tokens);
+        if (kind == Kind.Rwkv) CheckRwkvFirstBytes(file, tokens);
         CheckSpecialTokens(file, kind, model, tokens.Length);
         if (kind == Kind.Ugm) PrecompiledCharsmap.Check(file, Prefix + "precompiled_charsmap");
     }
@@ -64,6 +69,13 @@ internal static class VocabularyPreflight
         if (tokens.Length == 0)
             throw Bad(file, key, value, "the vocabulary is empty", "re-convert the model with its tokenizer");
         return tokens;
+    }
+
+    private static void CheckArrayType(GgufFile file, string name, GgufType elementType)
+    {
+        var key = Prefix + name;
+        if (file.Find(key) is { } value && !(value.IsArray && value.ElementType == elementType))
+            throw Bad(file, key, value, $"it must be an array of {elementType}, and llama.cpp would abort reading it", "re-convert the model");
     }
 
     private static void CheckArrayLength(GgufFile file, string name, int tokenCount, params GgufType[] elementTypes)
@@ -100,6 +112,59 @@ internal static class VocabularyPreflight
         if (id >= 0)
             throw new InvalidDataException(
                 $"{file.Path}: '{key}' marks token {id} ('{Shown(tokens[id])}') as a byte token (type 6), which a WordPiece (bert) tokenizer cannot have, so llama.cpp would abort; re-convert the model, or give the token type 1 (normal).");
+    }
+
+    // llama.cpp's RWKV tokenizer walks a trie for the longest token at each position; when the byte there starts some
+    // token but no token ends on the way (say "10" exists but "1" does not), it restarts from position 0 and loops
+    // forever while its output grows. Every byte that starts a token must therefore be a token by itself.
+    private static void CheckRwkvFirstBytes(GgufFile file, string[] tokens)
+    {
+        var single = new bool[256];
+        var first = new int[256];
+        Array.Fill(first, -1);
+        for (var id = 0; id < tokens.Length; id++)
+        {
+            var bytes = UnescapeRwkv(tokens[id]);
+            if (bytes.Count == 0) continue;
+            if (bytes.Count == 1) single[bytes[0]] = true;
+            else if (first[bytes[0]] < 0) first[bytes[0]] = id;
+        }
+
+        for (var b = 0; b < 256; b++)
+        {
+            if (first[b] < 0 || single[b]) continue;
+            throw new InvalidDataException(
+                $"{file.Path}: '{Prefix}tokens' has token {first[b]} ('{Shown(tokens[first[b]])}') starting with byte 0x{b:X2} but no token for that byte alone, so llama.cpp's RWKV tokenizer would loop forever on text with that byte; re-convert the model with its full byte vocabulary.");
+        }
+    }
+
+    // llama_unescape_rwkv_token: \t \n \r \xHH escapes, any other escaped character as itself.
+    private static List<byte> UnescapeRwkv(string escaped)
+    {
+        var output = new List<byte>();
+        var (escaping, hexRemaining, hex) = (false, 0, 0);
+        foreach (var c in System.Text.Encoding.UTF8.GetBytes(escaped))
+        {
+            if (hexRemaining != 0)
+            {
+                hex = ((hex << 4) + (c >= 'a' ? c - 'a' + 10 : c - '0')) & 0xFF;
+                if (--hexRemaining == 0) { output.Add((byte)hex); hex = 0; }
+                continue;
+            }
+
+            if (escaping)
+            {
+                if (c == 'x') hexRemaining = 2;
+                else output.Add(c switch { (byte)'t' => (byte)'\t', (byte)'n' => (byte)'\n', (byte)'r' => (byte)'\r', _ => c });
+                escaping = false;
+                continue;
+            }
+
+            if (c == '\\') escaping = true;
+            else output.Add(c);
+        }
+
+        return output;
     }
 
     // tokenize() asserts that the BOS/EOS/SEP token it is told to add exists. Which it adds and which id each has

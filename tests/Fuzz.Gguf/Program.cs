@@ -30,10 +30,25 @@ public static class Program
                 return WriteSeeds(args[1]);
             case "--replay" when args.Length >= 2:
                 return Replay(args.Skip(1));
+            case "--semantic" when args.Length >= 2 && int.TryParse(args[1], out var executions):
+                return SemanticFuzz.Run(executions, args.Length > 2 && int.TryParse(args[2], out var semanticSeed) ? semanticSeed : 1,
+                    args.Length > 3 ? args[3] : Path.Combine(Path.GetTempPath(), "gguf-semantic-aborts"));
+            case "--semantic-without-preflight" when args.Length >= 2 && int.TryParse(args[1], out var rawExecutions):
+                return SemanticFuzz.Run(rawExecutions, args.Length > 2 && int.TryParse(args[2], out var rawSeed) ? rawSeed : 1,
+                    args.Length > 3 ? args[3] : Path.Combine(Path.GetTempPath(), "gguf-semantic-raw"), withoutPreflight: true);
+            case "--preflight" when args.Length >= 2:
+                foreach (var file in args.Skip(1)) Console.WriteLine($"{file}: {GgufFuzz.Preflight(File.ReadAllBytes(file), file) ?? "accepted"}");
+                return 0;
+            case "--corpus-check":
+                return SemanticFuzz.CheckCorpus();
+            case "--worker":
+                return SemanticFuzz.Work(withoutPreflight: false);
+            case "--worker-without-preflight":
+                return SemanticFuzz.Work(withoutPreflight: true);
             case "--random" when args.Length >= 2 && int.TryParse(args[1], out var iterations):
                 return RandomMutations(iterations, args.Length > 2 && int.TryParse(args[2], out var seed) ? seed : 1);
             default:
-                Console.Error.WriteLine("usage: Probing.Fuzz.Gguf --libfuzzer | --afl | --seed-corpus DIR | --replay FILE_OR_DIR... | --random ITERATIONS [SEED]");
+                Console.Error.WriteLine("usage: Probing.Fuzz.Gguf --libfuzzer | --afl | --seed-corpus DIR | --replay FILE_OR_DIR... | --random ITERATIONS [SEED] | --semantic EXECUTIONS [SEED [CRASH_DIR]] | --semantic-without-preflight EXECUTIONS [SEED [CRASH_DIR]] | --corpus-check | --preflight FILE...");
                 return 2;
         }
     }

@@ -1,3 +1,7 @@
+using System.Runtime.CompilerServices;
+
+[assembly: InternalsVisibleTo("Probing.Fuzz.Gguf")]
+
 namespace Probing.IclHarness.Gguf;
 
 /// <summary>
@@ -34,6 +38,30 @@ public static class GgufFuzz
         catch (NotSupportedException)
         {
             return false;
+        }
+    }
+
+    /// <summary>
+    /// The semantic layer: parses <paramref name="input"/> and runs the preflight that stands in front of llama.cpp
+    /// (<see cref="Llama.LlamaPreflight"/>). Returns null when the file is accepted, or the one-line reason it is
+    /// refused; any exception other than <see cref="InvalidDataException"/> / <see cref="NotSupportedException"/>
+    /// escapes as a preflight bug.
+    /// </summary>
+    public static string? Preflight(ReadOnlySpan<byte> input, string label = "fuzz-input")
+    {
+        try
+        {
+            using var file = GgufReader.Parse(input, label);
+            Llama.LlamaPreflight.Check(file);
+            return null;
+        }
+        catch (InvalidDataException ex)
+        {
+            return ex.Message;
+        }
+        catch (NotSupportedException ex)
+        {
+            return ex.Message;
         }
     }
 }

@@ -40,7 +40,31 @@ public static class TinyLlamaBuilder
             .Add("general.file_type", FileType(config.TensorType));
         hyper.AddTo(writer);
         Vocabulary(config).AddTo(writer);
+        return AddWeights(writer, config, hyper);
+    }
 
+    /// <summary>
+    /// A writer holding a model of <paramref name="config"/>'s sizes with <paramref name="vocabulary"/> (any tokenizer
+    /// kind) instead of the character-level SPM one; <c>TinyLlamaConfig.Vocabulary</c> is not used.
+    /// </summary>
+    public static GgufWriter Build(TinyLlamaConfig config, TinyVocabulary vocabulary)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        ArgumentNullException.ThrowIfNull(vocabulary);
+        var hyper = Hyperparameters(config) with { NVocab = vocabulary.Tokens.Count };
+        hyper.Validate();
+        if (config.TensorType is not (GgmlType.F32 or GgmlType.F16 or GgmlType.Q8_0))
+            throw new NotSupportedException($"tiny models are F32, F16 or Q8_0, not {GgmlTypeInfo.Name(config.TensorType)}.");
+        var writer = new GgufWriter()
+            .Add("general.name", config.Name)
+            .Add("general.file_type", FileType(config.TensorType));
+        hyper.AddTo(writer);
+        vocabulary.AddTo(writer);
+        return AddWeights(writer, config, hyper);
+    }
+
+    private static GgufWriter AddWeights(GgufWriter writer, TinyLlamaConfig config, LlamaHyperparameters hyper)
+    {
         var random = new Random(config.Seed);
         foreach (var (name, ne) in hyper.TensorShapes(config.TiedEmbeddings))
         {

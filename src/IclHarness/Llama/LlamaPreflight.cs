@@ -3,16 +3,32 @@ using Probing.IclHarness.Gguf;
 namespace Probing.IclHarness.Llama;
 
 /// <summary>
-/// Checks, before llama.cpp sees a file, the hyperparameters that llama.cpp guards with GGML_ASSERT while
-/// loading (src/llama-model.cpp, load_hparams): an assert aborts the whole process, so a bad value must be
-/// turned into a one-line error here. Everything llama.cpp reports by returning NULL is left to it.
+/// Checks, before llama.cpp sees a file, the metadata that llama.cpp accepts while loading and then guards with
+/// GGML_ASSERT (src/llama-model.cpp load_hparams, the per-architecture graphs in src/models/, ggml's CPU ops) or
+/// with exceptions thrown through the C API: either aborts the whole process, so a bad value must be turned into
+/// a one-line <see cref="InvalidDataException"/> here. The tokenizer is checked by <see cref="VocabularyPreflight"/>.
+/// Everything llama.cpp reports by returning NULL is left to it.
 /// </summary>
 internal static class LlamaPreflight
 {
     private const int LlamaMaxLayers = 512;   // LLAMA_MAX_LAYERS in src/llama-hparams.h
     private const int LlamaMaxExperts = 1024; // LLAMA_MAX_EXPERTS
 
+    /// <summary>
+    /// Skips every check. Only the semantic fuzzer's baseline mode sets it (through InternalsVisibleTo), to count what
+    /// llama.cpp aborts on when nothing stands in front of it.
+    /// </summary>
+    internal static bool BypassedForBaseline { get; set; }
+
     public static void Check(GgufFile file)
+    {
+        if (BypassedForBaseline) return;
+        CheckHyperparameters(file);
+        HeadPreflight.Check(file);
+        VocabularyPreflight.Check(file);
+    }
+
+    private static void CheckHyperparameters(GgufFile file)
     {
         var arch = file.Architecture;
         string Key(string name) => $"{arch}.{name}";

@@ -1,5 +1,6 @@
 using Probing.IclHarness.Gguf;
 using Probing.IclHarness.Llama;
+using Xunit.Abstractions;
 
 namespace Probing.IclHarness.Tests.Llama;
 

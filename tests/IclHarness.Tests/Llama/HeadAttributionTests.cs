@@ -1,5 +1,6 @@
 using Probing.IclHarness.Gguf;
 using Probing.IclHarness.Llama;
+using Probing.IclHarness.Llama.Native;
 using Xunit.Abstractions;
 
 namespace Probing.IclHarness.Tests.Llama;
@@ -11,7 +12,7 @@ namespace Probing.IclHarness.Tests.Llama;
 /// attention (4 query heads, 2 KV heads).
 /// </summary>
 [Collection("llama")]
-public sealed class HeadAttributionTests(TinyModels models, ITestOutputHelper output)
+public sealed unsafe class HeadAttributionTests(TinyModels models, ITestOutputHelper output)
 {
     private const string Prompt = "(1, 5), (4, 11), (2, 7), (6, 15), (3,";
     private static readonly int[] Digits = "0123456789".Select(c => TinyLlamaBuilder.Vocabulary(TinyModels.Config(GgmlType.F32)).Tokens.ToList().IndexOf(c.ToString())).ToArray();
@@ -70,6 +71,44 @@ public sealed class HeadAttributionTests(TinyModels models, ITestOutputHelper ou
 
         Assert.True(attribution.Completeness.Passed, $"worst error {attribution.Completeness.WorstError:E2}");
         Assert.Contains(attribution.AttentionBias, b => Math.Abs(b) > 1e-4);
+    }
+
+    [Fact]
+    public void GivenAKQuantOutputProjection_WhenHeadsAreAttributed_ThenItsSlicesAreDecodedByGgmlAndTheSumsClose()
+    {
+        // attn_output.weight as Q4_K (256-value super-blocks, so a head's 64 columns are not block-aligned),
+        // quantized by ggml's own reference quantizer; every other tensor F32.
+        var path = Path.Combine(models.Folder, "tiny-q4k-wo.gguf");
+        var config = new TinyLlamaConfig(NLayer: 2, NEmbd: 256, NHead: 4, NHeadKv: 2, NFf: 256, Seed: 11);
+        var hyper = TinyLlamaBuilder.Hyperparameters(config);
+        var writer = new GgufWriter().Add("general.name", "tiny-q4k-wo").Add("general.file_type", 0u);
+        hyper.AddTo(writer);
+        TinyLlamaBuilder.Vocabulary(config).AddTo(writer);
+        var random = new Random(11);
+        foreach (var (name, ne) in hyper.TensorShapes(tiedEmbeddings: false))
+        {
+            var values = new float[ne.Aggregate(1L, (p, d) => p * d)];
+            var std = ne.Length == 1 ? 0.1 : name == "token_embd.weight" ? 1.0 : 1.0 / Math.Sqrt(ne[0]);
+            for (var i = 0; i < values.Length; i++) values[i] = (float)((ne.Length == 1 ? 1 : 0) + std * (random.NextDouble() * 2 - 1) * Math.Sqrt(3));
+            if (!name.EndsWith("attn_output.weight", StringComparison.Ordinal)) { writer.AddTensor(name, values, ne); continue; }
+            LlamaLibrary.EnsureInitialized();
+            var bytes = new byte[(int)GgmlNative.ggml_row_size((int)GgmlType.Q4_K, ne[0]) * (int)ne[1]];
+            var quantize = (delegate* unmanaged[Cdecl]<float*, void*, long, void>)GgmlNative.ggml_get_type_traits((int)GgmlType.Q4_K)->from_float_ref;
+            fixed (float* x = values)
+            fixed (byte* y = bytes)
+                quantize(x, y, values.Length);
+            writer.AddTensorBytes(name, GgmlType.Q4_K, ne, bytes);
+        }
+        writer.Write(path);
+        using var model = LlamaModel.Load(path);
+
+        var (attribution, _) = Attribute(model, microBatch: 512);
+
+        var c = attribution.Completeness;
+        output.WriteLine($"Q4_K W_O: attention {c.WorstAttentionError:E2}, residual {c.WorstResidualError:E2}, logit {c.WorstLogitError:E2}");
+        Assert.Equal(DirectLogitAttribution.DefaultTolerance(GgmlType.Q4_K), c.Tolerance);
+        Assert.True(c.Passed, $"worst error {c.WorstError:E2}");
+        Assert.True(c.WorstAttentionError > 1e-6, "ggml quantizes the activation for a Q4_K matmul, so the sums cannot agree to F32 rounding");
     }
 
     [Fact]

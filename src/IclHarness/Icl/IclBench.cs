@@ -31,6 +31,8 @@ public static class IclBench
         var scorer = new ContextScorer(model, options, numeric, family);
         var lensScorer = new ContextScorer(model, options with { Lens = true }, numeric, family);
         var otherScorer = new ContextScorer(other, options, numeric, family);
+        var dla = DirectLogitAttribution.Create(model.Model, tolerance: 1); // timing only: completeness is the tests' and the command's business
+        var baseline = Enumerable.Range(0, model.VocabSize).Where(numeric.IsNumeric).ToArray();
         Action[] variants =
         [
             () =>
@@ -45,6 +47,7 @@ public static class IclBench
             () => { foreach (var batch in batches) scorer.Score(batch, CancellationToken.None); },
             () => { foreach (var batch in batches) lensScorer.Score(batch, CancellationToken.None); },
             () => { foreach (var batch in batches) otherScorer.Score(batch, CancellationToken.None); },
+            () => { foreach (var batch in batches) Heads(model, dla, batch, baseline); },
         ];
         foreach (var variant in variants) variant(); // warm-up: contexts allocated, pages touched
 
@@ -57,7 +60,22 @@ public static class IclBench
                 seconds[v][round] = SecondsPerCall(variants[v], minSeconds);
             }
         return new IclBenchResult(contexts, examples, plans.Sum(p => p.Tokens.Length), model.BatchAcrossRequests,
-            Timing(seconds[0], seconds[0]), Timing(seconds[1], seconds[0]), Timing(seconds[2], seconds[0]), Timing(seconds[3], seconds[0]));
+            Timing(seconds[0], seconds[0]), Timing(seconds[1], seconds[0]), Timing(seconds[2], seconds[0]), Timing(seconds[3], seconds[0]))
+        {
+            Heads = Timing(seconds[4], seconds[0]),
+            HeadsToHarness = Timing(seconds[4], seconds[1]),
+        };
+    }
+
+    /// <summary>What <c>probe icl heads</c> does per batch, lens off: one capture decode, then the attribution.</summary>
+    private static void Heads(LlamaScoringModel model, DirectLogitAttribution dla, ContextPlan[] batch, int[] baseline)
+    {
+        var inputs = batch.Select((p, i) => new SequenceInput(p.Tokens, i) { OutputPositions = p.Answers.Select(a => a.InformativeToken - 1).ToArray() }).ToList();
+        var context = model.Context(inputs.Sum(i => i.Tokens.Count), inputs.Count);
+        context.ClearMemory();
+        var evaluations = context.Evaluate(inputs, new EvaluationOptions { Capture = dla.Request(), AllPositions = false });
+        var sites = inputs.SelectMany((input, i) => input.OutputPositions!.Select(p => new AttributionSite(evaluations[i].Capture!, p, input.Tokens[p + 1], baseline))).ToList();
+        dla.Attribute(sites);
     }
 
     /// <summary>Mean seconds per call over as many calls as fit in <paramref name="minSeconds"/> (at least one).</summary>

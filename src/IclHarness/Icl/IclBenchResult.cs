@@ -14,4 +14,13 @@ public sealed record IclBenchResult(int Contexts, int Examples, int Tokens, bool
 {
     /// <summary>The target of issue #4: the harness costs at most this many plain decodes.</summary>
     public const double TargetRatio = 1.3;
+
+    /// <summary>The target of issue #16: per-head attribution at every layer costs at most this many harness passes.</summary>
+    public const double HeadsTargetRatio = 1.5;
+
+    /// <summary><c>probe icl heads</c>'s work (capture of kqv_out/ffn_inp/l_out at every layer, then the attribution, lens off), as a ratio to the plain decode.</summary>
+    public IclBenchTiming? Heads { get; init; }
+
+    /// <summary>The same timing as a ratio to <see cref="Harness"/> (measured in the same rounds).</summary>
+    public IclBenchTiming? HeadsToHarness { get; init; }
 }

@@ -69,7 +69,7 @@ internal sealed class BatchLayout
                 var requested = capture.Positions ?? selected ?? (IReadOnlyList<int>)Enumerable.Range(0, n).ToArray();
                 var positions = requested.Select(p => Resolve(p, n, "capture")).Distinct().ToArray();
                 var layers = capture.Layers.Distinct().ToArray();
-                layout.Captures[s] = new ResidualCapture(layers, positions, info.EmbeddingSize, capture.ResultNorm);
+                layout.Captures[s] = new ResidualCapture(layers, positions, info.EmbeddingSize, capture.ResultNorm) { ActivationKinds = capture.Activations.Distinct().ToArray() };
                 for (var slot = 0; slot < positions.Length; slot++)
                 {
                     slotOf[positions[slot]] = slot;

@@ -14,4 +14,7 @@ public sealed record CaptureRequest(IReadOnlyList<int> Layers, IReadOnlyList<int
     /// <summary>Every layer of a model with <paramref name="layerCount"/> blocks, at every position.</summary>
     public static CaptureRequest AllLayers(int layerCount, IReadOnlyList<int>? positions = null, bool resultNorm = false) =>
         new(Enumerable.Range(0, layerCount).ToArray(), positions, resultNorm);
+
+    /// <summary>More graph tensors to copy at the same layers and positions: <c>kqv_out-N</c>, <c>ffn_inp-N</c>, <c>inp_embd</c>.</summary>
+    public IReadOnlyList<GraphActivation> Activations { get; init; } = [];
 }

@@ -8,7 +8,7 @@ namespace Probing.IclHarness.Llama;
 /// Batch indices are mapped to tensor rows per ubatch as llama.cpp splits the batch (<see cref="UbatchSplit"/>);
 /// the last layer and result_norm keep only the rows whose logits were requested (the plan requests them).
 /// </summary>
-internal sealed unsafe class DecodePlan
+internal sealed unsafe partial class DecodePlan
 {
     public const int ResultNormLayer = -1;
 
@@ -51,6 +51,7 @@ internal sealed unsafe class DecodePlan
             foreach (var layer in capture.Layers) _captureLayer[layer] = true;
             _captureNorm = capture.ResultNorm;
             _layersPerCapture = capture.Layers.Distinct().Count() + (capture.ResultNorm ? 1 : 0);
+            _activations = capture.Activations.Distinct().ToArray();
         }
     }
 
@@ -127,9 +128,9 @@ internal sealed unsafe class DecodePlan
     /// </summary>
     public void EnsureComplete(string architecture)
     {
-        if (_copies < _captures.Count * _layersPerCapture || _patched < _patches.Count)
+        if (_copies < _captures.Count * _layersPerCapture || _patched < _patches.Count || _activationCopies < ExpectedActivationCopies)
             throw new NotSupportedException(
-                $"llama.cpp's graph for architecture '{architecture}' did not expose every requested l_out-N / result_norm tensor; residual capture and patching do not support this model (surprisal still works).");
+                $"llama.cpp's graph for architecture '{architecture}' did not expose every requested l_out-N / result_norm{ActivationNamesForMessage} tensor; residual capture and patching do not support this model (surprisal still works).");
     }
 
     private bool AnyCapture(int ubatch)

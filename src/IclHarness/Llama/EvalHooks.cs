@@ -15,14 +15,14 @@ namespace Probing.IclHarness.Llama;
 /// object is reached through a <see cref="GCHandle"/> in <c>cb_eval_user_data</c> that lives as long as the context.
 /// </para>
 /// </summary>
-internal sealed unsafe class EvalHooks
+internal sealed unsafe partial class EvalHooks
 {
     private static ReadOnlySpan<byte> LayerOutPrefix => "l_out-"u8;
     private static ReadOnlySpan<byte> ResultNormName => "result_norm\0"u8;
 
     private DecodePlan? _plan;
     private int _ubatch;
-    private int _lastLayer;
+    private int _lastOrder;
     private Exception? _failure;
 
     /// <summary>The function pointer stored in <c>llama_context_params.cb_eval</c>.</summary>
@@ -33,7 +33,7 @@ internal sealed unsafe class EvalHooks
     {
         _plan = plan;
         _ubatch = -1;
-        _lastLayer = int.MaxValue;
+        _lastOrder = int.MaxValue;
         _failure = null;
     }
 
@@ -70,6 +70,7 @@ internal sealed unsafe class EvalHooks
         int layer;
         if (name.StartsWith(LayerOutPrefix)) layer = ParseLayer(name[LayerOutPrefix.Length..]);
         else if (name.StartsWith(ResultNormName)) layer = DecodePlan.ResultNormLayer;
+        else if (GraphActivationNames.TryParse(name, out var activation, out var activationLayer)) return HandleActivation(tensor, plan, activation, activationLayer, ask);
         else return !ask;
         if (layer == int.MinValue) return !ask;
 
@@ -79,8 +80,7 @@ internal sealed unsafe class EvalHooks
             {
                 // Every ubatch graph holds l_out-0 … l_out-(n-1) in order, so a layer index that does not
                 // increase marks the next ubatch (split_simple keeps batch order in fixed-size chunks).
-                if (layer <= _lastLayer) _ubatch++;
-                _lastLayer = layer;
+                NextNode(GraphActivationNames.LayerOutOrder(layer));
             }
             return plan.Wants(layer, _ubatch);
         }

@@ -4,7 +4,7 @@ namespace Probing.IclHarness.Llama;
 /// Residual-stream activations copied out of one sequence's decode. Rows are n_embd floats;
 /// <see cref="Residuals"/> is laid out [layer slot, position slot, n_embd].
 /// </summary>
-public sealed class ResidualCapture
+public sealed partial class ResidualCapture
 {
     internal ResidualCapture(int[] layers, int[] positions, int embeddingSize, bool resultNorm)
     {

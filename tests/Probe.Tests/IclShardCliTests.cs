@@ -151,4 +151,41 @@ public sealed class IclShardCliTests : IClassFixture<IclShardCliTests.ShardedRun
     [Fact]
     public async Task GivenShardAutoOutsideAnArray_WhenIclRuns_ThenOneLineAndExit2() =>
         AssertOneLineExit2(await ProbeProcess.Run(new Dictionary<string, string>(), _run.Args(Path.Combine(_run.Folder, "no-array"), "--shard", "auto")), "not inside an array job");
+
+    [Fact]
+    public async Task GivenAShardKilledMidRun_WhenRestartedAndMerged_ThenItResumesAndTheMergeEqualsTheSingleRun()
+    {
+        string[] Options(string output, params string[] extra) =>
+            ["icl", "--task", "2x+3", "--contexts", "40", "--batch", "2", "--seed", "5", "--model", _run.Model, "--threads", "1", "--no-plots", "--out", output, .. extra];
+        var shard = Path.Combine(_run.Folder, "killed");
+        var fourth = Path.Combine(shard, "batches", "batch-00003.json");
+        using (var process = ProbeProcess.Start(new Dictionary<string, string>(), Options(shard, "--shard", "0/1")))
+        {
+            _ = process.StandardOutput.ReadToEndAsync();
+            _ = process.StandardError.ReadToEndAsync();
+            using var hang = new CancellationTokenSource(TimeSpan.FromMinutes(3));
+            while (!File.Exists(fourth) && !process.HasExited) await Task.Delay(10, hang.Token);
+            var running = !process.HasExited;
+            process.Kill(entireProcessTree: true); // SIGKILL: no chance to write anything more
+            await process.WaitForExitAsync();
+            Assert.True(running, "the shard finished before it could be killed; the test needs the kill to land mid-run");
+        }
+        var kept = Directory.GetFiles(Path.Combine(shard, "batches"), "batch-*.json");
+        Assert.InRange(kept.Length, 4, 19);
+        var first = Path.Combine(shard, "batches", "batch-00000.json");
+        var stamp = new DateTime(2001, 1, 1, 0, 0, 0, DateTimeKind.Utc);
+        File.SetLastWriteTimeUtc(first, stamp);
+
+        var restart = Run(Options(shard, "--shard", "0/1"));
+        Assert.True(restart.Code == ExitCodes.Ok, restart.Error);
+        Assert.Equal(stamp, File.GetLastWriteTimeUtc(first)); // kept, not scored again
+        Assert.Equal(20, Directory.GetFiles(Path.Combine(shard, "batches"), "batch-*.json").Length);
+
+        var single = Path.Combine(_run.Folder, "killed-single");
+        Assert.Equal(ExitCodes.Ok, Run(Options(single)).Code);
+        var merged = Path.Combine(_run.Folder, "killed-merged");
+        Assert.Equal(ExitCodes.Ok, Run("icl", "merge", shard, "--out", merged, "--no-plots").Code);
+        foreach (var file in new[] { "examples.csv", "lens.csv", "lens_integers.csv", "sweep.csv", "fit.json", "summary.json" })
+            Assert.True(File.ReadAllBytes(Path.Combine(single, file)).SequenceEqual(File.ReadAllBytes(Path.Combine(merged, file))), file);
+    }
 }

@@ -20,6 +20,21 @@ public static class IclHarnessRun
         return IclRunner.Run(model, Identity(modelPath, model), options, progress, cancellation);
     }
 
+    /// <summary>
+    /// Runs shard <paramref name="shard"/> of the run <paramref name="options"/> describe into <paramref name="folder"/>
+    /// (see <see cref="IclShard"/>): finished batches are saved as they finish and skipped when the shard is rerun.
+    /// Returns the shard's own contexts (and, in shard 0, the sweep); <see cref="IclShardMerge.Merge"/> joins the shards.
+    /// </summary>
+    public static IclRunResult RunShard(string modelPath, IclRunOptions options, IclShard shard, string folder, IProgress<IclProgress>? progress, CancellationToken cancellation, int threads = 0)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(shard);
+        options.Validate();
+        shard.Validate();
+        using var model = new LlamaScoringModel(LlamaModel.Load(modelPath), ownsModel: true, threads);
+        return IclShardRunner.Run(model, Identity(modelPath, model), options, shard, folder, progress, cancellation);
+    }
+
     /// <summary>Activation patching from a source task's prompt into a target task's prompt, layer by layer.</summary>
     public static IclPatchResult Patch(string modelPath, IclPatchOptions options, IProgress<IclProgress>? progress, CancellationToken cancellation, int threads = 0)
     {

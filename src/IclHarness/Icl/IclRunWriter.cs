@@ -20,7 +20,8 @@ public static class IclRunWriter
     /// <param name="folder">The run folder.</param>
     /// <param name="createdUtc">Timestamp for run.json (the only field that differs between identical runs).</param>
     /// <param name="plots">Whether to draw the PNG plots and report.md.</param>
-    public static void Write(IclRunResult result, string folder, DateTimeOffset createdUtc, bool plots = true)
+    /// <param name="shard">The shard this folder holds (recorded in run.json), or null for a whole run.</param>
+    public static void Write(IclRunResult result, string folder, DateTimeOffset createdUtc, bool plots = true, IclShard? shard = null)
     {
         ArgumentNullException.ThrowIfNull(result);
         AtomicFile.EnsureWritableFolder(folder);
@@ -36,7 +37,7 @@ public static class IclRunWriter
             AtomicFile.WriteAllText(Path.Combine(folder, "report.md"), IclReport.Markdown(result, images));
         }
         // run.json last: its presence marks a complete folder.
-        AtomicFile.WriteAllText(Path.Combine(folder, "run.json"), RunJson(result, createdUtc));
+        AtomicFile.WriteAllText(Path.Combine(folder, "run.json"), RunJson(result, createdUtc, shard));
     }
 
     /// <summary>Creates <paramref name="folder"/> and checks it can be written; a one-line <see cref="IOException"/> otherwise.</summary>
@@ -162,13 +163,20 @@ public static class IclRunWriter
         w.WriteEndObject();
     }
 
-    internal static string RunJson(IclRunResult r, DateTimeOffset createdUtc) => Json.Write(w =>
+    internal static string RunJson(IclRunResult r, DateTimeOffset createdUtc, IclShard? shard = null) => Json.Write(w =>
     {
         var o = r.Options;
         w.WriteStartObject();
         WriteProvenance(w, "probe icl", createdUtc);
         w.WriteBoolean("partial", r.Partial);
         w.WriteNumber("contexts_finished", r.ContextsFinished);
+        if (shard is not null)
+        {
+            w.WriteStartObject("shard"); // probe icl --shard: this folder holds only the shard's contexts; probe icl merge joins them
+            w.WriteNumber("index", shard.Index);
+            w.WriteNumber("count", shard.Count);
+            w.WriteEndObject();
+        }
         w.WriteStartObject("model");
         w.WriteString("path", r.Model.Path);
         w.WriteString("sha256", r.Model.Sha256);

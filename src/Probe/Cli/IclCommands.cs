@@ -16,7 +16,7 @@ public static class IclCommands
     /// </summary>
     public static Func<string?> BundledModelLocator { get; set; } = BundledModel.Find;
 
-    /// <summary>Builds the <c>icl</c> command group: the run itself, <c>patch</c>, <c>compare</c> and <c>bench</c>.</summary>
+    /// <summary>Builds the <c>icl</c> command group: the run itself, <c>merge</c>, <c>patch</c>, <c>compare</c> and <c>bench</c>.</summary>
     public static Command Create(CliContext context)
     {
         var icl = new Command("icl", "In-context learning of an integer function: surprisal per example, logit lens, prediction sweep, Bayesian fit.");
@@ -39,7 +39,8 @@ public static class IclCommands
         var batch = new Option<int>("--batch") { Description = "Contexts evaluated together in one batch", DefaultValueFactory = _ => 4 };
         var threads = ThreadsOption();
         var output = OutOption();
-        foreach (var o in new Option[] { task, model, template, examples, xRange, seed, distinct, withReplacement, contexts, sweepShots, sweepRange, family, epsilon, maxInteger, noLens, noPlots, batch, threads, output })
+        var shard = new Option<string?>("--shard") { Description = ShardSpec.Help + "; the shard writes its contexts into --out, 'probe icl merge' joins the shards" };
+        foreach (var o in new Option[] { task, model, template, examples, xRange, seed, distinct, withReplacement, contexts, sweepShots, sweepRange, family, epsilon, maxInteger, noLens, noPlots, batch, threads, output, shard })
             icl.Add(o);
 
         icl.SetAction(parse =>
@@ -55,7 +56,9 @@ public static class IclCommands
                 parse.GetValue(family) is { } f ? TaskParser.Parse(f) : null, parse.GetValue(epsilon), parse.GetValue(maxInteger),
                 !parse.GetValue(noLens), parse.GetValue(batch));
             options.Validate();
+            var shardSpec = parse.GetValue(shard) is { } shardText ? ShardSpec.Parse(shardText) : null;
             var modelPath = ResolveModel(parse.GetValue(model));
+            if (shardSpec is not null) return IclMergeCommand.RunShard(context, shardSpec, options, modelPath, parse.GetValue(output), parse.GetValue(threads));
             var started = DateTimeOffset.UtcNow;
             var folder = parse.GetValue(output) ?? Path.Combine("results", "icl", options.Task.SafeName, RunId(started, options.Seed));
             IclRunWriter.EnsureWritableFolder(folder); // fail before the model runs
@@ -69,6 +72,7 @@ public static class IclCommands
             return ExitCodes.Interrupted;
         });
 
+        icl.Add(IclMergeCommand.Create(context));
         icl.Add(IclPatchCommand.Create(context));
         icl.Add(IclHeadsCommand.Create(context));
         icl.Add(IclCompareCommand.Create(context));

@@ -17,7 +17,7 @@ public static class ToySweepCommand
     {
         var task = new Option<string?>("--task") { Description = "Task to train on (e.g. n-recurrence)." };
         var grid = new Option<string?>("--grid") { Description = "Grid JSON: {\"d_model\": [...], \"n_layers\": [...], \"n_heads\": [...], \"preset\": \"small\", \"steps\": 2000, \"config\": {...}}." };
-        var shard = new Option<string>("--shard") { Description = "This process's shard i/N (0 ≤ i < N); point k belongs to shard k mod N.", DefaultValueFactory = _ => "0/1" };
+        var shard = new Option<string>("--shard") { Description = ShardSpec.Help + "; point k belongs to shard k mod N", DefaultValueFactory = _ => "0/1" };
         var output = new Option<string?>("--out") { Description = "Sweep folder shared by all shards (default results/toy/sweep/<task>)." };
         var threads = new Option<int>("--threads") { Description = "libtorch threads per shard (0: the machine's cores).", DefaultValueFactory = _ => 0 };
         var command = new Command("sweep", "Train one shard of an architecture grid (d_model × n_layers × n_heads); one JSON line per configuration.")
@@ -28,11 +28,12 @@ public static class ToySweepCommand
         {
             var taskName = parse.GetValue(task) ?? throw new UsageException("--task is required, e.g. --task n-recurrence.");
             var gridFile = parse.GetValue(grid) ?? throw new UsageException("--grid FILE is required (a JSON grid over d_model, n_layers, n_heads).");
-            var (index, count) = SweepGrid.ParseShard(parse.GetValue(shard)!);
+            var spec = ShardSpec.Parse(parse.GetValue(shard)!);
+            var (index, count) = (spec.Index, spec.Count);
             var threadCount = ToyCli.ApplyThreads(parse.GetValue(threads));
             var outDir = parse.GetValue(output) ?? Path.Combine("results", "toy", "sweep", taskName);
             var parsed = SweepGrid.Read(gridFile);
-            context.Error.WriteLine($"probe: sweep shard {index}/{count}: {parsed.Shard(index, count).Count} of {parsed.Points().Count} points into {outDir}");
+            context.Error.WriteLine($"probe: sweep shard {spec} ({spec.Source}): {parsed.Shard(index, count).Count} of {parsed.Points().Count} points into {outDir}");
             SweepRunner.Run(taskName, parsed, index, count, outDir, threadCount,
                 r => context.Out.WriteLine(SweepRunner.ToJsonLine(r)), context.Cancellation);
             return ExitCodes.Ok;

@@ -38,15 +38,19 @@ public sealed record SweepGrid(IReadOnlyList<int> DModels, IReadOnlyList<int> NL
         return [.. Points().Where(p => p.Index % shards == shard)];
     }
 
-    /// <summary>Parses <c>i/N</c> (e.g. <c>3/8</c>) into the shard index and count.</summary>
-    public static (int Shard, int Shards) ParseShard(string text)
+    /// <summary>The grid as JSON in the form <see cref="Parse"/> reads, with every field in a fixed order (what shards compare).</summary>
+    public string ToJson()
     {
-        ArgumentNullException.ThrowIfNull(text);
-        var parts = text.Split('/');
-        if (parts.Length != 2 || !int.TryParse(parts[0], NumberStyles.None, CultureInfo.InvariantCulture, out var i) ||
-            !int.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out var n) || n < 1 || i >= n)
-            throw new ArgumentException($"--shard '{text}' is not valid; use i/N with 0 ≤ i < N, e.g. --shard 0/4.");
-        return (i, n);
+        var root = new JsonObject
+        {
+            ["d_model"] = new JsonArray([.. DModels.Select(v => (JsonNode)v)]),
+            ["n_layers"] = new JsonArray([.. NLayers.Select(v => (JsonNode)v)]),
+            ["n_heads"] = new JsonArray([.. NHeads.Select(v => (JsonNode)v)]),
+        };
+        if (Preset is not null) root["preset"] = Preset;
+        if (Steps is { } steps) root["steps"] = steps;
+        if (Config is not null) root["config"] = Config.DeepClone();
+        return root.ToJsonString();
     }
 
     /// <summary>Reads a grid file; throws <see cref="FormatException"/> with one line on bad content.</summary>

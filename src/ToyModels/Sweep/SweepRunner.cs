@@ -27,6 +27,7 @@ public static class SweepRunner
         var preset = ToyTaskRegistry.GetPreset(task, grid.Preset);
         var baseConfig = grid.Config is null ? preset.Run : ToyRunConfig.FromJson(grid.Config.ToJsonString(), preset.Run, "grid config");
         Directory.CreateDirectory(outDir);
+        ClaimFolder(outDir, taskName, grid);
         var path = Path.Combine(outDir, ShardFile(shard, shards));
         var results = File.Exists(path) ? [.. ReadLines(path)] : new List<SweepResult>();
         foreach (var point in grid.Shard(shard, shards))
@@ -61,6 +62,42 @@ public static class SweepRunner
         }
 
         return results;
+    }
+
+    /// <summary>The file in the sweep folder naming the task and grid every shard of the folder runs.</summary>
+    public const string GridFile = "grid.json";
+
+    /// <summary>
+    /// Writes <see cref="GridFile"/> (task and grid), or checks that the one there is the same: shards of one sweep
+    /// share a folder, and <see cref="SweepSummary.Collect"/> reads it to check that every point is there once.
+    /// </summary>
+    private static void ClaimFolder(string outDir, string taskName, SweepGrid grid)
+    {
+        var text = new JsonObject { ["task"] = taskName, ["grid"] = JsonNode.Parse(grid.ToJson()) }.ToJsonString() + "\n";
+        var path = Path.Combine(outDir, GridFile);
+        if (!File.Exists(path))
+        {
+            AtomicFile.WriteAllText(path, text);
+            return;
+        }
+        if (File.ReadAllText(path) != text)
+            throw new ArgumentException($"'{outDir}' holds a sweep of another task or grid ({path}); pass another --out, or the same --task and --grid to resume it.");
+    }
+
+    /// <summary>Reads the task and grid of a sweep folder, or null when the folder has no <see cref="GridFile"/> (written by an older probe).</summary>
+    public static (string Task, SweepGrid Grid)? ReadGridFile(string outDir)
+    {
+        var path = Path.Combine(outDir, GridFile);
+        if (!File.Exists(path)) return null;
+        try
+        {
+            var root = JsonNode.Parse(File.ReadAllText(path))!.AsObject();
+            return (root["task"]!.GetValue<string>(), SweepGrid.Parse(root["grid"]!.ToJsonString(), path));
+        }
+        catch (Exception ex) when (ex is JsonException or InvalidOperationException or NullReferenceException)
+        {
+            throw new InvalidDataException($"{path} is damaged ({ex.Message.Split('\n')[0]}); rewrite it by rerunning one shard with the sweep's --task and --grid after deleting it.");
+        }
     }
 
     /// <summary>One result as a single JSON line.</summary>

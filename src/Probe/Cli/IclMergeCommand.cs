@@ -1,0 +1,67 @@
+using System.CommandLine;
+using System.Globalization;
+using Probing.IclHarness.Icl;
+
+namespace Probing.Cli;
+
+/// <summary>
+/// <c>probe icl … --shard i/N</c> (one array task: its share of the contexts into a shard folder) and
+/// <c>probe icl merge DIR… --out OUT</c> (the shards joined into the folder a single-machine run writes, byte for byte).
+/// </summary>
+public static class IclMergeCommand
+{
+    /// <summary>Builds <c>probe icl merge</c>.</summary>
+    public static Command Create(CliContext context)
+    {
+        var shards = new Argument<string[]>("shards") { Description = "The shard folders (the --out of every 'probe icl --shard i/N' task)", Arity = ArgumentArity.OneOrMore };
+        var output = new Option<string>("--out") { Description = "Folder for the merged run (examples.csv, summary.json, fit.json, plots, report.md, run.json)", Required = true };
+        var noPlots = new Option<bool>("--no-plots") { Description = "Skip the PNG plots and report.md" };
+        var merge = new Command("merge", "Join the shard folders of one 'probe icl --shard' run into the outputs of the single-machine run (checks options, model sha256, and that every shard is there once and finished).")
+        {
+            shards, output, noPlots,
+        };
+        merge.SetAction(parse =>
+        {
+            var folders = parse.GetValue(shards)!;
+            var folder = parse.GetValue(output)!;
+            var target = Path.GetFullPath(folder).TrimEnd(Path.DirectorySeparatorChar);
+            if (folders.Any(f => Path.GetFullPath(f).TrimEnd(Path.DirectorySeparatorChar) == target))
+                throw new UsageException($"--out '{folder}' is one of the shard folders; pass a new folder for the merged run");
+            var result = IclShardMerge.Merge(folders);
+            IclRunWriter.EnsureWritableFolder(folder);
+            IclRunWriter.Write(result, folder, DateTimeOffset.UtcNow, plots: !parse.GetValue(noPlots));
+            context.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"probe: merged {folders.Length} shards, {result.ContextsFinished} contexts"));
+            IclSummaryTable.Print(context, result, folder);
+            return ExitCodes.Ok;
+        });
+        return merge;
+    }
+
+    /// <summary>
+    /// <c>probe icl … --shard</c>: runs the shard into <paramref name="output"/> (default results/icl/&lt;task&gt;/seed&lt;S&gt;-&lt;N&gt;-shards/shard-&lt;i&gt;,
+    /// the same folder on every restart, so a restarted task resumes).
+    /// </summary>
+    internal static int RunShard(CliContext context, ShardSpec spec, IclRunOptions options, string modelPath, string? output, int threads)
+    {
+        var shard = new IclShard(spec.Index, spec.Count);
+        var folder = output ?? Path.Combine("results", "icl", options.Task.SafeName,
+            string.Create(CultureInfo.InvariantCulture, $"seed{options.Seed}-{spec.Count}-shards"), string.Create(CultureInfo.InvariantCulture, $"shard-{spec.Index}"));
+        IclRunWriter.EnsureWritableFolder(folder); // fail before the model runs
+        var batches = shard.Batches(options.Contexts, options.BatchContexts);
+        var contexts = batches.Sum(b => IclShard.ContextsOf(b, options.Contexts, options.BatchContexts).Count);
+        context.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"probe: shard {shard} ({spec.Source}): {contexts} of {options.Contexts} contexts ({batches.Count} batch{(batches.Count == 1 ? "" : "es")} of --batch {options.BatchContexts}){(shard.OwnsSweep ? " and the sweep" : "")} into {folder}"));
+        var started = DateTimeOffset.UtcNow;
+        var result = IclCommands.WithProgress(context, progress =>
+            IclHarnessRun.RunShard(modelPath, options, shard, folder, progress, context.Cancellation, threads));
+        IclRunWriter.Write(result, folder, started, plots: false, shard);
+        if (result.Partial)
+        {
+            context.Error.WriteLine($"probe: interrupted; shard {shard} kept {result.ContextsFinished} of {contexts} contexts in {folder}; rerun the same command to resume.");
+            return ExitCodes.Interrupted;
+        }
+        context.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"shard {shard}: {result.ContextsFinished} contexts in {folder}; when every shard has finished: probe icl merge <shard folders> --out <folder>"));
+        return ExitCodes.Ok;
+    }
+}

@@ -12,25 +12,25 @@ internal sealed unsafe partial class DecodePlan
     {
         if (Array.IndexOf(_activations, activation) < 0) return false;
         if (activation != GraphActivation.InpEmbd && (layer >= _captureLayer.Length || !_captureLayer[layer])) return false;
-        var (start, end) = Range(ubatch);
-        return AnyCapture(start, end);
+        return (uint)ubatch < (uint)_ubatchTokens.Length && AnyCapture(ubatch);
     }
 
     /// <summary>Copies the captured rows of an activation (ask=false). Its width is the tensor's (kqv_out is n_head·n_embd_head_v wide).</summary>
     public void ApplyActivation(ggml_tensor* tensor, GraphActivation activation, int layer, int ubatch)
     {
-        var (start, end) = Range(ubatch);
+        if ((uint)ubatch >= (uint)_ubatchTokens.Length)
+            throw new InvalidOperationException($"llama.cpp computed more ubatches than the {_ubatchTokens.Length} the plan expects.");
         var width = (int)tensor->ne[0];
         var rows = tensor->ne[1];
         // The last layer's ffn_inp holds output rows only (llama.cpp drops the others after attention).
-        var outputsOnly = rows != end - start;
-        if (outputsOnly && rows != _outputsBefore[end] - _outputsBefore[start])
-            throw new InvalidOperationException($"unexpected shape of {GraphActivationNames.Name(activation, layer)}: {rows} rows for ubatch [{start}, {end}).");
+        var outputsOnly = rows != _ubatchTokens[ubatch];
+        if (outputsOnly && rows != _ubatchOutputs[ubatch])
+            throw new InvalidOperationException($"unexpected shape of {GraphActivationNames.Name(activation, layer)}: {rows} rows for ubatch {ubatch} of {_ubatchTokens[ubatch]} tokens.");
         var rowBytes = (nuint)(width * sizeof(float));
         foreach (var (batch, capture, slot) in _captures)
         {
-            if (batch < start || batch >= end) continue;
-            var row = Row(batch, start, outputsOnly, layer);
+            if (_ubatchOf[batch] != ubatch) continue;
+            var row = Row(batch, outputsOnly, layer);
             var destination = capture.ActivationRow(activation, layer, slot, width);
             fixed (float* d = destination)
                 GgmlNative.ggml_backend_tensor_get(tensor, d, (nuint)row * (nuint)tensor->nb[1], rowBytes);

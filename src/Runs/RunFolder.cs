@@ -17,6 +17,7 @@ public sealed class RunFolder : IDisposable
 
     private readonly string _lock;
     private bool _released;
+    private bool _created;
 
     private RunFolder(string path)
     {
@@ -40,6 +41,7 @@ public sealed class RunFolder : IDisposable
         ArgumentException.ThrowIfNullOrWhiteSpace(folder);
         var full = System.IO.Path.GetFullPath(folder);
         if (File.Exists(full)) throw new IOException($"output folder '{folder}' is a file; choose a folder (it is created if missing).");
+        var existed = Directory.Exists(full);
         try
         {
             Directory.CreateDirectory(full);
@@ -49,7 +51,7 @@ public sealed class RunFolder : IDisposable
             throw new IOException($"cannot write results to '{folder}' ({FirstLine(ex)}); choose a writable output folder.");
         }
 
-        var claim = new RunFolder(full);
+        var claim = new RunFolder(full) { _created = !existed };
         claim.Lock(folder);
         try
         {
@@ -88,7 +90,7 @@ public sealed class RunFolder : IDisposable
         }
     }
 
-    /// <summary>Releases the claim (deletes the lock file); the folder's files stay.</summary>
+    /// <summary>Releases the claim (deletes the lock file); the folder's files stay, and a folder the claim created and nothing filled is removed.</summary>
     public void Dispose()
     {
         if (_released) return;
@@ -96,6 +98,7 @@ public sealed class RunFolder : IDisposable
         try
         {
             File.Delete(_lock);
+            if (_created && !Directory.EnumerateFileSystemEntries(Path).Any()) Directory.Delete(Path);
         }
         catch (IOException)
         {

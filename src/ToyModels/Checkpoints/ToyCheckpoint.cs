@@ -4,6 +4,7 @@ using Probing.ToyModels.Model;
 using Probing.ToyModels.Training;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
+using Probing.Runs;
 
 namespace Probing.ToyModels.Checkpoints;
 

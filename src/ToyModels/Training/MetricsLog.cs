@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using Probing.ToyModels.Checkpoints;
+using Probing.Runs;
 
 namespace Probing.ToyModels.Training;
 

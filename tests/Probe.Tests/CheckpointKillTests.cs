@@ -42,6 +42,7 @@ public sealed class CheckpointKillTests : IDisposable
         var kills = int.TryParse(Environment.GetEnvironmentVariable("PROBE_KILL_RUNS"), out var n) ? n : 8;
         var random = new Random(20261130);
         var killedInsideWrite = 0;
+        var killed = 0;
         for (var i = 0; i < kills; i++)
         {
             var resume = File.Exists(Path.Combine(run, "run.json"));
@@ -73,6 +74,7 @@ public sealed class CheckpointKillTests : IDisposable
                 if (insideWrite && (Directory.Exists(Path.Combine(run, ToyCheckpoint.StagingFolder)) || Directory.Exists(Path.Combine(run, ToyCheckpoint.CommitFolder))))
                     killedInsideWrite++;
                 child.Kill();
+                killed++;
             }
 
             await child.WaitForExitAsync();
@@ -85,7 +87,7 @@ public sealed class CheckpointKillTests : IDisposable
             }
         }
 
-        _log.WriteLine($"kills: {kills} asked, {killedInsideWrite} inside a checkpoint write");
+        _log.WriteLine($"kills: {kills} asked, {killed} done, {killedInsideWrite} inside a checkpoint write");
         using (var final = Start(File.Exists(Path.Combine(run, "run.json")), run, config))
         {
             var stderr = final.StandardError.ReadToEndAsync();
@@ -99,6 +101,7 @@ public sealed class CheckpointKillTests : IDisposable
         Assert.False(Directory.Exists(Path.Combine(run, ToyCheckpoint.CommitFolder)));
         Assert.Empty(Directory.GetFiles(run, ".*.tmp*"));
         Assert.True(kills < 2 || killedInsideWrite > 0, "no kill landed inside a checkpoint write");
+        Assert.True(killed >= Math.Min(kills, 2), $"only {killed} kills happened");
     }
 
     private static Process Start(bool resume, string run, string config)

@@ -33,6 +33,10 @@ public sealed class Csv
     public static string Number(double value) =>
         double.IsFinite(value) ? value.ToString("R", CultureInfo.InvariantCulture) : value > 0 ? "inf" : value < 0 ? "-inf" : "nan";
 
+    /// <summary>A single-precision number at its own round-trip precision (not widened to double's digits).</summary>
+    public static string Number(float value) =>
+        float.IsFinite(value) ? value.ToString("R", CultureInfo.InvariantCulture) : value > 0 ? "inf" : value < 0 ? "-inf" : "nan";
+
     /// <summary>One cell as the CSV writes it.</summary>
     public static string Cell(object? value) => value switch
     {

@@ -16,7 +16,7 @@ public sealed class CsvTests
         try
         {
             System.Globalization.CultureInfo.CurrentCulture = new System.Globalization.CultureInfo("de-DE");
-            Assert.Equal("h\n1.5,1000,0.25\n", new Csv("h").Row(1.5, 1000, 0.25f).ToString());
+            Assert.Equal("h\n1.5,1000,0.1\n", new Csv("h").Row(1.5, 1000, 0.1f).ToString());
         }
         finally
         {

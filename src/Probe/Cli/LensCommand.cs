@@ -15,7 +15,7 @@ public static class LensCommand
         var modelOption = new Option<string>("--model", "-m") { Description = "The GGUF model file.", Required = true };
         var promptOption = new Option<string>("--prompt", "-p") { Description = "The prompt text.", Required = true };
         var topOption = new Option<int>("--top") { Description = "Tokens per layer in the table and the CSV.", DefaultValueFactory = _ => 5 };
-        var outOption = new Option<string?>("--out", "-o") { Description = "Folder for lens.csv, lens.png and run.json (default: results/lens-<time>)." };
+        var outOption = new Option<string?>("--out", "-o") { Description = "Folder for lens.csv, lens.png and run.json (new or empty; default: results/lens/<run-id>)." };
         var ctxOption = new Option<int>("--ctx") { Description = "Context size in tokens.", DefaultValueFactory = _ => 2048 };
         var threadsOption = new Option<int>("--threads") { Description = "CPU threads (0 = all cores).", DefaultValueFactory = _ => 0 };
         var command = new Command("lens",
@@ -30,7 +30,7 @@ public static class LensCommand
             if (top < 1) throw new UsageException($"--top must be at least 1, not {top}.");
             var modelPath = parsed.GetValue(modelOption)!;
             var started = DateTimeOffset.UtcNow;
-            using var claim = IclCommands.ClaimOutput(parsed.GetValue(outOption), "results", started, "lens");
+            using var claim = IclCommands.ClaimOutput(parsed.GetValue(outOption), Path.Combine("results", "lens"), started);
             var folder = IclCommands.Shown(claim);
             using var model = LlamaModel.Load(modelPath);
             var lens = LogitLens.Create(model); // refuses unknown architectures before any work

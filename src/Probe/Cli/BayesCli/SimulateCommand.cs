@@ -34,7 +34,7 @@ internal static class SimulateCommand
         };
         var output = new Option<string?>("--out")
         {
-            Description = "Output folder (created if missing). Default: results/bayes/simulate/<UTC timestamp>/ under the current directory.",
+            Description = "Output folder (created if missing). New or empty; default: results/bayes/simulate/<run-id>/ under the current directory.",
         };
         var command = new Command("simulate", "Simulate the two-hypothesis Bayesian learner (seed 004): writes simulate.csv, PNG plots of P(A) and surprisal, and run.json; prints a table.")
         {

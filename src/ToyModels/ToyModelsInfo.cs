@@ -14,6 +14,7 @@ public static class ToyModelsInfo
         ArgumentNullException.ThrowIfNull(record);
         record.AddVersion(typeof(ToyModelsInfo).Assembly, "probing_toy_models");
         record.Versions["torchsharp"] = TorchSharpVersion;
+        record.Versions["libtorch"] = TorchSharp.torch.__version__;
         record.AddVersion(typeof(ScottPlot.Plot).Assembly, "scottplot");
     }
 }

@@ -1,10 +1,10 @@
 using System.Globalization;
 using System.Text.Json;
+using Probing.Runs;
 using Probing.ToyModels.Model;
 using Probing.ToyModels.Training;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
-using Probing.Runs;
 
 namespace Probing.ToyModels.Checkpoints;
 

@@ -49,7 +49,7 @@ public sealed class BayesCliTests : IDisposable
         Assert.Equal("bayes simulate", run.RootElement.GetProperty("command").GetString());
         Assert.Equal(0.693, run.RootElement.GetProperty("parameters").GetProperty("c").GetDouble());
         Assert.Equal(20, run.RootElement.GetProperty("parameters").GetProperty("steps").GetInt32());
-        Assert.False(string.IsNullOrEmpty(run.RootElement.GetProperty("tool_version").GetString()));
+        Assert.False(string.IsNullOrEmpty(run.RootElement.GetProperty("version").GetString()));
         Assert.Empty(Directory.GetFiles(folder, "*.tmp", SearchOption.AllDirectories));
     }
 

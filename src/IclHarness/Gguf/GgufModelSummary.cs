@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 
 namespace Probing.IclHarness.Gguf;
 
@@ -27,7 +26,7 @@ public sealed record GgufModelSummary(
     long? NCtx, long? DVocab, string? Tokenizer, IReadOnlyDictionary<string, int> TensorTypes, string DominantType,
     long NParams, long FileSize, uint GgufVersion, string Sha256)
 {
-    /// <summary>Summarizes an opened file; <paramref name="sha256"/> comes from <see cref="Sha256Of"/>.</summary>
+    /// <summary>Summarizes an opened file; <paramref name="sha256"/> comes from <c>Probing.Runs.Sha256File.Of</c>.</summary>
     public static GgufModelSummary From(GgufFile file, string sha256)
     {
         ArgumentNullException.ThrowIfNull(file);
@@ -46,13 +45,6 @@ public sealed record GgufModelSummary(
             Integer(file, $"{arch}.attention.head_count"), Integer(file, $"{arch}.attention.head_count_kv"),
             Integer(file, $"{arch}.context_length"), vocab, file.Find("tokenizer.ggml.model")?.Value as string,
             types, dominant, file.Tensors.Sum(t => t.ElementCount), file.FileSize, file.Version, sha256);
-    }
-
-    /// <summary>Lower-case hex SHA-256 of a file, streamed.</summary>
-    public static string Sha256Of(string path)
-    {
-        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 20);
-        return Convert.ToHexStringLower(SHA256.HashData(stream));
     }
 
     private static bool IsInteger(GgufType? type) =>

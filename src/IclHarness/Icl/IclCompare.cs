@@ -1,5 +1,6 @@
 using System.Text.Json;
 using ScottPlot;
+using Probing.Runs;
 
 namespace Probing.IclHarness.Icl;
 
@@ -55,7 +56,6 @@ public static class IclCompare
     {
         var a = Read(run1);
         var b = Read(run2);
-        AtomicFile.EnsureWritableFolder(folder);
         var csv = new Csv("index", "a_surprisal_bits", "a_ci95_lo", "a_ci95_hi", "a_p_correct", "b_surprisal_bits", "b_ci95_lo", "b_ci95_hi", "b_p_correct");
         var n = Math.Max(a.Indices.Length, b.Indices.Length);
         for (var i = 0; i < n; i++)
@@ -75,7 +75,7 @@ public static class IclCompare
         surprisal.XLabel("example index i");
         surprisal.YLabel("surprisal (bits)");
         surprisal.ShowLegend(Alignment.UpperRight);
-        AtomicFile.Write(Path.Combine(folder, "compare_surprisal.png"), t => surprisal.SavePng(t, 900, 560));
+        AtomicFile.WritePng(Path.Combine(folder, "compare_surprisal.png"), t => surprisal.SavePng(t, 900, 560));
         var p = new Plot();
         foreach (var r in new[] { a, b }) p.Add.Scatter(r.Indices, r.PCorrect).LegendText = r.Label;
         p.Title("P(correct answer), two runs");
@@ -83,7 +83,7 @@ public static class IclCompare
         p.YLabel("probability");
         p.Axes.SetLimitsY(0, 1.05);
         p.ShowLegend(Alignment.LowerRight);
-        AtomicFile.Write(Path.Combine(folder, "compare_p_correct.png"), t => p.SavePng(t, 900, 560));
+        AtomicFile.WritePng(Path.Combine(folder, "compare_p_correct.png"), t => p.SavePng(t, 900, 560));
         return (a, b);
     }
 }

@@ -1,5 +1,5 @@
-using System.Security.Cryptography;
 using Probing.IclHarness.Llama;
+using Probing.Runs;
 
 namespace Probing.IclHarness.Icl;
 
@@ -43,13 +43,6 @@ public static class IclHarnessRun
         return IclPatcher.Run(model, Identity(modelPath, model), options, progress, cancellation);
     }
 
-    /// <summary>Lower-case hex sha256 of a file.</summary>
-    public static string Sha256(string path)
-    {
-        using var stream = File.OpenRead(path);
-        return Convert.ToHexStringLower(SHA256.HashData(stream));
-    }
-
     internal static ModelIdentity Identity(string path, LlamaScoringModel model) =>
-        new(path, Sha256(path), model.LayerCount, model.VocabSize, model.ContextLength);
+        new(path, Sha256File.Of(path), model.LayerCount, model.VocabSize, model.ContextLength);
 }

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using Probing.Runs;
 using ScottPlot;
 
 namespace Probing.IclHarness.Icl;
@@ -12,20 +13,26 @@ namespace Probing.IclHarness.Icl;
 public static class IclHeadsWriter
 {
     /// <summary>Writes <paramref name="result"/> into <paramref name="folder"/>.</summary>
-    public static void Write(IclHeadsResult result, string folder, DateTimeOffset createdUtc, bool plots = true)
+    public static void Write(IclHeadsResult result, string folder, DateTimeOffset startedUtc, bool plots = true) =>
+        Write(result, folder, new RunRecord("icl heads", startedUtc), plots);
+
+    /// <summary>Writes <paramref name="result"/> into <paramref name="folder"/>, ending with <paramref name="record"/> as run.json.</summary>
+    public static void Write(IclHeadsResult result, string folder, RunRecord record, bool plots = true)
     {
         ArgumentNullException.ThrowIfNull(result);
-        AtomicFile.EnsureWritableFolder(folder);
+        ArgumentNullException.ThrowIfNull(record);
         AtomicFile.WriteAllText(Path.Combine(folder, "heads.csv"), HeadsCsv(result));
         AtomicFile.WriteAllText(Path.Combine(folder, "sites.csv"), SitesCsv(result));
         AtomicFile.WriteAllText(Path.Combine(folder, "layers.csv"), LayersCsv(result));
         var cap = Cap(result);
         if (plots)
         {
-            AtomicFile.Write(Path.Combine(folder, "heads.png"), temp => Heatmap(result, cap).SavePng(temp, 900, Math.Clamp(200 + 24 * result.HeadCounts.Length, 480, 2400)));
+            AtomicFile.WritePng(Path.Combine(folder, "heads.png"), temp => Heatmap(result, cap).SavePng(temp, 900, Math.Clamp(200 + 24 * result.HeadCounts.Length, 480, 2400)));
             AtomicFile.WriteAllText(Path.Combine(folder, "report.md"), Report(result, cap));
         }
-        AtomicFile.WriteAllText(Path.Combine(folder, "run.json"), RunJson(result, cap, createdUtc));
+        // run.json last: its presence marks a complete folder.
+        Describe(record, result, cap);
+        record.Finish(folder, result.Partial);
     }
 
     /// <summary>The colour cap: the option, or the largest |mean attribution| when it is 0.</summary>
@@ -132,44 +139,37 @@ public static class IclHeadsWriter
         return sb.ToString();
     }
 
-    private static string RunJson(IclHeadsResult r, double cap, DateTimeOffset createdUtc) => Json.Write(w =>
+    private static void Describe(RunRecord record, IclHeadsResult r, double cap)
     {
         var o = r.Options;
         var c = r.Completeness;
-        w.WriteStartObject();
-        IclRunWriter.WriteProvenance(w, "probe icl heads", createdUtc);
-        w.WriteBoolean("partial", r.Partial);
-        w.WriteStartObject("model");
-        w.WriteString("path", r.Model.Path);
-        w.WriteString("sha256", r.Model.Sha256);
-        w.WriteNumber("n_layers", r.Model.Layers);
-        w.WriteString("attn_output_type", r.OutputProjectionType);
-        w.WriteEndObject();
-        w.WriteStartObject("parameters");
-        w.WriteString("task", o.Task.Text);
-        w.WriteString("template", o.Template.Name);
-        w.WriteNumber("examples", o.Examples);
-        w.WriteString("x_range", $"{o.XMin}..{o.XMax}");
-        w.WriteNumber("seed", o.Seed);
-        w.WriteBoolean("distinct", o.Distinct);
-        w.WriteNumber("contexts", o.Contexts);
-        w.WriteString("baseline", o.Baseline.ToString().ToLowerInvariant());
-        w.WriteNumber("baseline_tokens", r.BaselineSize);
-        w.WriteNumber("max_integer", o.MaxInteger);
-        w.WriteNumber("cap", cap);
-        w.WriteBoolean("lens", o.Lens);
-        w.WriteNumber("batch", o.BatchContexts);
-        w.WriteEndObject();
-        w.WriteString("attributed", "logit[correct first informative token] - mean logit[baseline tokens other than it], final-norm scale frozen from the run");
-        w.WriteStartObject("completeness");
-        w.WriteNumber("tolerance", c.Tolerance);
-        w.WriteNumber("worst_attention_error", c.WorstAttentionError);
-        w.WriteNumber("worst_attention_layer", c.WorstAttentionLayer);
-        w.WriteNumber("worst_residual_error", c.WorstResidualError);
-        w.WriteNumber("worst_logit_error", c.WorstLogitError);
-        w.WriteBoolean("passed", c.Passed);
-        w.WriteEndObject();
-        if (r.FirstNumericLayer is { } first) w.WriteNumber("first_numeric_top_layer", first);
-        w.WriteEndObject();
-    });
+        HarnessInfo.Describe(record);
+        record.Seed = o.Seed;
+        var model = record.SetModel(r.Model.Path, r.Model.Sha256);
+        model["n_layers"] = r.Model.Layers;
+        model["attn_output_type"] = r.OutputProjectionType;
+        var p = record.Parameters;
+        p["task"] = o.Task.Text;
+        p["template"] = o.Template.Name;
+        p["examples"] = o.Examples;
+        p["x_range"] = $"{o.XMin}..{o.XMax}";
+        p["seed"] = o.Seed;
+        p["distinct"] = o.Distinct;
+        p["contexts"] = o.Contexts;
+        p["baseline"] = o.Baseline.ToString().ToLowerInvariant();
+        p["baseline_tokens"] = r.BaselineSize;
+        p["max_integer"] = o.MaxInteger;
+        p["cap"] = cap;
+        p["lens"] = o.Lens;
+        p["batch"] = o.BatchContexts;
+        record.SetExtra("attributed", "logit[correct first informative token] - mean logit[baseline tokens other than it], final-norm scale frozen from the run");
+        var completeness = record.Section("completeness");
+        completeness["tolerance"] = c.Tolerance;
+        completeness["worst_attention_error"] = RunRecord.Number(c.WorstAttentionError);
+        completeness["worst_attention_layer"] = c.WorstAttentionLayer;
+        completeness["worst_residual_error"] = RunRecord.Number(c.WorstResidualError);
+        completeness["worst_logit_error"] = RunRecord.Number(c.WorstLogitError);
+        completeness["passed"] = c.Passed;
+        if (r.FirstNumericLayer is { } first) record.SetExtra("first_numeric_top_layer", first);
+    }
 }

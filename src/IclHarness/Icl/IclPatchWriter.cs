@@ -1,5 +1,5 @@
-using System.Globalization;
 using ScottPlot;
+using Probing.Runs;
 
 namespace Probing.IclHarness.Icl;
 
@@ -7,40 +7,39 @@ namespace Probing.IclHarness.Icl;
 public static class IclPatchWriter
 {
     /// <summary>Writes <paramref name="result"/> into <paramref name="folder"/>.</summary>
-    public static void Write(IclPatchResult result, string folder, DateTimeOffset createdUtc, bool plots = true)
+    public static void Write(IclPatchResult result, string folder, DateTimeOffset startedUtc, bool plots = true) =>
+        Write(result, folder, new RunRecord("icl patch", startedUtc), plots);
+
+    /// <summary>Writes <paramref name="result"/> into <paramref name="folder"/>, ending with <paramref name="record"/> as run.json.</summary>
+    public static void Write(IclPatchResult result, string folder, RunRecord record, bool plots = true)
     {
         ArgumentNullException.ThrowIfNull(result);
-        AtomicFile.EnsureWritableFolder(folder);
+        ArgumentNullException.ThrowIfNull(record);
         var csv = new Csv("layer", "p_target_rule", "p_source_rule_on_target_x", "p_source_literal");
         foreach (var r in result.Rows) csv.Row(r.Layer, r.PTargetRule, r.PSourceRule, r.PSourceLiteral);
         AtomicFile.WriteAllText(Path.Combine(folder, "patch.csv"), csv.ToString());
-        if (plots) AtomicFile.Write(Path.Combine(folder, "patch.png"), temp => Plot(result).SavePng(temp, 900, 560));
+        if (plots) AtomicFile.WritePng(Path.Combine(folder, "patch.png"), temp => Plot(result).SavePng(temp, 900, 560));
         var o = result.Options;
-        AtomicFile.WriteAllText(Path.Combine(folder, "run.json"), Json.Write(w =>
-        {
-            w.WriteStartObject();
-            IclRunWriter.WriteProvenance(w, "probe icl patch", createdUtc);
-            w.WriteStartObject("model");
-            w.WriteString("path", result.Model.Path);
-            w.WriteString("sha256", result.Model.Sha256);
-            w.WriteNumber("n_layers", result.Model.Layers);
-            w.WriteEndObject();
-            w.WriteString("source", o.Source.Text);
-            w.WriteString("target", o.Target.Text);
-            w.WriteString("template", o.Template.Name);
-            w.WriteNumber("examples", o.Examples);
-            w.WriteString("x_range", $"{o.XMin}..{o.XMax}");
-            w.WriteNumber("seed", o.Seed);
-            w.WriteString("source_prompt", result.SourcePrompt);
-            w.WriteString("target_prompt", result.TargetPrompt);
-            w.WriteNumber("source_x", result.SourceX);
-            w.WriteNumber("target_x", result.TargetX);
-            w.WriteNumber("target_rule_answer", result.TargetRuleAnswer);
-            w.WriteNumber("source_rule_answer", result.SourceRuleAnswer);
-            w.WriteNumber("source_literal_answer", result.SourceLiteralAnswer);
-            w.WriteString("patched", "l_out-L at the final position: the one that predicts the answer's first informative token");
-            w.WriteEndObject();
-        }));
+        HarnessInfo.Describe(record);
+        record.Seed = o.Seed;
+        record.SetModel(result.Model.Path, result.Model.Sha256)["n_layers"] = result.Model.Layers;
+        var p = record.Parameters;
+        p["source"] = o.Source.Text;
+        p["target"] = o.Target.Text;
+        p["template"] = o.Template.Name;
+        p["examples"] = o.Examples;
+        p["x_range"] = $"{o.XMin}..{o.XMax}";
+        p["seed"] = o.Seed;
+        var patch = record.Section("patch");
+        patch["source_prompt"] = result.SourcePrompt;
+        patch["target_prompt"] = result.TargetPrompt;
+        patch["source_x"] = result.SourceX;
+        patch["target_x"] = result.TargetX;
+        patch["target_rule_answer"] = result.TargetRuleAnswer;
+        patch["source_rule_answer"] = result.SourceRuleAnswer;
+        patch["source_literal_answer"] = result.SourceLiteralAnswer;
+        patch["patched"] = "l_out-L at the final position: the one that predicts the answer's first informative token";
+        record.Finish(folder);
     }
 
     private static Plot Plot(IclPatchResult result)

@@ -1,4 +1,5 @@
 using ScottPlot;
+using Probing.Runs;
 
 namespace Probing.IclHarness.Icl;
 
@@ -31,7 +32,7 @@ internal static class IclPlots
 
     private static void Save(Plot plot, string folder, string file, List<(string, string)> images, string caption)
     {
-        AtomicFile.Write(Path.Combine(folder, file), temp => plot.SavePng(temp, Width, Height));
+        AtomicFile.WritePng(Path.Combine(folder, file), temp => plot.SavePng(temp, Width, Height));
         images.Add((file, caption));
     }
 

@@ -1,30 +1,29 @@
-using System.Globalization;
-using System.Reflection;
-using System.Text.Json;
+using System.Text.Json.Nodes;
+using Probing.Runs;
 
 namespace Probing.IclHarness.Icl;
 
 /// <summary>
 /// Writes a run's folder: run.json, examples.csv, lens.csv, lens_integers.csv, sweep.csv, fit.json,
 /// summary.json, the PNG plots and report.md. Every file is written atomically. Apart from
-/// <c>created_utc</c> in run.json, the same measurements give byte-identical CSV and JSON.
+/// <c>started_utc</c> and <c>ended_utc</c> in run.json, the same measurements give byte-identical CSV and JSON.
 /// </summary>
 public static class IclRunWriter
 {
-    /// <summary>The tool's version, as recorded in run.json.</summary>
-    public static string ToolVersion =>
-        typeof(IclRunWriter).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0] ?? "0";
-
     /// <summary>Writes every file of <paramref name="result"/> into <paramref name="folder"/> (created if needed).</summary>
     /// <param name="result">The measurements.</param>
     /// <param name="folder">The run folder.</param>
-    /// <param name="createdUtc">Timestamp for run.json (the only field that differs between identical runs).</param>
+    /// <param name="startedUtc">Start time for run.json (with the end time, the only fields that differ between identical runs).</param>
     /// <param name="plots">Whether to draw the PNG plots and report.md.</param>
     /// <param name="shard">The shard this folder holds (recorded in run.json), or null for a whole run.</param>
-    public static void Write(IclRunResult result, string folder, DateTimeOffset createdUtc, bool plots = true, IclShard? shard = null)
+    public static void Write(IclRunResult result, string folder, DateTimeOffset startedUtc, bool plots = true, IclShard? shard = null) =>
+        Write(result, folder, new RunRecord("icl", startedUtc), plots, shard);
+
+    /// <summary>Writes every file of <paramref name="result"/> into <paramref name="folder"/>, ending with <paramref name="record"/> as run.json.</summary>
+    public static void Write(IclRunResult result, string folder, RunRecord record, bool plots = true, IclShard? shard = null)
     {
         ArgumentNullException.ThrowIfNull(result);
-        AtomicFile.EnsureWritableFolder(folder);
+        ArgumentNullException.ThrowIfNull(record);
         AtomicFile.WriteAllText(Path.Combine(folder, "examples.csv"), ExamplesCsv(result));
         AtomicFile.WriteAllText(Path.Combine(folder, "lens.csv"), LensCsv(result));
         AtomicFile.WriteAllText(Path.Combine(folder, "lens_integers.csv"), IntegersCsv(result));
@@ -37,11 +36,16 @@ public static class IclRunWriter
             AtomicFile.WriteAllText(Path.Combine(folder, "report.md"), IclReport.Markdown(result, images));
         }
         // run.json last: its presence marks a complete folder.
-        AtomicFile.WriteAllText(Path.Combine(folder, "run.json"), RunJson(result, createdUtc, shard));
+        Describe(record, result);
+        if (shard is not null)
+        {
+            // probe icl --shard: this folder holds only the shard's contexts; probe icl merge joins them.
+            var section = record.Section("shard");
+            section["index"] = shard.Index;
+            section["count"] = shard.Count;
+        }
+        record.Finish(folder, result.Partial);
     }
-
-    /// <summary>Creates <paramref name="folder"/> and checks it can be written; a one-line <see cref="IOException"/> otherwise.</summary>
-    public static void EnsureWritableFolder(string folder) => AtomicFile.EnsureWritableFolder(folder);
 
     internal static string Escape(string piece) =>
         piece.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\n", "\\n", StringComparison.Ordinal).Replace("\t", "\\t", StringComparison.Ordinal);
@@ -86,7 +90,7 @@ public static class IclRunWriter
         return csv.ToString();
     }
 
-    internal static string FitJson(IclRunResult r) => Json.Write(w =>
+    internal static string FitJson(IclRunResult r) => JsonText.Write(w =>
     {
         var f = r.Fit;
         w.WriteStartObject();
@@ -112,7 +116,7 @@ public static class IclRunWriter
         w.WriteEndObject();
     });
 
-    internal static string SummaryJson(IclRunResult r) => Json.Write(w =>
+    internal static string SummaryJson(IclRunResult r) => JsonText.Write(w =>
     {
         w.WriteStartObject();
         w.WriteString("task", r.Options.Task.Text);
@@ -137,80 +141,41 @@ public static class IclRunWriter
         w.WriteEndObject();
     });
 
-    /// <summary>The first keys of every run.json the harness writes: which tool, which version, which llama.cpp, when.</summary>
-    internal static void WriteProvenance(System.Text.Json.Utf8JsonWriter w, string tool, DateTimeOffset createdUtc)
-    {
-        w.WriteString("tool", tool);
-        w.WriteString("tool_version", ToolVersion);
-        w.WriteString("llama_cpp_package", HarnessInfo.LlamaCppPackage);
-        w.WriteString("llama_cpp_commit", HarnessInfo.LlamaCppCommit);
-        WriteHost(w);
-        w.WriteString("created_utc", createdUtc.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture));
-    }
-
-    /// <summary>"llama_host": the binding, backend package, llama.cpp commit, loaded native variant and devices.</summary>
-    internal static void WriteHost(System.Text.Json.Utf8JsonWriter w)
-    {
-        var host = HarnessInfo.Host;
-        w.WriteStartObject("llama_host");
-        w.WriteString("binding", host.Binding);
-        w.WriteString("backend_package", host.BackendPackage);
-        w.WriteString("llama_cpp_commit", host.LlamaCppCommit);
-        w.WriteString("variant", host.Variant);
-        w.WriteStartArray("devices");
-        foreach (var device in host.Devices) w.WriteStringValue(device);
-        w.WriteEndArray();
-        w.WriteEndObject();
-    }
-
-    internal static string RunJson(IclRunResult r, DateTimeOffset createdUtc, IclShard? shard = null) => Json.Write(w =>
+    /// <summary>Fills <paramref name="record"/> with the model, every parameter and the progress of <paramref name="r"/>.</summary>
+    internal static void Describe(RunRecord record, IclRunResult r)
     {
         var o = r.Options;
-        w.WriteStartObject();
-        WriteProvenance(w, "probe icl", createdUtc);
-        w.WriteBoolean("partial", r.Partial);
-        w.WriteNumber("contexts_finished", r.ContextsFinished);
-        if (shard is not null)
+        HarnessInfo.Describe(record);
+        record.Seed = o.Seed;
+        var model = record.SetModel(r.Model.Path, r.Model.Sha256);
+        model["n_layers"] = r.Model.Layers;
+        model["d_vocab"] = r.Model.VocabSize;
+        model["n_ctx"] = r.Model.ContextLength;
+        var p = record.Parameters;
+        p["task"] = o.Task.Text;
+        p["task_canonical"] = o.Task.Canonical;
+        p["template"] = new JsonObject
         {
-            w.WriteStartObject("shard"); // probe icl --shard: this folder holds only the shard's contexts; probe icl merge joins them
-            w.WriteNumber("index", shard.Index);
-            w.WriteNumber("count", shard.Count);
-            w.WriteEndObject();
-        }
-        w.WriteStartObject("model");
-        w.WriteString("path", r.Model.Path);
-        w.WriteString("sha256", r.Model.Sha256);
-        w.WriteNumber("n_layers", r.Model.Layers);
-        w.WriteNumber("d_vocab", r.Model.VocabSize);
-        w.WriteNumber("n_ctx", r.Model.ContextLength);
-        w.WriteEndObject();
-        w.WriteStartObject("parameters");
-        w.WriteString("task", o.Task.Text);
-        w.WriteString("task_canonical", o.Task.Canonical);
-        w.WriteStartObject("template");
-        w.WriteString("name", o.Template.Name);
-        w.WriteString("prefix", o.Template.Prefix);
-        w.WriteString("open", o.Template.Open);
-        w.WriteString("between", o.Template.Between);
-        w.WriteString("answer_prefix", o.Template.AnswerPrefix);
-        w.WriteString("close", o.Template.Close);
-        w.WriteString("separator", o.Template.Separator);
-        w.WriteEndObject();
-        w.WriteNumber("examples", o.Examples);
-        w.WriteString("x_range", $"{o.XMin}..{o.XMax}");
-        w.WriteNumber("seed", o.Seed);
-        w.WriteBoolean("distinct", o.Distinct);
-        w.WriteNumber("contexts", o.Contexts);
-        w.WriteStartArray("sweep_shots");
-        foreach (var k in o.EffectiveSweepShots) w.WriteNumberValue(k);
-        w.WriteEndArray();
-        w.WriteString("sweep_x_range", $"{o.SweepXMin ?? o.XMin}..{o.SweepXMax ?? o.XMax}");
-        w.WriteString("ideal_family", o.EffectiveIdealFamily.Canonical);
-        w.WriteNumber("ideal_epsilon", o.Epsilon);
-        w.WriteNumber("max_integer", o.MaxInteger);
-        w.WriteBoolean("lens", o.Lens);
-        w.WriteNumber("batch_contexts", o.BatchContexts);
-        w.WriteEndObject();
-        w.WriteEndObject();
-    });
+            ["name"] = o.Template.Name,
+            ["prefix"] = o.Template.Prefix,
+            ["open"] = o.Template.Open,
+            ["between"] = o.Template.Between,
+            ["answer_prefix"] = o.Template.AnswerPrefix,
+            ["close"] = o.Template.Close,
+            ["separator"] = o.Template.Separator,
+        };
+        p["examples"] = o.Examples;
+        p["x_range"] = $"{o.XMin}..{o.XMax}";
+        p["seed"] = o.Seed;
+        p["distinct"] = o.Distinct;
+        p["contexts"] = o.Contexts;
+        p["sweep_shots"] = new JsonArray([.. o.EffectiveSweepShots.Select(k => (JsonNode?)k)]);
+        p["sweep_x_range"] = $"{o.SweepXMin ?? o.XMin}..{o.SweepXMax ?? o.XMax}";
+        p["ideal_family"] = o.EffectiveIdealFamily.Canonical;
+        p["ideal_epsilon"] = o.Epsilon;
+        p["max_integer"] = o.MaxInteger;
+        p["lens"] = o.Lens;
+        p["batch_contexts"] = o.BatchContexts;
+        record.SetExtra("contexts_finished", r.ContextsFinished);
+    }
 }

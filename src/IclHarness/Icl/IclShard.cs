@@ -13,6 +13,9 @@ namespace Probing.IclHarness.Icl;
 /// <param name="Count">Shards in the run.</param>
 public sealed record IclShard(int Index, int Count)
 {
+    /// <summary>The file that marks a shard folder (shard, model, every option); a restarted shard finds it and resumes.</summary>
+    public const string ManifestFile = "shard.json";
+
     /// <summary>Checks 0 ≤ Index &lt; Count; throws <see cref="ArgumentException"/> naming --shard.</summary>
     public void Validate()
     {

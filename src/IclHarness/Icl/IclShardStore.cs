@@ -1,3 +1,4 @@
+using Probing.Runs;
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Serialization;
@@ -35,7 +36,7 @@ internal sealed record IclShardManifest(string Folder, IclShard Shard, ModelIden
 internal sealed class IclShardStore(string folder)
 {
     /// <summary>The manifest's file name.</summary>
-    public const string ManifestFile = "shard.json";
+    public const string ManifestFile = IclShard.ManifestFile;
 
     private const string Format = "probe-icl-shard/1";
 
@@ -64,7 +65,7 @@ internal sealed class IclShardStore(string folder)
             return;
         }
         Directory.CreateDirectory(Path.Combine(Folder, "batches"));
-        AtomicFile.WriteAllText(path, Json.Write(w =>
+        AtomicFile.WriteAllText(path, JsonText.Write(w =>
         {
             w.WriteStartObject();
             w.WriteString("format", Format);
@@ -167,7 +168,7 @@ internal sealed class IclShardStore(string folder)
     }
 
     /// <summary>Every option of the run, in a fixed order (what shards compare, and what the merge reads back).</summary>
-    internal static string WriteOptions(IclRunOptions o) => Json.Write(w =>
+    internal static string WriteOptions(IclRunOptions o) => JsonText.Write(w =>
     {
         w.WriteStartObject();
         w.WriteString("task", o.Task.Text);

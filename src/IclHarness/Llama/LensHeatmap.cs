@@ -32,8 +32,6 @@ public static class LensHeatmap
             Enumerable.Range(0, layers).Select(l => l.ToString(System.Globalization.CultureInfo.InvariantCulture)).ToArray());
         var width = Math.Clamp(160 + 28 * positions, 640, 4000);
         var height = Math.Clamp(160 + 22 * layers, 360, 2400);
-        var temp = path + ".tmp.png";
-        plot.SavePng(temp, width, height);
-        File.Move(temp, path, overwrite: true);
+        Probing.Runs.AtomicFile.WritePng(path, temp => plot.SavePng(temp, width, height));
     }
 }

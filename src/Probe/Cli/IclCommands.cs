@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Probing.IclHarness.Icl;
+using Probing.Runs;
 using Spectre.Console;
 
 namespace Probing.Cli;
@@ -60,12 +61,16 @@ public static class IclCommands
             var modelPath = ResolveModel(parse.GetValue(model));
             if (shardSpec is not null) return IclMergeCommand.RunShard(context, shardSpec, options, modelPath, parse.GetValue(output), parse.GetValue(threads));
             var started = DateTimeOffset.UtcNow;
-            var folder = parse.GetValue(output) ?? Path.Combine("results", "icl", options.Task.SafeName, RunId(started, options.Seed));
-            IclRunWriter.EnsureWritableFolder(folder); // fail before the model runs
+            // Claimed before the model runs: a second run into the same folder stops here with one line.
+            using var claim = ClaimOutput(parse.GetValue(output), Path.Combine("results", "icl", options.Task.SafeName), started, $"seed{options.Seed}");
+            var folder = Shown(claim);
 
             var result = WithProgress(context, progress =>
                 IclHarnessRun.Run(modelPath, options, progress, context.Cancellation, parse.GetValue(threads)));
-            IclRunWriter.Write(result, folder, started, plots: !parse.GetValue(noPlots));
+            var record = new RunRecord("icl", started);
+            record.Parameters["threads"] = parse.GetValue(threads);
+            record.Parameters["plots"] = !parse.GetValue(noPlots);
+            IclRunWriter.Write(result, folder, record, plots: !parse.GetValue(noPlots));
             IclSummaryTable.Print(context, result, folder);
             if (!result.Partial) return ExitCodes.Ok;
             context.Error.WriteLine($"probe: interrupted; kept {result.ContextsFinished} of {options.Contexts} contexts in {folder} (marked partial).");
@@ -93,7 +98,19 @@ public static class IclCommands
 
     internal static PromptTemplate LoadTemplate(string nameOrPath) => PromptTemplate.Load(nameOrPath, PromptTemplate.DefaultDirectory);
 
-    internal static string RunId(DateTimeOffset started, int seed) => $"{started.UtcDateTime:yyyyMMdd-HHmmss}-seed{seed}";
+    /// <summary>Claims <paramref name="requested"/> (which must be empty or new), else a new uniquely named folder under <paramref name="defaultParent"/>.</summary>
+    internal static RunFolder ClaimOutput(string? requested, string defaultParent, DateTimeOffset started, string? label = null)
+    {
+        if (requested is not null && string.IsNullOrWhiteSpace(requested)) throw new UsageException("--out is empty; pass a folder, or leave --out out for the default.");
+        return requested is not null ? RunFolder.Claim(requested) : RunFolder.ClaimNew(defaultParent, started, label);
+    }
+
+    /// <summary>A claimed folder as printed: relative to the current folder when it is under it.</summary>
+    internal static string Shown(RunFolder claim)
+    {
+        var relative = Path.GetRelativePath(Directory.GetCurrentDirectory(), claim.Path);
+        return relative.StartsWith("..", StringComparison.Ordinal) || Path.IsPathRooted(relative) ? claim.Path : relative;
+    }
 
     /// <summary>--model, then PROBE_MODEL, then the default model; a missing file is a one-line error.</summary>
     internal static string ResolveModel(string? option)

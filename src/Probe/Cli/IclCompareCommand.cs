@@ -18,8 +18,14 @@ internal static class IclCompareCommand
         command.Add(output);
         command.SetAction(parse =>
         {
-            var folder = parse.GetValue(output) ?? Path.Combine("results", "icl", "compare", $"{DateTimeOffset.UtcNow.UtcDateTime:yyyyMMdd-HHmmss}");
+            var started = DateTimeOffset.UtcNow;
+            using var claim = IclCommands.ClaimOutput(parse.GetValue(output), Path.Combine("results", "icl", "compare"), started);
+            var folder = IclCommands.Shown(claim);
             var (a, b) = IclCompare.Write(parse.GetValue(run1)!, parse.GetValue(run2)!, folder);
+            var record = new Probing.Runs.RunRecord("icl compare", started);
+            record.Parameters["run1"] = Path.GetFullPath(parse.GetValue(run1)!);
+            record.Parameters["run2"] = Path.GetFullPath(parse.GetValue(run2)!);
+            record.Finish(folder);
             var inv = CultureInfo.InvariantCulture;
             context.Out.WriteLine($"A: {a.Label}");
             context.Out.WriteLine($"B: {b.Label}");

@@ -2,6 +2,8 @@ using System.CommandLine;
 using System.Globalization;
 using Probing.IclHarness.Icl;
 
+using Probing.Runs;
+
 namespace Probing.Cli;
 
 /// <summary><c>probe icl heads --task 2x+3</c>: per-head direct logit attribution over the contexts of <c>probe icl</c>.</summary>
@@ -44,10 +46,14 @@ internal static class IclHeadsCommand
             options.Validate();
             var modelPath = IclCommands.ResolveModel(parse.GetValue(model));
             var started = DateTimeOffset.UtcNow;
-            var folder = parse.GetValue(output) ?? Path.Combine("results", "icl", "heads", options.Task.SafeName, IclCommands.RunId(started, options.Seed));
-            IclRunWriter.EnsureWritableFolder(folder);
+            // Claimed before the model runs: a second run into the same folder stops here with one line.
+            using var claim = IclCommands.ClaimOutput(parse.GetValue(output), Path.Combine("results", "icl", "heads", options.Task.SafeName), started, $"seed{options.Seed}");
+            var folder = IclCommands.Shown(claim);
             var result = IclCommands.WithProgress(context, p => IclHeadsRunner.Run(modelPath, options, p, context.Cancellation, parse.GetValue(threads)));
-            IclHeadsWriter.Write(result, folder, started, plots: !parse.GetValue(noPlots));
+            var record = new RunRecord("icl heads", started);
+            record.Parameters["threads"] = parse.GetValue(threads);
+            record.Parameters["plots"] = !parse.GetValue(noPlots);
+            IclHeadsWriter.Write(result, folder, record, plots: !parse.GetValue(noPlots));
             var inv = CultureInfo.InvariantCulture;
             var c = result.Completeness;
             context.Out.WriteLine(string.Create(inv, $"{result.Sites.Count} answers; completeness: attention {c.WorstAttentionError:E2} (layer {c.WorstAttentionLayer}), residual {c.WorstResidualError:E2}, logit {c.WorstLogitError:E2} (tolerance {c.Tolerance:G2})"));

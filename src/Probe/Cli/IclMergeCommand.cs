@@ -1,6 +1,8 @@
 using System.CommandLine;
 using System.Globalization;
+using System.Text.Json.Nodes;
 using Probing.IclHarness.Icl;
+using Probing.Runs;
 
 namespace Probing.Cli;
 
@@ -27,9 +29,13 @@ public static class IclMergeCommand
             var target = Path.GetFullPath(folder).TrimEnd(Path.DirectorySeparatorChar);
             if (folders.Any(f => Path.GetFullPath(f).TrimEnd(Path.DirectorySeparatorChar) == target))
                 throw new UsageException($"--out '{folder}' is one of the shard folders; pass a new folder for the merged run");
+            var started = DateTimeOffset.UtcNow;
             var result = IclShardMerge.Merge(folders);
-            IclRunWriter.EnsureWritableFolder(folder);
-            IclRunWriter.Write(result, folder, DateTimeOffset.UtcNow, plots: !parse.GetValue(noPlots));
+            using var claim = IclCommands.ClaimOutput(folder, "", started);
+            var record = new RunRecord("icl merge", started);
+            record.Parameters["shards"] = new JsonArray([.. folders.Select(f => (JsonNode?)Path.GetFullPath(f))]);
+            record.Parameters["plots"] = !parse.GetValue(noPlots);
+            IclRunWriter.Write(result, folder, record, plots: !parse.GetValue(noPlots));
             context.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"probe: merged {folders.Length} shards, {result.ContextsFinished} contexts"));
             IclSummaryTable.Print(context, result, folder);
             return ExitCodes.Ok;
@@ -46,7 +52,8 @@ public static class IclMergeCommand
         var shard = new IclShard(spec.Index, spec.Count);
         var folder = output ?? Path.Combine("results", "icl", options.Task.SafeName,
             string.Create(CultureInfo.InvariantCulture, $"seed{options.Seed}-{spec.Count}-shards"), string.Create(CultureInfo.InvariantCulture, $"shard-{spec.Index}"));
-        IclRunWriter.EnsureWritableFolder(folder); // fail before the model runs
+        // Claimed before the model runs; a restart of the same shard finds its own shard.json and resumes.
+        using var claim = RunFolder.Claim(folder, existing => File.Exists(Path.Combine(existing, IclShard.ManifestFile)));
         var batches = shard.Batches(options.Contexts, options.BatchContexts);
         var contexts = batches.Sum(b => IclShard.ContextsOf(b, options.Contexts, options.BatchContexts).Count);
         context.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,

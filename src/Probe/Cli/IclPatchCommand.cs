@@ -28,11 +28,13 @@ internal static class IclPatchCommand
             options.Validate();
             var modelPath = IclCommands.ResolveModel(parse.GetValue(model));
             var started = DateTimeOffset.UtcNow;
-            var folder = parse.GetValue(output) ?? Path.Combine("results", "icl", "patch",
-                $"{options.Source.SafeName}_to_{options.Target.SafeName}", IclCommands.RunId(started, options.Seed));
-            IclRunWriter.EnsureWritableFolder(folder);
+            using var claim = IclCommands.ClaimOutput(parse.GetValue(output),
+                Path.Combine("results", "icl", "patch", $"{options.Source.SafeName}_to_{options.Target.SafeName}"), started, $"seed{options.Seed}");
+            var folder = IclCommands.Shown(claim);
             var result = IclCommands.WithProgress(context, p => IclHarnessRun.Patch(modelPath, options, p, context.Cancellation, parse.GetValue(threads)));
-            IclPatchWriter.Write(result, folder, started);
+            var record = new Probing.Runs.RunRecord("icl patch", started);
+            record.Parameters["threads"] = parse.GetValue(threads);
+            IclPatchWriter.Write(result, folder, record);
             var inv = CultureInfo.InvariantCulture;
             context.Out.WriteLine($"target x = {result.TargetX}: target rule → {result.TargetRuleAnswer}, source rule → {result.SourceRuleAnswer}; source literal answer {result.SourceLiteralAnswer} (x = {result.SourceX})");
             context.Out.WriteLine("layer  P(target rule)  P(source rule)  P(source literal)");

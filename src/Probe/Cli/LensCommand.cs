@@ -1,8 +1,8 @@
 using System.CommandLine;
 using System.Globalization;
-using System.Text.Json;
-using Probing.IclHarness.Gguf;
+using Probing.IclHarness;
 using Probing.IclHarness.Llama;
+using Probing.Runs;
 
 namespace Probing.Cli;
 
@@ -15,7 +15,7 @@ public static class LensCommand
         var modelOption = new Option<string>("--model", "-m") { Description = "The GGUF model file.", Required = true };
         var promptOption = new Option<string>("--prompt", "-p") { Description = "The prompt text.", Required = true };
         var topOption = new Option<int>("--top") { Description = "Tokens per layer in the table and the CSV.", DefaultValueFactory = _ => 5 };
-        var outOption = new Option<string?>("--out", "-o") { Description = "Folder for lens.csv, lens.png and run.json (default: results/lens-<time>)." };
+        var outOption = new Option<string?>("--out", "-o") { Description = "Folder for lens.csv, lens.png and run.json (new or empty; default: results/lens/<run-id>)." };
         var ctxOption = new Option<int>("--ctx") { Description = "Context size in tokens.", DefaultValueFactory = _ => 2048 };
         var threadsOption = new Option<int>("--threads") { Description = "CPU threads (0 = all cores).", DefaultValueFactory = _ => 0 };
         var command = new Command("lens",
@@ -29,6 +29,9 @@ public static class LensCommand
             var top = parsed.GetValue(topOption);
             if (top < 1) throw new UsageException($"--top must be at least 1, not {top}.");
             var modelPath = parsed.GetValue(modelOption)!;
+            var started = DateTimeOffset.UtcNow;
+            using var claim = IclCommands.ClaimOutput(parsed.GetValue(outOption), Path.Combine("results", "lens"), started);
+            var folder = IclCommands.Shown(claim);
             using var model = LlamaModel.Load(modelPath);
             var lens = LogitLens.Create(model); // refuses unknown architectures before any work
             using var llama = model.CreateContext(new LlamaContextOptions { ContextSize = parsed.GetValue(ctxOption), Threads = parsed.GetValue(threadsOption) });
@@ -36,34 +39,21 @@ public static class LensCommand
             var report = LensReport.Compute(llama, lens, tokens, top);
 
             PrintTable(context.Out, model, report);
-            var folder = parsed.GetValue(outOption) ?? Path.Combine("results", "lens-" + DateTime.UtcNow.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture));
-            Directory.CreateDirectory(folder);
-            WriteAtomically(Path.Combine(folder, "lens.csv"), report.ToCsv(model.TokenToPiece));
+            AtomicFile.WriteAllText(Path.Combine(folder, "lens.csv"), report.ToCsv(model.TokenToPiece));
             LensHeatmap.SavePng(report, $"logit lens: p({ModelTokenizeCommand.Show(model.TokenToPiece(report.FinalToken))}) per layer", Path.Combine(folder, "lens.png"));
-            var run = new
-            {
-                command = "lens",
-                model = Path.GetFullPath(modelPath),
-                model_sha256 = GgufModelSummary.Sha256Of(modelPath),
-                architecture = model.Info.Architecture,
-                prompt,
-                tokens = tokens.Length,
-                top,
-                ctx = llama.ContextSize,
-                threads = parsed.GetValue(threadsOption),
-                final_token = report.FinalToken,
-                probe_version = typeof(LensCommand).Assembly.GetName().Version?.ToString(),
-                llama_cpp = $"{Probing.IclHarness.HarnessInfo.LlamaCppPackage} (llama.cpp {Probing.IclHarness.HarnessInfo.LlamaCppCommit})",
-                llama_host = new
-                {
-                    binding = Probing.IclHarness.HarnessInfo.Host.Binding,
-                    backend_package = Probing.IclHarness.HarnessInfo.Host.BackendPackage,
-                    llama_cpp_commit = Probing.IclHarness.HarnessInfo.Host.LlamaCppCommit,
-                    variant = Probing.IclHarness.HarnessInfo.Host.Variant,
-                    devices = Probing.IclHarness.HarnessInfo.Host.Devices,
-                },
-            };
-            WriteAtomically(Path.Combine(folder, "run.json"), JsonSerializer.Serialize(run, new JsonSerializerOptions { WriteIndented = true }));
+            var record = new RunRecord("lens", started);
+            HarnessInfo.Describe(record);
+            var identity = record.SetModel(modelPath);
+            identity["architecture"] = model.Info.Architecture;
+            var p = record.Parameters;
+            p["prompt"] = prompt;
+            p["top"] = top;
+            p["ctx"] = llama.ContextSize;
+            p["threads"] = parsed.GetValue(threadsOption);
+            var results = record.Section("results");
+            results["tokens"] = tokens.Length;
+            results["final_token"] = report.FinalToken;
+            record.Finish(folder);
             context.Error.WriteLine($"wrote {Path.Combine(folder, "lens.csv")}, lens.png and run.json");
             return ExitCodes.Ok;
         });
@@ -81,12 +71,5 @@ public static class LensCommand
         for (var layer = 0; layer < report.LayerCount; layer++)
             output.WriteLine($"{layer,5}  {report.FinalTokenProbability[layer, last].ToString("F3", CultureInfo.InvariantCulture),8}  {Cells(report.Top[layer][last])}");
         output.WriteLine($"{"model",5}  {Math.Exp(report.ModelTop[0].LogProb).ToString("F3", CultureInfo.InvariantCulture),8}  {Cells(report.ModelTop)}");
-    }
-
-    internal static void WriteAtomically(string path, string text)
-    {
-        var temp = path + ".tmp";
-        File.WriteAllText(temp, text);
-        File.Move(temp, path, overwrite: true);
     }
 }

@@ -40,7 +40,7 @@ public static class ModelCommands
             GgufModelSummary summary;
             // The reader validates the whole file before anything else looks at it.
             using (var file = GgufReader.Open(path))
-                summary = GgufModelSummary.From(file, GgufModelSummary.Sha256Of(path));
+                summary = GgufModelSummary.From(file, Probing.Runs.Sha256File.Of(path));
             if (parsed.GetValue(jsonOption)) context.Out.WriteLine(JsonSerializer.Serialize(summary, Json));
             else PrintTable(context.Out, summary);
             return ExitCodes.Ok;

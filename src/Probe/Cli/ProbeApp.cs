@@ -21,6 +21,7 @@ public static class ProbeApp
             cancellation.Cancel();
         };
         Console.CancelKeyPress += onCancel;
+        Probing.Runs.RunRecord.CurrentCommandLine.Value = ["probe", .. args]; // recorded in every run.json
         try
         {
             var context = new CliContext(output, error, cancellation.Token);

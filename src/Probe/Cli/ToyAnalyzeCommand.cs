@@ -1,4 +1,8 @@
 using System.CommandLine;
+using System.Text.Json.Nodes;
+using Probing.Runs;
+using Probing.ToyModels;
+using Probing.ToyModels.Checkpoints;
 
 namespace Probing.Cli;
 
@@ -39,8 +43,49 @@ public static class ToyAnalyzeCommand
                 throw new UsageException($"No analyses for task '{name}'; tasks with analyses: {string.Join(", ", Analyzers.Keys)}.");
             var dir = parse.GetValue(checkpoint)!;
             var request = new ToyAnalyzeRequest(dir, parse.GetValue(output) ?? Path.Combine(dir, "analysis"), parse.GetValue(compare), parse.GetValue(threads));
-            return handler(request, context);
+            return RunClaimed("toy analyze", name, request.Checkpoint, request.OutDir, null, p =>
+            {
+                p["compare"] = request.Compare is null ? null : Path.GetFullPath(request.Compare);
+                p["threads"] = request.Threads;
+            }, () => handler(request, context));
         });
         return command;
+    }
+
+    /// <summary>
+    /// Runs an analysis into <paramref name="outDir"/>, claimed for it (a new or empty folder, or an earlier
+    /// analysis of the same task, whose files it rewrites), and writes run.json at the end.
+    /// </summary>
+    internal static int RunClaimed(string command, string task, string checkpoint, string outDir, long? seed, Action<JsonObject> parameters, Func<int> analyze)
+    {
+        if (string.IsNullOrWhiteSpace(outDir)) throw new UsageException("--out is empty; pass a folder, or leave --out out for the default.");
+        var started = DateTimeOffset.UtcNow;
+        using var claim = RunFolder.Claim(outDir, folder => IsAnalysisOf(folder, task));
+        var code = analyze();
+        var record = new RunRecord(command, started) { Seed = seed };
+        ToyModelsInfo.Describe(record);
+        var weights = Path.Combine(checkpoint, ToyCheckpoint.ModelFile);
+        if (File.Exists(weights)) record.SetModel(weights);
+        record.Parameters["task"] = task;
+        record.Parameters["checkpoint"] = Path.GetFullPath(checkpoint);
+        parameters(record.Parameters);
+        record.Finish(outDir, partial: code != ExitCodes.Ok);
+        return code;
+    }
+
+    private static bool IsAnalysisOf(string folder, string task)
+    {
+        var path = Path.Combine(folder, RunRecord.FileName);
+        if (!File.Exists(path)) return false;
+        try
+        {
+            var run = RunRecord.Read(path);
+            return run["command"]?.GetValue<string>() is "toy analyze" or "toy n-recurrence analyze"
+                   && string.Equals(run["parameters"]?["task"]?.GetValue<string>(), task, StringComparison.OrdinalIgnoreCase);
+        }
+        catch (Exception ex) when (ex is InvalidDataException or InvalidOperationException)
+        {
+            return false;
+        }
     }
 }

@@ -70,15 +70,7 @@ public static class ToyExportGgufCommand
 
     private static ToyTokenizer Tokenizer(string directory, string? taskName, int nCtx)
     {
-        if (File.Exists(Path.Combine(directory, RunInfo.FileName)))
-        {
-            var info = RunInfo.Read(directory, name => ToyTaskRegistry.GetPreset(ToyTaskRegistry.Get(name), null).Run);
-            return ToyTaskRegistry.Get(taskName ?? info.Task).Bind(info.Config.Task, nCtx).Tokenizer;
-        }
-
-        if (taskName is null)
-            throw new ArgumentException($"{directory} has no {RunInfo.FileName}, so its task (and vocabulary) is unknown; pass --task NAME.");
-        var task = ToyTaskRegistry.Get(taskName);
-        return task.Bind(ToyTaskRegistry.GetPreset(task, null).Run.Task, nCtx).Tokenizer;
+        var opened = ToyCheckpoint.Open(directory, taskName);
+        return opened.Task.Bind(opened.Config.Task, nCtx).Tokenizer;
     }
 }

@@ -52,7 +52,13 @@ public static class ToyNRecurrenceCommand
         command.SetAction(parse =>
         {
             var dir = parse.GetValue(checkpoint)!;
-            return Analyze(dir, parse.GetValue(output) ?? Path.Combine(dir, "analysis"), parse.GetValue(threads), context, parse.GetValue(sequences), parse.GetValue(seed));
+            var outDir = parse.GetValue(output) ?? Path.Combine(dir, "analysis");
+            return ToyAnalyzeCommand.RunClaimed("toy n-recurrence analyze", "n-recurrence", dir, outDir, parse.GetValue(seed), p =>
+            {
+                p["sequences"] = parse.GetValue(sequences);
+                p["seed"] = parse.GetValue(seed);
+                p["threads"] = parse.GetValue(threads);
+            }, () => Analyze(dir, outDir, parse.GetValue(threads), context, parse.GetValue(sequences), parse.GetValue(seed)));
         });
         return command;
     }
@@ -76,7 +82,7 @@ public static class ToyNRecurrenceCommand
             var presetName = ToyTaskRegistry.GetPreset(task, parse.GetValue(preset)).Name;
             var runConfig = ToyRun.ResolveConfig(task, presetName, parse.GetValue(config), parse.GetValue(steps), parse.GetValue(seed));
             var outDir = parse.GetValue(output) ?? Path.Combine("results", "toy", task.Name,
-                string.Create(CultureInfo.InvariantCulture, $"{DateTime.UtcNow:yyyyMMdd-HHmmss}-{presetName}-s{runConfig.Model.Seed}"));
+                Probing.Runs.RunId.Create(DateTimeOffset.UtcNow, string.Create(CultureInfo.InvariantCulture, $"{presetName}-s{runConfig.Model.Seed}")));
             using var run = ToyRun.Create(task.Name, presetName, parse.GetValue(config), runConfig, outDir, threadCount, "cpu");
             context.Error.WriteLine($"probe: training {task.Name} ({presetName}) with snapshots into {run.Directory}");
             var result = run.Train(new NRecurrenceSnapshots(run.Model, run.Directory, new PlainLines(context.Error)), context.Cancellation);

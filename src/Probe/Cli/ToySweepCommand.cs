@@ -1,6 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
-using Probing.ToyModels.Checkpoints;
+using Probing.Runs;
 using Probing.ToyModels.Sweep;
 
 namespace Probing.Cli;

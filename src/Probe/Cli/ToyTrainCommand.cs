@@ -44,13 +44,15 @@ public static class ToyTrainCommand
                 var toyTask = ToyTaskRegistry.Get(taskName);
                 var presetName = ToyTaskRegistry.GetPreset(toyTask, parse.GetValue(preset)).Name;
                 var runConfig = ToyRun.ResolveConfig(toyTask, presetName, parse.GetValue(config), parse.GetValue(steps), parse.GetValue(seed));
+                if (outDir is not null && string.IsNullOrWhiteSpace(outDir)) throw new UsageException("--out is empty; pass a folder, or leave --out out for the default.");
                 outDir ??= Path.Combine("results", "toy", toyTask.Name,
-                    string.Create(CultureInfo.InvariantCulture, $"{DateTime.UtcNow:yyyyMMdd-HHmmss}-{presetName}-s{runConfig.Model.Seed}"));
+                    Probing.Runs.RunId.Create(DateTimeOffset.UtcNow, string.Create(CultureInfo.InvariantCulture, $"{presetName}-s{runConfig.Model.Seed}")));
                 run = ToyRun.Create(toyTask.Name, presetName, parse.GetValue(config), runConfig, outDir, threadCount, deviceName);
             }
 
             using (run)
             {
+                if (run.Restarted) context.Error.WriteLine($"probe: {run.Directory} holds a run that never wrote a checkpoint; starting it over from step 0.");
                 context.Error.WriteLine($"probe: training {run.Task.Name} ({run.Info.Preset}) into {run.Directory}");
                 var result = ToyCli.TrainWithProgress(run, context);
                 context.Out.WriteLine(result.Message);
@@ -62,7 +64,7 @@ public static class ToyTrainCommand
                         string.Join(", ", last.Eval.Select(m => string.Create(CultureInfo.InvariantCulture, $"{m.Key} {m.Value:G5}"))));
                 }
 
-                context.Out.WriteLine($"checkpoint: {run.Directory}");
+                if (Probing.ToyModels.Checkpoints.ToyCheckpoint.Exists(run.Directory)) context.Out.WriteLine($"checkpoint: {run.Directory}");
                 return result.Outcome switch
                 {
                     TrainingOutcome.Completed => ExitCodes.Ok,

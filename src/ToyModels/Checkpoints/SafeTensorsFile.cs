@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using System.Text.Json;
+using Probing.Runs;
 
 namespace Probing.ToyModels.Checkpoints;
 

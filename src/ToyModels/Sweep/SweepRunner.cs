@@ -5,6 +5,7 @@ using System.Text.Json.Nodes;
 using Probing.ToyModels.Checkpoints;
 using Probing.ToyModels.Tasks;
 using Probing.ToyModels.Training;
+using Probing.Runs;
 
 namespace Probing.ToyModels.Sweep;
 

@@ -1,6 +1,6 @@
 using System.Text;
 using System.Text.Json;
-using Probing.ToyModels.Checkpoints;
+using Probing.Runs;
 
 namespace Probing.ToyModels.Training;
 
@@ -69,13 +69,35 @@ public static class MetricsLog
 
     /// <summary>
     /// Drops records past <paramref name="lastStep"/> (evaluations that ran after the checkpoint a run
-    /// resumes from), rewriting the file atomically.
+    /// resumes from) and a last line without its newline (an append cut short by a kill), rewriting the
+    /// file atomically; the kept lines stay byte for byte.
     /// </summary>
     public static void TruncateAfter(string path, long lastStep)
     {
         if (!File.Exists(path)) return;
-        var kept = Read(path).Where(r => r.Step <= lastStep).Select(r => ToJsonLine(r) + "\n");
-        AtomicFile.WriteAllText(path, string.Concat(kept));
+        var text = File.ReadAllText(path);
+        var lines = text.Split('\n');
+        var complete = lines.Take(lines.Length - 1); // the part after the last newline is empty or torn
+        var kept = new StringBuilder();
+        var lineNumber = 0;
+        foreach (var line in complete)
+        {
+            lineNumber++;
+            if (string.IsNullOrWhiteSpace(line)) continue;
+            MetricsRecord record;
+            try
+            {
+                record = Parse(line);
+            }
+            catch (Exception ex) when (ex is JsonException or InvalidOperationException or KeyNotFoundException or FormatException)
+            {
+                throw new InvalidDataException($"{path}:{lineNumber}: not a metrics record ({ex.Message}); delete the line or the file.");
+            }
+
+            if (record.Step <= lastStep) kept.Append(line).Append('\n');
+        }
+
+        AtomicFile.WriteAllText(path, kept.ToString());
     }
 
     private static MetricsRecord Parse(string line)

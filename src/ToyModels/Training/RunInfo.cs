@@ -1,8 +1,7 @@
-using System.Runtime.InteropServices;
-using System.Security.Cryptography;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Probing.ToyModels.Checkpoints;
+using Probing.Runs;
 
 namespace Probing.ToyModels.Training;
 
@@ -19,45 +18,42 @@ namespace Probing.ToyModels.Training;
 public sealed record RunInfo(string Task, string Preset, string? ConfigFile, ToyRunConfig Config, int Threads, string Device)
 {
     /// <summary>The file name inside a run directory.</summary>
-    public const string FileName = "run.json";
+    public const string FileName = RunRecord.FileName;
 
-    /// <summary>Writes run.json (atomically), with the checkpoint section when a model file exists.</summary>
-    public void Write(string directory)
+    /// <summary>When the run (or, after a resume, this session of it) started.</summary>
+    public DateTimeOffset StartedUtc { get; init; } = DateTimeOffset.UtcNow;
+
+    /// <summary>
+    /// Writes run.json (atomically) in the shared schema, with the checkpoint section when a model file
+    /// exists; <paramref name="endedUtc"/> and <paramref name="partial"/> once training stopped.
+    /// </summary>
+    public void Write(string directory, DateTimeOffset? endedUtc = null, bool partial = false)
     {
-        var root = new JsonObject
-        {
-            ["task"] = Task,
-            ["preset"] = Preset,
-            ["config_file"] = ConfigFile,
-            ["seed"] = Config.Model.Seed,
-            ["data_seed"] = Config.Training.Seed,
-            ["threads"] = Threads,
-            ["device"] = Device,
-            ["config"] = Config.ToJsonNode(),
-            ["versions"] = new JsonObject
-            {
-                ["probing"] = typeof(RunInfo).Assembly.GetName().Version?.ToString(),
-                ["torchsharp"] = ToyModelsInfo.TorchSharpVersion,
-                ["dotnet"] = RuntimeInformation.FrameworkDescription,
-                ["os"] = RuntimeInformation.OSDescription,
-            },
-        };
+        var record = new RunRecord("toy train", StartedUtc) { Seed = Config.Model.Seed, EndedUtc = endedUtc, Partial = partial };
+        ToyModelsInfo.Describe(record);
+        var p = record.Parameters;
+        p["task"] = Task;
+        p["preset"] = Preset;
+        p["config_file"] = ConfigFile;
+        p["seed"] = Config.Model.Seed;
+        p["data_seed"] = Config.Training.Seed;
+        p["threads"] = Threads;
+        p["device"] = Device;
+        p["config"] = Config.ToJsonNode();
         var weights = Path.Combine(directory, ToyCheckpoint.ModelFile);
         if (File.Exists(weights))
         {
             var bytes = File.ReadAllBytes(weights);
             var document = SafeTensorsFile.Parse(bytes, weights);
-            root["checkpoint"] = new JsonObject
-            {
-                ["step"] = document.Metadata.TryGetValue("step", out var step) ? long.Parse(step, System.Globalization.CultureInfo.InvariantCulture) : null,
-                ["model_sha256"] = Convert.ToHexStringLower(SHA256.HashData(bytes)),
-            };
+            var checkpoint = record.Section("checkpoint");
+            checkpoint["step"] = document.Metadata.TryGetValue("step", out var step) ? long.Parse(step, System.Globalization.CultureInfo.InvariantCulture) : null;
+            checkpoint["model_sha256"] = Sha256File.Of(bytes);
         }
 
-        AtomicFile.WriteAllText(Path.Combine(directory, FileName), root.ToJsonString(ToyJson.Options) + "\n");
+        record.Write(directory);
     }
 
-    /// <summary>Reads run.json; <paramref name="defaultsForTask"/> gives the preset that fields missing from its config fall back to.</summary>
+    /// <summary>Reads run.json (the shared schema, or the older one with the fields at the top); <paramref name="defaultsForTask"/> gives the preset that fields missing from its config fall back to.</summary>
     /// <exception cref="FileNotFoundException">No run.json in the directory.</exception>
     /// <exception cref="InvalidDataException">The file is damaged.</exception>
     public static RunInfo Read(string directory, Func<string, ToyRunConfig> defaultsForTask)
@@ -69,15 +65,20 @@ public sealed record RunInfo(string Task, string Preset, string? ConfigFile, Toy
         try
         {
             var root = JsonNode.Parse(File.ReadAllText(path)) as JsonObject ?? throw new InvalidDataException($"{path}: not a JSON object.");
-            var task = root["task"]?.GetValue<string>() ?? throw new InvalidDataException($"{path}: no task name.");
-            var config = root["config"] as JsonObject ?? throw new InvalidDataException($"{path}: no config.");
+            if (root["command"] is JsonValue command && command.GetValue<string>() != "toy train")
+                throw new InvalidDataException($"{path}: a '{command.GetValue<string>()}' run, not a 'toy train' run; pass the folder of a training run.");
+            var fields = root["parameters"] as JsonObject ?? root;
+            var task = fields["task"]?.GetValue<string>() ?? throw new InvalidDataException($"{path}: no task name.");
+            var config = fields["config"] as JsonObject ?? throw new InvalidDataException($"{path}: no config.");
+            var started = root["started_utc"]?.GetValue<string>() is { } text
+                && DateTimeOffset.TryParse(text, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AssumeUniversal, out var t) ? t : DateTimeOffset.UtcNow;
             return new RunInfo(
                 task,
-                root["preset"]?.GetValue<string>() ?? "",
-                root["config_file"]?.GetValue<string>(),
+                fields["preset"]?.GetValue<string>() ?? "",
+                fields["config_file"]?.GetValue<string>(),
                 ToyRunConfig.FromJson(config.ToJsonString(), defaultsForTask(task), path),
-                root["threads"]?.GetValue<int>() ?? 1,
-                root["device"]?.GetValue<string>() ?? "cpu");
+                fields["threads"]?.GetValue<int>() ?? 1,
+                fields["device"]?.GetValue<string>() ?? "cpu") { StartedUtc = started };
         }
         catch (Exception ex) when (ex is JsonException or InvalidOperationException or FormatException)
         {

@@ -20,24 +20,7 @@ public static class ToyEvaluation
         var torchDevice = TorchRuntime.ParseDevice(device);
         using var model = ToyCheckpoint.LoadModel(directory);
         model.to(torchDevice);
-        IToyTask task;
-        ToyRunConfig config;
-        if (File.Exists(Path.Combine(directory, RunInfo.FileName)))
-        {
-            var info = RunInfo.Read(directory, name => ToyTaskRegistry.GetPreset(ToyTaskRegistry.Get(name), null).Run);
-            task = ToyTaskRegistry.Get(taskName ?? info.Task);
-            config = info.Config;
-        }
-        else if (taskName is not null)
-        {
-            task = ToyTaskRegistry.Get(taskName);
-            config = ToyTaskRegistry.GetPreset(task, null).Run;
-        }
-        else
-        {
-            throw new ArgumentException($"{directory} has no {RunInfo.FileName}, so its task is unknown; pass --task NAME.");
-        }
-
+        var (_, task, config, _) = ToyCheckpoint.Open(directory, taskName);
         var data = task.Bind(config.Task, model.Config.NCtx);
         if (data.Tokenizer.Count != model.Config.DVocab)
             throw new ArgumentException($"Task '{task.Name}' has {data.Tokenizer.Count} tokens but the checkpoint's d_vocab is {model.Config.DVocab}; pass the task the model was trained on.");

@@ -1,3 +1,4 @@
+using Probing.Runs;
 using TorchSharp;
 using Probing.ToyModels.Checkpoints;
 using Probing.ToyModels.Runtime;
@@ -12,8 +13,11 @@ namespace Probing.ToyModels.Training;
 /// </summary>
 public sealed class ToyRun : IDisposable
 {
-    private ToyRun(RunInfo info, IToyTask task, HookedTransformer model, ToyTrainer trainer, string directory)
+    private readonly RunFolder _claim;
+
+    private ToyRun(RunInfo info, IToyTask task, HookedTransformer model, ToyTrainer trainer, string directory, RunFolder claim)
     {
+        _claim = claim;
         Info = info;
         Task = task;
         Model = model;
@@ -35,6 +39,9 @@ public sealed class ToyRun : IDisposable
 
     /// <summary>The run (and checkpoint) directory.</summary>
     public string Directory { get; }
+
+    /// <summary>Whether the run starts over from step 0 in a folder whose earlier run never wrote a checkpoint.</summary>
+    public bool Restarted { get; private init; }
 
     /// <summary>
     /// The run config for a task: its preset (default: the first), changed by a <c>--config</c> file
@@ -63,54 +70,99 @@ public sealed class ToyRun : IDisposable
         return config;
     }
 
-    /// <summary>Starts a new run in <paramref name="directory"/> (which must not hold a run already).</summary>
-    /// <exception cref="IOException">The directory already holds a run.</exception>
+    /// <summary>
+    /// Starts a new run in <paramref name="directory"/>, claiming it: the folder must be new, empty, or hold
+    /// a training run that never wrote a checkpoint (which then starts over).
+    /// </summary>
+    /// <exception cref="IOException">The directory holds other files or a checkpoint, or another process is using it.</exception>
     public static ToyRun Create(string taskName, string? preset, string? configFile, ToyRunConfig config, string directory, int threads, string device)
     {
         ArgumentNullException.ThrowIfNull(config);
         var task = ToyTaskRegistry.Get(taskName);
         var presetName = ToyTaskRegistry.GetPreset(task, preset).Name;
-        if (File.Exists(Path.Combine(directory, RunInfo.FileName)) || File.Exists(Path.Combine(directory, ToyCheckpoint.StateFile)))
-            throw new IOException($"{directory} already holds a run; pass --resume to continue it or choose another --out.");
+        if (ToyCheckpoint.Exists(directory))
+            throw new IOException($"{directory} already holds a run; resume it or choose another output folder.");
         var torchDevice = TorchRuntime.ParseDevice(device);
-        var data = task.Bind(config.Task, config.Model.NCtx);
-        var model = new HookedTransformer(config.Model);
-        model.to(torchDevice);
-        var trainer = new ToyTrainer(model, data, config.Training, directory);
-        var info = new RunInfo(task.Name, presetName, configFile is null ? null : Path.GetFullPath(configFile), config, threads, device);
-        System.IO.Directory.CreateDirectory(directory);
-        info.Write(directory);
-        return new ToyRun(info, task, model, trainer, directory);
+        var claim = RunFolder.Claim(directory, IsRestartable);
+        try
+        {
+            ToyCheckpoint.Recover(directory);
+            var restarted = claim.HeldFiles;
+            if (restarted) File.Delete(Path.Combine(directory, MetricsLog.FileName));
+            var data = task.Bind(config.Task, config.Model.NCtx);
+            var model = new HookedTransformer(config.Model);
+            model.to(torchDevice);
+            var trainer = new ToyTrainer(model, data, config.Training, directory);
+            var info = new RunInfo(task.Name, presetName, configFile is null ? null : Path.GetFullPath(configFile), config, threads, device);
+            info.Write(directory);
+            return new ToyRun(info, task, model, trainer, directory, claim) { Restarted = restarted };
+        }
+        catch
+        {
+            claim.Dispose();
+            throw;
+        }
     }
 
     /// <summary>
-    /// Reopens the run in <paramref name="directory"/> at its last checkpoint. <paramref name="steps"/>
-    /// changes the total step count (the schedule then differs from the original run's).
+    /// Reopens the run in <paramref name="directory"/> at its last complete checkpoint, or from step 0 when
+    /// the run never wrote one. <paramref name="steps"/> changes the total step count (the schedule then
+    /// differs from the original run's). The folder stays claimed until the run is disposed, so two
+    /// resumes of one run cannot overlap.
     /// </summary>
     public static ToyRun Resume(string directory, int? steps, int threads, string device)
     {
         if (!System.IO.Directory.Exists(directory))
-            throw new DirectoryNotFoundException($"run directory '{directory}' does not exist; pass the --out folder of the run to resume.");
-        var info = RunInfo.Read(directory, name => ToyTaskRegistry.GetPreset(ToyTaskRegistry.Get(name), null).Run);
-        var task = ToyTaskRegistry.Get(info.Task);
-        var config = info.Config;
-        if (steps is { } s) config = config with { Training = config.Training with { Steps = s } };
-        var torchDevice = TorchRuntime.ParseDevice(device);
-        var data = task.Bind(config.Task, config.Model.NCtx);
-        var model = new HookedTransformer(config.Model);
-        model.to(torchDevice);
-        var trainer = new ToyTrainer(model, data, config.Training, directory);
-        trainer.Resume();
-        info = info with { Config = config, Threads = threads, Device = device };
-        info.Write(directory);
-        return new ToyRun(info, task, model, trainer, directory);
+            throw new DirectoryNotFoundException($"run directory '{directory}' does not exist; pass the output folder of the run to resume.");
+        var claim = RunFolder.Claim(directory, _ => true);
+        try
+        {
+            ToyCheckpoint.Recover(directory);
+            var info = RunInfo.Read(directory, name => ToyTaskRegistry.GetPreset(ToyTaskRegistry.Get(name), null).Run);
+            var task = ToyTaskRegistry.Get(info.Task);
+            var config = info.Config;
+            if (steps is { } s) config = config with { Training = config.Training with { Steps = s } };
+            var torchDevice = TorchRuntime.ParseDevice(device);
+            var data = task.Bind(config.Task, config.Model.NCtx);
+            var model = new HookedTransformer(config.Model);
+            model.to(torchDevice);
+            var trainer = new ToyTrainer(model, data, config.Training, directory);
+            var restarted = !ToyCheckpoint.Exists(directory);
+            if (restarted) File.Delete(Path.Combine(directory, MetricsLog.FileName)); // same seed: step 0 again, bit for bit
+            else trainer.Resume();
+            info = info with { Config = config, Threads = threads, Device = device, StartedUtc = DateTimeOffset.UtcNow };
+            info.Write(directory);
+            return new ToyRun(info, task, model, trainer, directory, claim) { Restarted = restarted };
+        }
+        catch
+        {
+            claim.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Whether <paramref name="directory"/> holds only a training run that never wrote a checkpoint (a kill in its first seconds).</summary>
+    public static bool IsRestartable(string directory)
+    {
+        if (ToyCheckpoint.Exists(directory)) return false;
+        var known = new HashSet<string>(StringComparer.Ordinal) { RunInfo.FileName, MetricsLog.FileName, ToyCheckpoint.StagingFolder, RunFolder.LockFile };
+        var names = System.IO.Directory.EnumerateFileSystemEntries(directory).Select(Path.GetFileName).Where(n => !RunFolder.IsLeftover(n!)).ToList();
+        if (!names.Contains(RunInfo.FileName) || names.Any(n => !known.Contains(n!))) return false;
+        try
+        {
+            return RunRecord.Read(Path.Combine(directory, RunInfo.FileName))["command"]?.GetValue<string>() == "toy train";
+        }
+        catch (Exception ex) when (ex is InvalidDataException or InvalidOperationException or IOException)
+        {
+            return false;
+        }
     }
 
     /// <summary>Trains the remaining steps, then records the final checkpoint in run.json.</summary>
     public TrainingResult Train(IProgress<TrainingProgress>? progress = null, CancellationToken cancellation = default)
     {
         var result = Trainer.Train(progress, cancellation);
-        Info.Write(Directory);
+        Info.Write(Directory, DateTimeOffset.UtcNow, partial: result.Outcome != TrainingOutcome.Completed);
         return result;
     }
 
@@ -119,5 +171,6 @@ public sealed class ToyRun : IDisposable
     {
         Trainer.Dispose();
         Model.Dispose();
+        _claim.Dispose();
     }
 }

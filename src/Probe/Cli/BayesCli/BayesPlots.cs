@@ -26,6 +26,6 @@ internal static class BayesPlots
         plot.Axes.AutoScale();
         if (yLimits is { } limits) plot.Axes.SetLimitsY(limits.Lo, limits.Hi);
         plot.Axes.SetLimitsX(xs.Min() - 0.5, xs.Max() + 0.5);
-        AtomicFile.WriteAllBytes(path, plot.GetImageBytes(Width, Height, ImageFormat.Png));
+        Probing.Runs.AtomicFile.WritePng(path, plot.GetImageBytes(Width, Height, ImageFormat.Png));
     }
 }

@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text;
 using Probing.Bayes;
 using Spectre.Console;
+using Probing.Runs;
 using static Probing.Cli.BayesCli.BayesConsole;
 
 namespace Probing.Cli.BayesCli;
@@ -33,7 +34,7 @@ internal static class SimulateCommand
         };
         var output = new Option<string?>("--out")
         {
-            Description = "Output folder (created if missing). Default: results/bayes/simulate/<UTC timestamp>/ under the current directory.",
+            Description = "Output folder (created if missing). New or empty; default: results/bayes/simulate/<run-id>/ under the current directory.",
         };
         var command = new Command("simulate", "Simulate the two-hypothesis Bayesian learner (seed 004): writes simulate.csv, PNG plots of P(A) and surprisal, and run.json; prints a table.")
         {
@@ -52,7 +53,9 @@ internal static class SimulateCommand
         var examples = Enumerable.Range(1, steps).Select(k => (double)k).ToArray();
         var cumulative = Surprisal.Cumulative(curve.SurprisalNats);
 
-        var folder = BayesRunFolder.Create(requestedOut, "simulate");
+        var started = DateTimeOffset.UtcNow;
+        using var claim = IclCommands.ClaimOutput(requestedOut, Path.Combine("results", "bayes", "simulate"), started);
+        var folder = IclCommands.Shown(claim);
         var csv = new StringBuilder("example,p_a,surprisal_nats,surprisal_bits,cumulative_nats\n");
         for (var i = 0; i < steps; i++)
             csv.Append(CultureInfo.InvariantCulture, $"{i + 1},{curve.ProbabilityA[i]:R},{curve.SurprisalNats[i]:R},{Surprisal.NatsToBits(curve.SurprisalNats[i]):R},{cumulative[i]:R}\n");
@@ -62,9 +65,13 @@ internal static class SimulateCommand
             $"Simulated P(A): two-hypothesis learner ({subtitle})", "example k", "P(A) before example k (probability)", "P(A) = theta(k-1)", (0, 1.02));
         BayesPlots.LinePng(Path.Combine(folder, SurprisalPlotName), examples, curve.SurprisalNats,
             $"Simulated surprisal: two-hypothesis learner ({subtitle})", "example k", "surprisal -ln P(A) (nats)", "-ln theta(k-1)", (0, Math.Max(1e-3, curve.SurprisalNats.Max()) * 1.05));
-        BayesRunFolder.WriteRunJson(folder, "bayes simulate",
-            new Dictionary<string, object> { ["c"] = c, ["theta0"] = theta0, ["steps"] = steps },
-            [CsvName, PriorPlotName, SurprisalPlotName]);
+        var record = new RunRecord("bayes simulate", started);
+        record.AddVersion(typeof(TwoHypothesisModel).Assembly, "probing_bayes");
+        record.Parameters["c"] = c;
+        record.Parameters["theta0"] = theta0;
+        record.Parameters["steps"] = steps;
+        record.SetExtra("outputs", new System.Text.Json.Nodes.JsonArray(CsvName, PriorPlotName, SurprisalPlotName));
+        record.Finish(folder);
 
         var console = For(context);
         var table = PlainTable("example k", "P(A)", "surprisal (nats)", "cumulative (nats)");

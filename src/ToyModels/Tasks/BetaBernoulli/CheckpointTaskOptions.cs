@@ -11,11 +11,7 @@ public static class CheckpointTaskOptions
     public static JsonObject Read(string checkpoint, IToyTask task)
     {
         ArgumentNullException.ThrowIfNull(task);
-        if (!File.Exists(Path.Combine(checkpoint, RunInfo.FileName))) return ToyTaskRegistry.GetPreset(task, null).Run.Task;
-        var info = RunInfo.Read(checkpoint, name => ToyTaskRegistry.GetPreset(ToyTaskRegistry.Get(name), null).Run);
-        if (!string.Equals(info.Task, task.Name, StringComparison.OrdinalIgnoreCase))
-            throw new ArgumentException($"checkpoint '{checkpoint}' was trained on task '{info.Task}', not '{task.Name}'; pass --task {info.Task}.");
-        return info.Config.Task;
+        return ToyCheckpoint.Open(checkpoint, task.Name).Config.Task;
     }
 
     /// <summary>Markdown header lines: the checkpoint, its model config, and where it came from.</summary>

@@ -2,6 +2,7 @@ using System.Globalization;
 using Probing.ToyModels.Checkpoints;
 using Probing.ToyModels.Model;
 using Probing.ToyModels.Training;
+using Probing.Runs;
 
 namespace Probing.ToyModels.Tasks.NRecurrence;
 

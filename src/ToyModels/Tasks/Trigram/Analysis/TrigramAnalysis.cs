@@ -144,7 +144,7 @@ public static class TrigramAnalysis
 
     private static object[] Row(string name, SetOverlap o) => [name, o.SizeA, o.SizeB, o.Intersection, o.Union, o.Jaccard];
 
-    private static object[] AblationRow(string name, int correct, int total) => [$"\"{name}\"", correct, total, total == 0 ? 0.0 : (double)correct / total];
+    private static object[] AblationRow(string name, int correct, int total) => [name, correct, total, total == 0 ? 0.0 : (double)correct / total];
 
     private static bool[] Learned(float[] setLogits, TrigramSet set)
     {

@@ -46,12 +46,8 @@ public static class TrigramCheckpointAnalysis
 
     private static (ToyRunConfig Config, string Label) RunConfigOf(string checkpoint)
     {
-        var defaults = new TrigramTask().Presets[0].Run;
-        if (!File.Exists(Path.Combine(checkpoint, RunInfo.FileName))) return (defaults, Path.GetFileName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(checkpoint))));
-        var info = RunInfo.Read(checkpoint, _ => defaults);
-        if (!string.Equals(info.Task, TrigramTask.TaskName, StringComparison.OrdinalIgnoreCase))
-            throw new ArgumentException($"{checkpoint} was trained on task '{info.Task}', not trigram; pass --task {info.Task} or a trigram checkpoint.");
-        return (info.Config, info.Preset);
+        var opened = ToyCheckpoint.Open(checkpoint, TrigramTask.TaskName);
+        return (opened.Config, opened.Run?.Preset ?? Path.GetFileName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(checkpoint))));
     }
 
     // The analyses run on a plain-C# forward pass; make sure it computes what the trained model computes.

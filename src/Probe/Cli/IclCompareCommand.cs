@@ -21,6 +21,7 @@ internal static class IclCompareCommand
             var folder = parse.GetValue(output) ?? Path.Combine("results", "icl", "compare", $"{DateTimeOffset.UtcNow.UtcDateTime:yyyyMMdd-HHmmss}");
             var (a, b) = IclCompare.Write(parse.GetValue(run1)!, parse.GetValue(run2)!, folder);
             var inv = CultureInfo.InvariantCulture;
+            foreach (var warning in new[] { a.Warning, b.Warning }.OfType<string>()) context.Error.WriteLine($"probe: warning: {warning}");
             context.Out.WriteLine($"A: {a.Label}");
             context.Out.WriteLine($"B: {b.Label}");
             context.Out.WriteLine("   i   A bits   B bits   A P(correct)   B P(correct)");

@@ -37,8 +37,6 @@ public static class LensCommand
             var lens = LogitLens.Create(model); // refuses unknown architectures before any work
             using var llama = model.CreateContext(new LlamaContextOptions { ContextSize = contextSize, Threads = parsed.GetValue(threadsOption) });
             var tokens = model.Tokenize(prompt);
-            if (tokens.Length > contextSize)
-                throw new UsageException($"the prompt is {tokens.Length} tokens, more than --ctx {contextSize}; shorten it or raise --ctx (up to the model's training context).");
             var report = LensReport.Compute(llama, lens, tokens, top);
 
             PrintTable(context.Out, model, report);

@@ -16,8 +16,8 @@ public static class OptionRules
     /// <summary>Options that name an input file: checked to be a regular, non-empty file when it exists.</summary>
     private static readonly HashSet<string> FileInputs = new(StringComparer.Ordinal) { "--model", "--config", "--csv" };
 
-    /// <summary>String options where an empty value means something (none).</summary>
-    private static readonly HashSet<string> EmptyAllowed = new(StringComparer.Ordinal) { "--sweep-shots" };
+    /// <summary>String options where an empty value means something (none), or that the command explains itself.</summary>
+    private static readonly HashSet<string> EmptyAllowed = new(StringComparer.Ordinal) { "--sweep-shots", "--prompt" };
 
     /// <summary>The largest <c>--threads</c>: four threads per core; more only thrashes the machine.</summary>
     public static int MaxThreads => 4 * Environment.ProcessorCount;

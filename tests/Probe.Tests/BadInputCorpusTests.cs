@@ -229,6 +229,45 @@ public sealed class BadInputCorpusTests : IDisposable
     }
 
     [Fact]
+    public void GivenAnUnknownTask_WhenToySweep_ThenRefusedBeforeAnythingIsPrinted()
+    {
+        var grid = File("grid.json", "{\"d_model\": [16], \"n_layers\": [1], \"n_heads\": [1]}");
+        var result = Run("toy", "sweep", "--task", "no-such-task", "--grid", grid, "--out", Path.Combine(_temp, "sweep"));
+        AssertOneLine(result, "no-such-task");
+        Assert.DoesNotContain("sweep shard", result.Error);
+    }
+
+    [Fact]
+    public void GivenResumeWithAnotherTask_WhenToyTrain_ThenOneLineInsteadOfIgnoringTask()
+    {
+        var run = Path.Combine(_temp, "copy-run");
+        Assert.Equal(ExitCodes.Ok, Run("toy", "train", "--task", "copy", "--preset", "tiny", "--steps", "2", "--threads", "1", "--out", run).Code);
+        AssertOneLine(Run("toy", "train", "--resume", "--out", run, "--task", "trigram", "--steps", "4"), "--task");
+    }
+
+    [Fact]
+    public async Task GivenSigterm_WhenTraining_ThenItStopsLikeCtrlCAndKeepsTheCheckpoint()
+    {
+        var run = Path.Combine(_temp, "sigterm-run");
+        var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet") { RedirectStandardError = true, RedirectStandardOutput = true };
+        foreach (var a in new[] { typeof(ProbeApp).Assembly.Location, "toy", "train", "--task", "copy", "--preset", "tiny", "--steps", "10000000", "--threads", "1", "--out", run })
+            start.ArgumentList.Add(a);
+        using var process = Process.Start(start)!;
+        var output = process.StandardOutput.ReadToEndAsync();
+        // The first progress line means training has started (the checkpoint folder exists).
+        var started = process.StandardError.ReadLine();
+        Assert.NotNull(started);
+        while (process.StandardError.ReadLine() is { } line && !line.StartsWith("step ", StringComparison.Ordinal)) { }
+        using (var kill = Process.Start("kill", ["-TERM", process.Id.ToString(CultureInfo.InvariantCulture)])) kill.WaitForExit();
+        var rest = process.StandardError.ReadToEnd();
+        Assert.True(process.WaitForExit(60_000), "the process did not stop after SIGTERM");
+
+        Assert.True(process.ExitCode == ExitCodes.Interrupted, $"exit {process.ExitCode}: {rest}");
+        Assert.Contains("checkpoint:", await output);
+        Assert.True(System.IO.File.Exists(Path.Combine(run, "model.safetensors")), string.Join(", ", Directory.GetFiles(run)));
+    }
+
+    [Fact]
     public void GivenAHugePrior_WhenBetaBernoulli_ThenTheLossIsNotBelowTheKnownPFloor()
     {
         foreach (var alpha in new[] { "1e13", "1e20" })

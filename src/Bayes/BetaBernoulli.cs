@@ -153,11 +153,15 @@ public static class BetaBernoulli
         var y = x + d;
         return -LogOnePlusRatio(d, x) + Tail(x, y, d);
 
-        static double Tail(double x, double y, double d) =>
-            -d / (2 * x * y)                                                  // −(1/(2x) − 1/(2y))
-            - d * (x + y) / (12 * x * x * y * y)                              // −(1/(12x²) − 1/(12y²))
-            + (1 / Math.Pow(x, 4) - 1 / Math.Pow(y, 4)) / 120
-            - (1 / Math.Pow(x, 6) - 1 / Math.Pow(y, 6)) / 252;
+        // Each difference written so that no intermediate overflows, even for x, y near 1e300.
+        static double Tail(double x, double y, double d)
+        {
+            var dxy = d / x / y;                                             // d/(xy) = 1/x − 1/y
+            return -dxy / 2                                                  // −(1/(2x) − 1/(2y))
+                   - dxy * (1 / x + 1 / y) / 12                              // −(1/(12x²) − 1/(12y²))
+                   + (Math.Pow(1 / x, 4) - Math.Pow(1 / y, 4)) / 120
+                   - (Math.Pow(1 / x, 6) - Math.Pow(1 / y, 6)) / 252;
+        }
     }
 
     /// <summary>
@@ -182,8 +186,13 @@ public static class BetaBernoulli
         return pmf;
     }
 
+    /// <summary>Largest α or β accepted: α + β + N must stay finite in double precision.</summary>
+    public const double MaxPseudoCount = 1e300;
+
     internal static void ValidatePrior(double alpha, double beta)
     {
+        if (alpha > MaxPseudoCount || beta > MaxPseudoCount)
+            throw new ArgumentException($"the prior pseudo-counts α and β must be at most 1e300 (got α = {alpha.ToString("G", System.Globalization.CultureInfo.InvariantCulture)}, β = {beta.ToString("G", System.Globalization.CultureInfo.InvariantCulture)}).");
         if (!(alpha > 0.0) || double.IsInfinity(alpha))
             throw new ArgumentException($"the prior α must be a positive finite number (got {alpha}); use e.g. α = 1 for a uniform prior.");
         if (!(beta > 0.0) || double.IsInfinity(beta))

@@ -41,6 +41,8 @@ public sealed class BetaBernoulliTests
     [InlineData(1e13, 1e13)]
     [InlineData(1e20, 1.0)]
     [InlineData(1e9, 0.5)]
+    [InlineData(1e300, 1e300)]
+    [InlineData(1e300, 1.0)]
     public void GivenAHugePrior_WhenFirstPosition_ThenTheLossIsTheEntropyOfThePriorMean(double alpha, double beta)
     {
         // Position 0 predicts from the prior alone: H(α/(α+β)), computed here with log1p-free closed forms in decimal.

@@ -92,6 +92,8 @@ public sealed class BadInputCorpusTests : IDisposable
     [InlineData("bayes", "beta-bernoulli", "--alpha", "NaN")]
     [InlineData("bayes", "beta-bernoulli", "--alpha", "Infinity")]
     [InlineData("icl", "--task", "2x+3", "--contexts", "99999999999")]
+    [InlineData("bench", "icl", "--contexts", "2147483647")]
+    [InlineData("icl", "patch", "--source", "2x+3", "--target", "3x+1", "--examples", "2147483647")]
     public void GivenAMalformedNumber_WhenParsed_ThenOneLineNamesTheFlagWithoutADotNetTypeName(params string[] args) =>
         AssertOneLine(Run(args), args[^2]);
 
@@ -185,6 +187,8 @@ public sealed class BadInputCorpusTests : IDisposable
     [Theory]
     [InlineData("p_correct,p_correct\n0.5,0.6\n0.7,0.8\n", "appears 2 times")]
     [InlineData("p_correct\n0.5\n\n0.7\n0.8\n", "blank row")]
+    [InlineData("p_correct\n0,5\n0,7\n0,8\n", "'.'")]
+    [InlineData("p_correct\n0.5\nNaN\n0.8\n", "'NaN'")]
     public void GivenAnAmbiguousCsv_WhenBayesFit_ThenOneLineInsteadOfAGuess(string csv, string fragment) =>
         AssertOneLine(Run("bayes", "fit", "--csv", File("p.csv", csv)), fragment);
 
@@ -270,7 +274,7 @@ public sealed class BadInputCorpusTests : IDisposable
     [Fact]
     public void GivenAHugePrior_WhenBetaBernoulli_ThenTheLossIsNotBelowTheKnownPFloor()
     {
-        foreach (var alpha in new[] { "1e13", "1e20" })
+        foreach (var alpha in new[] { "1e13", "1e20", "1e300" })
         {
             var (code, output, error) = Run("bayes", "beta-bernoulli", "--alpha", alpha, "--beta", alpha, "--length", "5", "--json");
             Assert.True(code == ExitCodes.Ok, error);

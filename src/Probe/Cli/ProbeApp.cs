@@ -157,7 +157,7 @@ public static partial class ProbeApp
     private static partial Regex ParameterSuffix();
 
     // System.Text.Json's "could not be mapped to any .NET member contained in type 'Namespace.Type'".
-    [GeneratedRegex(@" could not be mapped to any \.NET member contained in type '[^']*'")]
+    [GeneratedRegex(@" could not be mapped to any \.NET member contained in type '[^']*'| of type '(?:Probing|System)\.[^']*'")]
     private static partial Regex UnmappedMember();
 
     [GeneratedRegex(@"(?:type )?'?System\.(?:Nullable`1\[System\.)?(?<type>Int32|Int64|UInt32|UInt64|Int16|Byte|Double|Single|Decimal|Boolean|String)\]?'?")]

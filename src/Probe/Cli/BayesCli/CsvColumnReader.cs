@@ -38,6 +38,8 @@ internal static class CsvColumnReader
         for (var r = 0; r < data.Count; r++)
         {
             var (line, cells) = data[r];
+            if (cells.Length > header.Length)
+                throw new FormatException($"{path}, line {line}: {cells.Length} cells but the header has {header.Length}; write decimals with a '.' (0.5, not 0,5) and no thousands separators.");
             if (cells.Length <= index)
                 throw new FormatException($"{path}, line {line}: expected at least {index + 1} columns but found {cells.Length}; every row needs a value in column '{name}'.");
             if (!TryParse(cells[index], out values[r]))
@@ -73,6 +75,7 @@ internal static class CsvColumnReader
         return line.Split(',').Select(cell => cell.Trim().Trim('"').Trim()).ToArray();
     }
 
+    // Invariant culture, no thousands separators, finite only: "NaN" or "Infinity" is not a probability.
     private static bool TryParse(string cell, out double value) =>
-        double.TryParse(cell, NumberStyles.Float, CultureInfo.InvariantCulture, out value);
+        double.TryParse(cell, NumberStyles.Float, CultureInfo.InvariantCulture, out value) && double.IsFinite(value);
 }

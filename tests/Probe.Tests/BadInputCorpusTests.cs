@@ -36,7 +36,7 @@ public sealed class BadInputCorpusTests : IDisposable
         Assert.Single(lines);
         Assert.StartsWith("probe: ", lines[0]);
         Assert.Contains(fragment, lines[0]);
-        foreach (var internals in new[] { "System.", "Exception", "   at ", "`1", "(Parameter '" }) Assert.DoesNotContain(internals, lines[0]);
+        foreach (var internals in new[] { "System.", "Probing.", "Exception", "   at ", "`1", "(Parameter '" }) Assert.DoesNotContain(internals, lines[0]);
         Assert.All(lines[0], c => Assert.False(char.IsControl(c), $"control character U+{(int)c:X4} echoed"));
     }
 
@@ -174,6 +174,13 @@ public sealed class BadInputCorpusTests : IDisposable
     {
         var template = File("t.json", "{\"prefix\": \"\", \"open\": \"(\", \"between\": \",\", \"answer_prefix\": \" \", \"close\": \")\", \"separator\": \", \", \"seperator\": \";\"}");
         AssertOneLine(Run("icl", "--task", "2x+3", "--model", Model, "--template", template, "--out", Path.Combine(_temp, "icl")), "seperator");
+    }
+
+    [Fact]
+    public void GivenADuplicateKeyInATemplate_WhenIcl_ThenOneLineNamesTheKeyWithoutTheTypeName()
+    {
+        var template = File("d.json", "{\"prefix\": \"\", \"open\": \"(\", \"between\": \",\", \"answer_prefix\": \" \", \"close\": \")\", \"separator\": \", \", \"separator\": \";\"}");
+        AssertOneLine(Run("icl", "--task", "2x+3", "--model", Model, "--template", template, "--out", Path.Combine(_temp, "icl")), "Duplicate property 'separator'");
     }
 
     [Fact]

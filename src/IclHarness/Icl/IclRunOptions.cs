@@ -68,7 +68,10 @@ public sealed record IclRunOptions(
             throw new ArgumentException($"--contexts × --examples must be at most {MaxExampleRows} (got {(long)Contexts * Examples}); lower --contexts");
         if (XMax < XMin) throw new ArgumentException($"--x-range {XMin}..{XMax} is empty");
         if ((SweepXMax ?? XMax) < (SweepXMin ?? XMin)) throw new ArgumentException("--sweep-x-range is empty");
-        if ((SweepXMax ?? XMax) - (SweepXMin ?? XMin) > 1000) throw new ArgumentException("--sweep-x-range spans more than 1001 values; narrow it");
+        if ((SweepXMax ?? XMax) - (SweepXMin ?? XMin) > 1000)
+            throw new ArgumentException(SweepXMin is null && SweepXMax is null
+                ? "--x-range spans more than 1001 values, too many final x for the prediction sweep; narrow it or pass a narrower --sweep-x-range"
+                : "--sweep-x-range spans more than 1001 values; narrow it");
         if (MaxInteger is < 0 or > 100_000) throw new ArgumentException($"--max-integer must be in 0..100000 (got {MaxInteger})");
         if (!(Epsilon >= 0 && Epsilon < 0.5)) throw new ArgumentException($"--epsilon must be in [0, 0.5) (got {Epsilon})");
         if (BatchContexts < 1) throw new ArgumentException($"--batch must be at least 1 (got {BatchContexts})");

@@ -142,6 +142,7 @@ public static partial class ProbeApp
         line = string.Concat(line.Select(c => char.IsControl(c) ? $"\\u{(int)c:x4}" : c.ToString()));
         line = ParameterSuffix().Replace(line, "");
         line = UnmappedMember().Replace(line, " is not a known field");
+        line = OfDotNetType().Replace(line, "");
         return DotNetTypeName().Replace(line, m => m.Groups["type"].Value switch
         {
             "Int32" or "Int64" or "UInt32" or "UInt64" or "Int16" or "Byte" => "an integer",
@@ -157,8 +158,12 @@ public static partial class ProbeApp
     private static partial Regex ParameterSuffix();
 
     // System.Text.Json's "could not be mapped to any .NET member contained in type 'Namespace.Type'".
-    [GeneratedRegex(@" could not be mapped to any \.NET member contained in type '[^']*'| of type '(?:Probing|System)\.[^']*'")]
+    [GeneratedRegex(@" could not be mapped to any \.NET member contained in type '[^']*'")]
     private static partial Regex UnmappedMember();
+
+    // "… during deserialization of type 'Probing.IclHarness.Icl.PromptTemplate'": the C# type says nothing to a user.
+    [GeneratedRegex(@" of type '(?:Probing|System)\.[^']*'")]
+    private static partial Regex OfDotNetType();
 
     [GeneratedRegex(@"(?:type )?'?System\.(?:Nullable`1\[System\.)?(?<type>Int32|Int64|UInt32|UInt64|Int16|Byte|Double|Single|Decimal|Boolean|String)\]?'?")]
     private static partial Regex DotNetTypeName();

@@ -155,6 +155,10 @@ public sealed class BadInputCorpusTests : IDisposable
         AssertOneLine(Run("lens", "--model", fifo, "--prompt", "(1, 5)"), "not a regular file");
         AssertOneLine(Run("icl", "--task", "2x+3", "--model", fifo), "not a regular file");
         AssertOneLine(Run("model", "info", "--model", fifo), "not a regular file");
+        AssertOneLine(Run("toy", "train", "--task", "copy", "--config", fifo), "not a regular file");
+        AssertOneLine(Run("toy", "sweep", "--task", "copy", "--grid", fifo), "not a regular file");
+        AssertOneLine(Run("icl", "--task", "2x+3", "--model", Model, "--template", fifo), "not a regular file");
+        AssertOneLine(Run("bayes", "fit", "--csv", fifo), "not a regular file");
     }
 
     // ---- 6. Everything else: validated before work, nothing silently accepted, readable messages -------------

@@ -14,7 +14,10 @@ namespace Probing.Cli;
 public static class OptionRules
 {
     /// <summary>Options that name an input file: checked to be a regular, non-empty file when it exists.</summary>
-    private static readonly HashSet<string> FileInputs = new(StringComparer.Ordinal) { "--model", "--config", "--csv" };
+    private static readonly HashSet<string> FileInputs = new(StringComparer.Ordinal) { "--model", "--config", "--csv", "--grid" };
+
+    /// <summary>Options that take a name or a file: checked like file inputs when the value looks like a path.</summary>
+    private static readonly HashSet<string> NameOrFileInputs = new(StringComparer.Ordinal) { "--template" };
 
     /// <summary>String options where an empty value means something (none), or that the command explains itself.</summary>
     private static readonly HashSet<string> EmptyAllowed = new(StringComparer.Ordinal) { "--sweep-shots", "--prompt" };
@@ -78,7 +81,9 @@ public static class OptionRules
             result.AddError($"{name} is empty; pass a value.");
             return;
         }
-        if (FileInputs.Contains(name) && InputFileProblem(value) is { } problem) result.AddError($"{name} {problem}");
+        var isFile = FileInputs.Contains(name)
+            || (NameOrFileInputs.Contains(name) && (value.Contains('/', StringComparison.Ordinal) || value.EndsWith(".json", StringComparison.OrdinalIgnoreCase)));
+        if (isFile && InputFileProblem(value) is { } problem) result.AddError($"{name} {problem}");
     }
 
     /// <summary>

@@ -283,6 +283,25 @@ public sealed class BadInputCorpusTests : IDisposable
     }
 
     [Fact]
+    public void GivenCtrlC_WhenTrigramAnalysesRun_ThenTheyStopBeforeTheReport()
+    {
+        var config = File("tiny.json", """
+            {"model": {"d_vocab": 6, "n_ctx": 8, "d_model": 8, "d_head": 4, "d_mlp": 8},
+             "task": {"d_vocab": 6, "trigram_prob": 0.3, "eval_size": 20},
+             "training": {"steps": 2, "batch_size": 8, "eval_every": 0, "checkpoint_every": 0}}
+            """);
+        var run = Path.Combine(_temp, "trigram-run");
+        Assert.Equal(ExitCodes.Ok, Run("toy", "train", "--task", "trigram", "--config", config, "--out", run, "--threads", "1").Code);
+        var output = Path.Combine(_temp, "trigram-analysis");
+
+        Assert.ThrowsAny<OperationCanceledException>(() =>
+            Probing.ToyModels.Tasks.Trigram.Analysis.TrigramCheckpointAnalysis.Run(run, output, run, new CancellationToken(canceled: true)));
+
+        Assert.False(System.IO.File.Exists(Path.Combine(output, "report.md")));
+        Assert.False(Directory.Exists(Path.Combine(output, "compare")));
+    }
+
+    [Fact]
     public void GivenAHugePrior_WhenBetaBernoulli_ThenTheLossIsNotBelowTheKnownPFloor()
     {
         foreach (var alpha in new[] { "1e13", "1e20", "1e300" })

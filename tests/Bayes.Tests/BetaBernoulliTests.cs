@@ -24,6 +24,36 @@ public sealed class BetaBernoulliTests
         Assert.Equal(SpecialFunctions.BinaryEntropy(2.0 / 3.0), loss[1], 14);
     }
 
+    [Property(MaxTest = 200)]
+    public bool GivenAHugeOrTinyPrior_WhenMeanLoss_ThenItIsFiniteAndNotBelowTheKnownPFloor(int seedA, int seedB, int seedN)
+    {
+        // α, β from 1e-3 to 1e20: where ln B(α, β) differences and ψ differences cancel (issue #14.6).
+        var alpha = Math.Pow(10, -3 + (uint)seedA % 2400 / 100.0);
+        var beta = Math.Pow(10, -3 + (uint)seedB % 2400 / 100.0);
+        var length = 1 + (int)((uint)seedN % 40);
+        var mean = BetaBernoulli.MeanLoss(length, alpha, beta);
+        var floor = BetaBernoulli.KnownPFloor(alpha, beta);
+        // The gap is positive (Jensen); 1e-12 relative covers the last bits of both sums.
+        return double.IsFinite(mean) && double.IsFinite(floor) && floor >= 0 && mean <= Math.Log(2) + 1e-15 && mean >= floor * (1 - 1e-12);
+    }
+
+    [Theory]
+    [InlineData(1e13, 1e13)]
+    [InlineData(1e20, 1.0)]
+    [InlineData(1e9, 0.5)]
+    [InlineData(1e300, 1e300)]
+    [InlineData(1e300, 1.0)]
+    public void GivenAHugePrior_WhenFirstPosition_ThenTheLossIsTheEntropyOfThePriorMean(double alpha, double beta)
+    {
+        // Position 0 predicts from the prior alone: H(α/(α+β)), computed here with log1p-free closed forms in decimal.
+        var p = alpha / (alpha + beta);
+        var q = beta / (alpha + beta);
+        var expected = -p * Math.Log(p) - q * Math.Log(q);
+        if (q < 1e-8) expected = q - q * q / 2 - q * Math.Log(q); // −p ln p = q − q²/2 − O(q³) when p = 1 − q
+        var loss = BetaBernoulli.PerPositionLoss(1, alpha, beta)[0];
+        Assert.True(Math.Abs(loss - expected) <= 1e-12 * expected, $"{loss:R} vs {expected:R}");
+    }
+
     [Fact]
     public void GivenUniformPrior_WhenKnownPFloor_ThenHalfNat() =>
         Assert.Equal(0.5, BetaBernoulli.KnownPFloor(1, 1), 12);

@@ -134,6 +134,26 @@ public sealed class IclCliTests : IClassFixture<IclCliTests.TinyModel>
     }
 
     [Fact]
+    public void GivenAPartialRunOrOneWithoutRunJson_WhenCompared_ThenEachIsWarnedAbout()
+    {
+        var a = Path.Combine(_model.Folder, "cmp-partial");
+        Assert.Equal(ExitCodes.Ok, Run(Args(a, "--no-plots", "--no-lens")).Code);
+        var b = Path.Combine(_model.Folder, "cmp-unfinished");
+        Directory.CreateDirectory(b);
+        File.Copy(Path.Combine(a, "summary.json"), Path.Combine(b, "summary.json"));
+        var runJson = Path.Combine(a, "run.json");
+        File.WriteAllText(runJson, File.ReadAllText(runJson).Replace("\"partial\": false", "\"partial\": true", StringComparison.Ordinal));
+
+        var (code, _, error) = Run("icl", "compare", a, b, "--out", Path.Combine(_model.Folder, "cmp-warn"));
+
+        Assert.True(code == ExitCodes.Ok, error);
+        var lines = error.TrimEnd().Split('\n');
+        Assert.Equal(2, lines.Length);
+        Assert.Contains("partial run", lines[0]);
+        Assert.Contains("no run.json", lines[1]);
+    }
+
+    [Fact]
     public void GivenNonRunFolder_WhenCompared_ThenOneLineErrorAndExit2()
     {
         var (code, _, error) = Run("icl", "compare", _model.Folder, _model.Folder, "--out", Path.Combine(_model.Folder, "cmp-bad"));

@@ -112,7 +112,7 @@ public sealed class LlamaCommandsTests : IDisposable
     [Fact]
     public void GivenPromptLongerThanTheContext_WhenLens_ThenExitCode2()
     {
-        var (code, _, error) = Run("lens", "--model", WriteModel(), "--prompt", new string('7', 600), "--ctx", "256", "--threads", "1");
+        var (code, _, error) = Run("lens", "--model", WriteModel(), "--prompt", new string('7', 600), "--ctx", "64", "--threads", "1");
         Assert.Equal(ExitCodes.BadInput, code);
         Assert.Contains("context holds", error);
         Assert.Single(error.TrimEnd().Split('\n'));

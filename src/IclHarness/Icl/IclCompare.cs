@@ -16,7 +16,22 @@ public static class IclCompare
     /// <param name="Hi">Upper 95% end.</param>
     /// <param name="PCorrect">Mean P(correct).</param>
     /// <param name="C">Fitted c, or null.</param>
-    public sealed record RunCurve(string Folder, string Label, double[] Indices, double[] Bits, double[] Lo, double[] Hi, double[] PCorrect, double? C);
+    public sealed record RunCurve(string Folder, string Label, double[] Indices, double[] Bits, double[] Lo, double[] Hi, double[] PCorrect, double? C)
+    {
+        /// <summary>Whether the folder has run.json (a finished run writes it last; without it the run is unfinished or not ours).</summary>
+        public bool HasRunJson { get; init; }
+
+        /// <summary>Whether run.json marks the run partial (interrupted before every context finished).</summary>
+        public bool Partial { get; init; }
+
+        /// <summary>Contexts the curves average over, when run.json says.</summary>
+        public long? ContextsFinished { get; init; }
+
+        /// <summary>A one-line warning for a run whose curves should not be read as a complete run, or null.</summary>
+        public string? Warning => !HasRunJson
+            ? $"'{Folder}' has no run.json: the run did not finish or was not written by probe icl; its curves may be incomplete"
+            : Partial ? $"'{Folder}' is a partial run (interrupted after {ContextsFinished?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "some"} contexts); its curves average fewer contexts" : null;
+    }
 
     /// <summary>Reads a run folder written by <see cref="IclRunWriter"/>.</summary>
     public static RunCurve Read(string folder)
@@ -31,10 +46,14 @@ public static class IclCompare
             double Get(JsonElement e) => e.ValueKind == JsonValueKind.Number ? e.GetDouble() : double.NaN;
             var model = "model";
             var run = Path.Combine(folder, "run.json");
+            var partial = false;
+            long? finished = null;
             if (File.Exists(run))
             {
                 using var runDoc = JsonDocument.Parse(File.ReadAllText(run));
                 model = Path.GetFileName(runDoc.RootElement.GetProperty("model").GetProperty("path").GetString() ?? "model");
+                partial = runDoc.RootElement.TryGetProperty("partial", out var p) && p.ValueKind == JsonValueKind.True;
+                if (runDoc.RootElement.TryGetProperty("contexts_finished", out var f) && f.TryGetInt64(out var n)) finished = n;
             }
             var fitC = root.GetProperty("fit").GetProperty("c");
             return new RunCurve(folder, $"{root.GetProperty("task").GetString()} on {model} ({Path.GetFileName(Path.GetFullPath(folder).TrimEnd('/'))})",
@@ -43,7 +62,12 @@ public static class IclCompare
                 examples.Select(e => Get(e.GetProperty("surprisal_bits_ci95")[0])).ToArray(),
                 examples.Select(e => Get(e.GetProperty("surprisal_bits_ci95")[1])).ToArray(),
                 examples.Select(e => Get(e.GetProperty("p_correct_mean"))).ToArray(),
-                fitC.ValueKind == JsonValueKind.Number ? fitC.GetDouble() : null);
+                fitC.ValueKind == JsonValueKind.Number ? fitC.GetDouble() : null)
+            {
+                HasRunJson = File.Exists(run),
+                Partial = partial,
+                ContextsFinished = finished,
+            };
         }
         catch (Exception ex) when (ex is JsonException or KeyNotFoundException or InvalidOperationException or IndexOutOfRangeException)
         {

@@ -41,6 +41,15 @@ public sealed record IclRunOptions(
     /// <summary>The default sweep context sizes (seed 004).</summary>
     public static IReadOnlyList<int> DefaultSweepShots { get; } = [0, 1, 2, 3, 5, 8];
 
+    /// <summary>Largest --examples: ten thousand examples are ~100k tokens, beyond the context of the models this harness runs.</summary>
+    public const int MaxExamples = 10_000;
+
+    /// <summary>Largest --contexts.</summary>
+    public const int MaxContexts = 1_000_000;
+
+    /// <summary>Largest contexts × examples, the number of measured examples kept in memory.</summary>
+    public const long MaxExampleRows = 10_000_000;
+
     /// <summary>The ideal family in effect: the one given, else the task's own family, else <see cref="DefaultIdealFamily"/>.</summary>
     public TaskSpec EffectiveIdealFamily => IdealFamily ?? (Task.IsFamily ? Task : TaskParser.Parse(DefaultIdealFamily));
 
@@ -52,9 +61,17 @@ public sealed record IclRunOptions(
     {
         if (Examples < 1) throw new ArgumentException($"--examples must be at least 1 (got {Examples})");
         if (Contexts < 1) throw new ArgumentException($"--contexts must be at least 1 (got {Contexts})");
+        // Bounded before anything is allocated: every example of every context keeps a row of measurements.
+        if (Examples > MaxExamples) throw new ArgumentException($"--examples must be at most {MaxExamples} (got {Examples}); a longer prompt exceeds any model's context");
+        if (Contexts > MaxContexts) throw new ArgumentException($"--contexts must be at most {MaxContexts} (got {Contexts}); split the run into several seeds");
+        if ((long)Contexts * Examples > MaxExampleRows)
+            throw new ArgumentException($"--contexts × --examples must be at most {MaxExampleRows} (got {(long)Contexts * Examples}); lower --contexts");
         if (XMax < XMin) throw new ArgumentException($"--x-range {XMin}..{XMax} is empty");
         if ((SweepXMax ?? XMax) < (SweepXMin ?? XMin)) throw new ArgumentException("--sweep-x-range is empty");
-        if ((SweepXMax ?? XMax) - (SweepXMin ?? XMin) > 1000) throw new ArgumentException("--sweep-x-range spans more than 1001 values; narrow it");
+        if ((SweepXMax ?? XMax) - (SweepXMin ?? XMin) > 1000)
+            throw new ArgumentException(SweepXMin is null && SweepXMax is null
+                ? "--x-range spans more than 1001 values, too many final x for the prediction sweep; narrow it or pass a narrower --sweep-x-range"
+                : "--sweep-x-range spans more than 1001 values; narrow it");
         if (MaxInteger is < 0 or > 100_000) throw new ArgumentException($"--max-integer must be in 0..100000 (got {MaxInteger})");
         if (!(Epsilon >= 0 && Epsilon < 0.5)) throw new ArgumentException($"--epsilon must be in [0, 0.5) (got {Epsilon})");
         if (BatchContexts < 1) throw new ArgumentException($"--batch must be at least 1 (got {BatchContexts})");

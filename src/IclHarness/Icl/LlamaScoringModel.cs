@@ -28,10 +28,16 @@ internal sealed class LlamaScoringModel : IScoringModel, IDisposable
         {
             throw new NotSupportedException($"probe icl reads ranks and the logit lens through the final norm and unembedding, and {ex.Message.Split(';')[0]}");
         }
-        ContextLength = contextLength > 0 ? Math.Min(contextLength, model.Info.TrainingContextLength) : model.Info.TrainingContextLength;
+        // llama.cpp reads context_length as int32: 0xFFFFFFFF arrives as −1. A non-positive value is "not declared",
+        // bounded by MaxUndeclaredContext rather than reported as a context of −1 tokens.
+        var trained = model.Info.TrainingContextLength > 0 ? model.Info.TrainingContextLength : MaxUndeclaredContext;
+        ContextLength = contextLength > 0 ? Math.Min(contextLength, trained) : trained;
         if (_lens.VocabularySize != model.Info.VocabularySize)
             throw new InvalidDataException($"'{model.Info.Path}' has an unembedding for {_lens.VocabularySize} tokens but a vocabulary of {model.Info.VocabularySize}; the file is inconsistent");
     }
+
+    /// <summary>The context used when a model declares none (or one llama.cpp reads as non-positive).</summary>
+    public const int MaxUndeclaredContext = 1 << 17;
 
     public LlamaModel Model => _model;
 

@@ -37,6 +37,13 @@ public sealed record PromptTemplate(
     /// <summary>The answer text as scored (without the closing text).</summary>
     public string Answer(long y) => AnswerPrefix + y.ToString(CultureInfo.InvariantCulture);
 
+    // A misspelt field ("seperator") or a field given twice is an error, not a silent default.
+    private static readonly JsonSerializerOptions StrictJson = new()
+    {
+        UnmappedMemberHandling = System.Text.Json.Serialization.JsonUnmappedMemberHandling.Disallow,
+        AllowDuplicateProperties = false,
+    };
+
     /// <summary>Loads a template from a JSON file and checks it.</summary>
     public static PromptTemplate LoadFile(string path)
     {
@@ -44,7 +51,7 @@ public sealed record PromptTemplate(
         PromptTemplate? template;
         try
         {
-            template = JsonSerializer.Deserialize<PromptTemplate>(File.ReadAllText(path));
+            template = JsonSerializer.Deserialize<PromptTemplate>(File.ReadAllText(path), StrictJson);
         }
         catch (JsonException ex)
         {

@@ -20,6 +20,11 @@ public static class BenchLlamaCommand
         foreach (var option in new Option[] { modelOption, tokensOption, repeatsOption, threadsOption }) command.Add(option);
         command.SetAction(parsed =>
         {
+            // Checked before the benchmark model is generated (seconds of work and 40 MB of disk).
+            var tokens = parsed.GetValue(tokensOption);
+            if (tokens is < 11 or > 1 << 16) throw new UsageException($"--tokens must be between 11 (10 capture positions and one more) and 65536; got {tokens}.");
+            var repeats = parsed.GetValue(repeatsOption);
+            if (repeats is < 1 or > 1000) throw new UsageException($"--repeats must be between 1 and 1000; got {repeats}.");
             var path = parsed.GetValue(modelOption);
             string? temp = null;
             if (path is null)
@@ -36,7 +41,7 @@ public static class BenchLlamaCommand
                 context.Out.WriteLine($"model: {info.Architecture}, {info.LayerCount} layers, d_model {info.EmbeddingSize}, vocabulary {info.VocabularySize}, {info.QuantType}");
                 var threads = parsed.GetValue(threadsOption);
                 context.Out.WriteLine($"threads: {(threads > 0 ? threads : Environment.ProcessorCount)}, cores: {Environment.ProcessorCount}");
-                var variants = LlamaBenchmark.Run(model, parsed.GetValue(tokensOption), parsed.GetValue(repeatsOption), threads, context.Cancellation);
+                var variants = LlamaBenchmark.Run(model, tokens, repeats, threads, context.Cancellation);
                 context.Out.WriteLine($"{"variant",-70} {"seconds",8} {"tokens/s",9} {"ratio",6} {"cpu s",7} {"cpu ratio",9}");
                 foreach (var v in variants)
                     context.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,

@@ -21,6 +21,9 @@ internal static class IclBenchCommand
         foreach (var o in new Option[] { model, contexts, examples, rounds, threads, generated }) command.Add(o);
         command.SetAction(parse =>
         {
+            // Bounded before anything is allocated; the bench keeps every context of a round in one batch.
+            if (parse.GetValue(contexts) > 4096 || parse.GetValue(examples) > IclRunOptions.MaxExamples || parse.GetValue(rounds) > 1000)
+                throw new UsageException($"--contexts must be at most 4096, --examples at most {IclRunOptions.MaxExamples} and --rounds at most 1000 (got {parse.GetValue(contexts)}, {parse.GetValue(examples)}, {parse.GetValue(rounds)})");
             if (parse.GetValue(contexts) < 1 || parse.GetValue(examples) < 1 || parse.GetValue(rounds) < 1)
                 throw new UsageException("--contexts, --examples and --rounds must be at least 1");
             if (parse.GetValue(generated) && parse.GetValue(model) is not null)

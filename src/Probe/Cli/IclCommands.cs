@@ -57,6 +57,8 @@ public static class IclCommands
                 parse.GetValue(family) is { } f ? TaskParser.Parse(f) : null, parse.GetValue(epsilon), parse.GetValue(maxInteger),
                 !parse.GetValue(noLens), parse.GetValue(batch));
             options.Validate();
+            if (parse.GetResult(sweepShots) is { Implicit: false } && options.SweepShots!.FirstOrDefault(k => k > options.Examples) is var tooMany and > 0)
+                throw new UsageException($"--sweep-shots {tooMany} is more than --examples {options.Examples}; a sweep context holds at most K examples, so drop it or raise --examples");
             var shardSpec = parse.GetValue(shard) is { } shardText ? ShardSpec.Parse(shardText) : null;
             var modelPath = ResolveModel(parse.GetValue(model));
             if (shardSpec is not null) return IclMergeCommand.RunShard(context, shardSpec, options, modelPath, parse.GetValue(output), parse.GetValue(threads));
@@ -122,8 +124,8 @@ public static class IclCommands
             if (BundledModelLocator() is string bundled) return bundled;
             throw new UsageException($"no model: the default {DefaultModel} does not exist; pass --model M.gguf or set PROBE_MODEL");
         }
-        if (!File.Exists(path)) throw new FileNotFoundException($"model file '{path}' does not exist; pass --model with a GGUF file", path);
-        return path;
+        if (!File.Exists(path) && !Directory.Exists(path)) throw new FileNotFoundException($"model file '{path}' does not exist; pass --model with a GGUF file", path);
+        return OptionRules.RequireInputFile(path, option is null ? "PROBE_MODEL" : "--model");
     }
 
     internal static IReadOnlyList<int> ParseShots(string text)

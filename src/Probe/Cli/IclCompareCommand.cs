@@ -27,6 +27,7 @@ internal static class IclCompareCommand
             record.Parameters["run2"] = Path.GetFullPath(parse.GetValue(run2)!);
             record.Finish(folder);
             var inv = CultureInfo.InvariantCulture;
+            foreach (var warning in new[] { a.Warning, b.Warning }.OfType<string>()) context.Error.WriteLine($"probe: warning: {warning}");
             context.Out.WriteLine($"A: {a.Label}");
             context.Out.WriteLine($"B: {b.Label}");
             context.Out.WriteLine("   i   A bits   B bits   A P(correct)   B P(correct)");

@@ -22,6 +22,8 @@ internal static class IclPatchCommand
         foreach (var o in new Option[] { source, target, model, template, examples, xRange, seed, threads, output }) command.Add(o);
         command.SetAction(parse =>
         {
+            if (parse.GetValue(examples) is < 1 or > IclRunOptions.MaxExamples)
+                throw new UsageException($"--examples must be between 1 and {IclRunOptions.MaxExamples} (got {parse.GetValue(examples)})");
             var (xMin, xMax) = ExampleSampler.ParseRange(parse.GetValue(xRange)!, "--x-range");
             var options = new IclPatchOptions(TaskParser.Parse(parse.GetValue(source)!), TaskParser.Parse(parse.GetValue(target)!),
                 IclCommands.LoadTemplate(parse.GetValue(template)!), parse.GetValue(examples), xMin, xMax, parse.GetValue(seed));

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using Probing.IclHarness;
+using Probing.IclHarness.Gguf;
 using Probing.IclHarness.Llama;
 using Probing.Runs;
 
@@ -16,7 +17,7 @@ public static class LensCommand
         var promptOption = new Option<string>("--prompt", "-p") { Description = "The prompt text.", Required = true };
         var topOption = new Option<int>("--top") { Description = "Tokens per layer in the table and the CSV.", DefaultValueFactory = _ => 5 };
         var outOption = new Option<string?>("--out", "-o") { Description = "Folder for lens.csv, lens.png and run.json (new or empty; default: results/lens/<run-id>)." };
-        var ctxOption = new Option<int>("--ctx") { Description = "Context size in tokens.", DefaultValueFactory = _ => 2048 };
+        var ctxOption = new Option<int?>("--ctx") { Description = $"Context size in tokens, at most the model's training context (default: {DefaultContext} or the training context when shorter)." };
         var threadsOption = new Option<int>("--threads") { Description = "CPU threads (0 = all cores).", DefaultValueFactory = _ => 0 };
         var command = new Command("lens",
             "Logit lens: read every layer's residual stream (l_out) through the final norm and unembedding. " +
@@ -28,13 +29,15 @@ public static class LensCommand
             if (prompt.Length == 0) throw new UsageException("empty prompt: pass the text to analyse with --prompt \"...\".");
             var top = parsed.GetValue(topOption);
             if (top < 1) throw new UsageException($"--top must be at least 1, not {top}.");
-            var modelPath = parsed.GetValue(modelOption)!;
+            var modelPath = OptionRules.RequireInputFile(parsed.GetValue(modelOption)!, "--model");
+            var contextSize = ContextSize(modelPath, parsed.GetValue(ctxOption));
             var started = DateTimeOffset.UtcNow;
+            // Claimed before the model runs, so a bad or busy --out costs nothing.
             using var claim = IclCommands.ClaimOutput(parsed.GetValue(outOption), Path.Combine("results", "lens"), started);
             var folder = IclCommands.Shown(claim);
             using var model = LlamaModel.Load(modelPath);
             var lens = LogitLens.Create(model); // refuses unknown architectures before any work
-            using var llama = model.CreateContext(new LlamaContextOptions { ContextSize = parsed.GetValue(ctxOption), Threads = parsed.GetValue(threadsOption) });
+            using var llama = model.CreateContext(new LlamaContextOptions { ContextSize = contextSize, Threads = parsed.GetValue(threadsOption) });
             var tokens = model.Tokenize(prompt);
             var report = LensReport.Compute(llama, lens, tokens, top);
 
@@ -58,6 +61,32 @@ public static class LensCommand
             return ExitCodes.Ok;
         });
         return command;
+    }
+
+    /// <summary>Default context when --ctx is not given.</summary>
+    public const int DefaultContext = 2048;
+
+    /// <summary>
+    /// The KV-cache size to allocate: --ctx, bounded by the model's training context (<c>{arch}.context_length</c>,
+    /// read by our GGUF reader before llama.cpp allocates anything); a model that does not declare one is bounded
+    /// by 2^20 tokens.
+    /// </summary>
+    internal static int ContextSize(string modelPath, int? requested)
+    {
+        long trained;
+        using (var file = GgufReader.Open(modelPath))
+        {
+            var key = $"{file.Architecture}.context_length";
+            trained = file.Find(key) is { IsArray: false } value && value.Value is byte or ushort or uint or ulong or sbyte or short or int or long
+                ? Math.Clamp(value.Value is ulong u ? (long)Math.Min(u, long.MaxValue) : value.AsInt64(), 0, 1L << 20)
+                : 1L << 20;
+        }
+        if (requested is not { } ctx) return (int)Math.Max(1, Math.Min(DefaultContext, trained));
+        if (ctx < 1) throw new UsageException($"--ctx must be at least 1 token; got {ctx}.");
+        if (ctx > trained)
+            throw new UsageException(string.Create(CultureInfo.InvariantCulture,
+                $"--ctx {ctx} is larger than the model's training context ({trained} tokens); pass --ctx {trained} or less."));
+        return ctx;
     }
 
     private static void PrintTable(TextWriter output, LlamaModel model, LensReport report)

@@ -1,4 +1,6 @@
 using System.CommandLine;
+using System.Runtime.InteropServices;
+using System.Text.RegularExpressions;
 
 namespace Probing.Cli;
 
@@ -7,7 +9,7 @@ namespace Probing.Cli;
 /// standard error and an exit code: 2 for bad input, 1 for internal failures, never a stack trace
 /// (set PROBE_DEBUG=1 to see one).
 /// </summary>
-public static class ProbeApp
+public static partial class ProbeApp
 {
     /// <summary>Parses <paramref name="args"/>, runs the chosen command, and returns the exit code.</summary>
     public static int Run(string[] args, TextWriter output, TextWriter error)
@@ -22,6 +24,13 @@ public static class ProbeApp
         };
         Console.CancelKeyPress += onCancel;
         Probing.Runs.RunRecord.CurrentCommandLine.Value = ["probe", .. args]; // recorded in every run.json
+        // SIGTERM (kill, a cluster scheduler's preemption) is treated like Ctrl-C: stop and keep what finished.
+        using var onTerminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, signal =>
+        {
+            if (cancellation.IsCancellationRequested) return;
+            signal.Cancel = true;
+            cancellation.Cancel();
+        });
         try
         {
             var context = new CliContext(output, error, cancellation.Token);
@@ -29,9 +38,7 @@ public static class ProbeApp
             var parsed = root.Parse(args);
             if (parsed.Errors.Count > 0)
             {
-                var command = parsed.CommandResult.Command;
-                var path = string.Join(' ', command.Parents.OfType<Command>().Reverse().Select(c => c.Name).Append(command.Name));
-                error.WriteLine($"probe: {parsed.Errors[0].Message} (see '{path} --help')");
+                error.WriteLine($"probe: {OneLine(ParseErrorMessage(parsed))} (see '{CommandPath(parsed.CommandResult.Command)} --help')");
                 return ExitCodes.BadInput;
             }
 
@@ -67,7 +74,26 @@ public static class ProbeApp
         root.Add(ToyCommands.Create(context));
         root.Add(BenchCommands.Create(context));
         root.Add(IclCommands.Create(context));
+        OptionRules.Apply(root);
         return root;
+    }
+
+    // Our own option messages first (they name the flag and the fix), then an unknown word as such (the
+    // parser would first say "Required command was not provided"), then the parser's first message.
+    private static string ParseErrorMessage(ParseResult parsed) =>
+        parsed.Errors.FirstOrDefault(e => e.Message.StartsWith("--", StringComparison.Ordinal))?.Message
+        ?? (parsed.UnmatchedTokens.Count > 0
+            ? $"unknown command or option {OptionRules.Show(parsed.UnmatchedTokens[0])}"
+            : parsed.Errors[0].Message);
+
+    // "probe toy train", whatever the host process is called (dotnet, testhost, a renamed binary).
+    private static string CommandPath(Command command)
+    {
+        var names = new List<string>();
+        for (Command? c = command; c is not null; c = c.Parents.OfType<Command>().FirstOrDefault())
+            names.Insert(0, c is RootCommand ? "probe" : c.Name);
+        if (names[0] != "probe") names.Insert(0, "probe");
+        return string.Join(' ', names);
     }
 
     /// <summary>Maps an exception to a one-line message and an exit code.</summary>
@@ -107,6 +133,39 @@ public static class ProbeApp
         or NotSupportedException
         or IOException;
 
-    private static string OneLine(string message) =>
-        string.Join(' ', message.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+    /// <summary>
+    /// One line for the terminal: line breaks joined, control characters (binary input echoed by a message)
+    /// made visible as \uXXXX so they cannot drive the terminal, and .NET type names written as what a user types.
+    /// </summary>
+    internal static string OneLine(string message)
+    {
+        var line = string.Join(' ', message.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+        line = string.Concat(line.Select(c => char.IsControl(c) ? $"\\u{(int)c:x4}" : c.ToString()));
+        line = ParameterSuffix().Replace(line, "");
+        line = UnmappedMember().Replace(line, " is not a known field");
+        line = OfDotNetType().Replace(line, "");
+        return DotNetTypeName().Replace(line, m => m.Groups["type"].Value switch
+        {
+            "Int32" or "Int64" or "UInt32" or "UInt64" or "Int16" or "Byte" => "an integer",
+            "Double" or "Single" or "Decimal" => "a number",
+            "Boolean" => "true or false",
+            "String" => "a string",
+            _ => "a value",
+        });
+    }
+
+    // ArgumentException appends " (Parameter 'name')", a C# name the user never typed.
+    [GeneratedRegex(@" \(Parameter '[^']*'\)")]
+    private static partial Regex ParameterSuffix();
+
+    // System.Text.Json's "could not be mapped to any .NET member contained in type 'Namespace.Type'".
+    [GeneratedRegex(@" could not be mapped to any \.NET member contained in type '[^']*'")]
+    private static partial Regex UnmappedMember();
+
+    // "… during deserialization of type 'Probing.IclHarness.Icl.PromptTemplate'": the C# type says nothing to a user.
+    [GeneratedRegex(@" of type '(?:Probing|System)\.[^']*'")]
+    private static partial Regex OfDotNetType();
+
+    [GeneratedRegex(@"(?:type )?'?System\.(?:Nullable`1\[System\.)?(?<type>Int32|Int64|UInt32|UInt64|Int16|Byte|Double|Single|Decimal|Boolean|String)\]?'?")]
+    private static partial Regex DotNetTypeName();
 }

@@ -42,6 +42,12 @@ public static class ToyAnalyzeCommand
             if (!Analyzers.TryGetValue(name, out var handler))
                 throw new UsageException($"No analyses for task '{name}'; tasks with analyses: {string.Join(", ", Analyzers.Keys)}.");
             var dir = parse.GetValue(checkpoint)!;
+            // Both checkpoints are checked before any analysis runs or writes.
+            foreach (var (flag, path) in new[] { ("--checkpoint", dir), ("--compare", parse.GetValue(compare)) })
+            {
+                if (path is not null && !Directory.Exists(path))
+                    throw new UsageException($"{flag} '{path}' is not a folder; pass a 'probe toy train' run folder.");
+            }
             var request = new ToyAnalyzeRequest(dir, parse.GetValue(output) ?? Path.Combine(dir, "analysis"), parse.GetValue(compare), parse.GetValue(threads));
             return RunClaimed("toy analyze", name, request.Checkpoint, request.OutDir, null, p =>
             {

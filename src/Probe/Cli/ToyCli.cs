@@ -44,8 +44,9 @@ internal static class ToyCli
         public void Report(TrainingProgress value)
         {
             bar.Value = value.Step;
-            var eval = value.LastEval is { } e && e.Eval.Count > 0 ? $" | {string.Join(' ', e.Eval.Take(2).Select(m => $"{m.Key} {m.Value:G4}"))}" : "";
-            bar.Description = Markup.Escape($"step {value.Step}/{value.TotalSteps} loss {value.Loss:F4} {value.StepsPerSecond:F1} steps/s{eval}");
+            var inv = System.Globalization.CultureInfo.InvariantCulture;
+            var eval = value.LastEval is { } e && e.Eval.Count > 0 ? $" | {string.Join(' ', e.Eval.Take(2).Select(m => string.Create(inv, $"{m.Key} {m.Value:G4}")))}" : "";
+            bar.Description = Markup.Escape(string.Create(inv, $"step {value.Step}/{value.TotalSteps} loss {value.Loss:F4} {value.StepsPerSecond:F1} steps/s{eval}"));
         }
     }
 
@@ -57,8 +58,9 @@ internal static class ToyCli
         {
             if (value.LastEval is not { } eval || ReferenceEquals(eval, _reported)) return;
             _reported = eval;
-            error.WriteLine($"step {value.Step}/{value.TotalSteps} loss {value.Loss:F4} {value.StepsPerSecond:F1} steps/s | " +
-                string.Join(' ', eval.Eval.Select(m => $"{m.Key} {m.Value:G4}")));
+            var inv = System.Globalization.CultureInfo.InvariantCulture;
+            error.WriteLine(string.Create(inv, $"step {value.Step}/{value.TotalSteps} loss {value.Loss:F4} {value.StepsPerSecond:F1} steps/s | ") +
+                string.Join(' ', eval.Eval.Select(m => string.Create(inv, $"{m.Key} {m.Value:G4}"))));
         }
     }
 }

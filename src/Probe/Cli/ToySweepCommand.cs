@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Probing.ToyModels.Tasks;
 using System.Globalization;
 using Probing.Runs;
 using Probing.ToyModels.Sweep;
@@ -33,6 +34,8 @@ public static class ToySweepCommand
             var threadCount = ToyCli.ApplyThreads(parse.GetValue(threads));
             var outDir = parse.GetValue(output) ?? Path.Combine("results", "toy", "sweep", taskName);
             var parsed = SweepGrid.Read(gridFile);
+            // Task and preset are checked before anything is printed or trained.
+            ToyTaskRegistry.GetPreset(ToyTaskRegistry.Get(taskName), parsed.Preset);
             context.Error.WriteLine($"probe: sweep shard {spec} ({spec.Source}): {parsed.Shard(index, count).Count} of {parsed.Points().Count} points into {outDir}");
             SweepRunner.Run(taskName, parsed, index, count, outDir, threadCount,
                 r => context.Out.WriteLine(SweepRunner.ToJsonLine(r)), context.Cancellation);

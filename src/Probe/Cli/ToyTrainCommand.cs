@@ -37,6 +37,11 @@ public static class ToyTrainCommand
                 if (parse.GetValue(preset) is not null || parse.GetValue(config) is not null || parse.GetValue(seed) is not null)
                     throw new UsageException("--resume continues a run with its own config; drop --preset, --config and --seed (only --steps may change).");
                 run = ToyRun.Resume(outDir, parse.GetValue(steps), threadCount, deviceName);
+                if (parse.GetValue(task) is { } asked && !string.Equals(asked, run.Task.Name, StringComparison.OrdinalIgnoreCase))
+                {
+                    run.Dispose();
+                    throw new UsageException($"--task {asked} does not match the run in {outDir}, which trains {run.Task.Name}; drop --task when resuming.");
+                }
             }
             else
             {

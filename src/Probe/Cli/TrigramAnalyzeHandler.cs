@@ -11,7 +11,7 @@ internal static class TrigramAnalyzeHandler
     {
         ToyCli.ApplyThreads(request.Threads);
         var clock = Stopwatch.StartNew();
-        var (main, other, report) = TrigramCheckpointAnalysis.Run(request.Checkpoint, request.OutDir, request.Compare);
+        var (main, other, report) = TrigramCheckpointAnalysis.Run(request.Checkpoint, request.OutDir, request.Compare, context.Cancellation);
         foreach (var r in other is null ? [main] : new[] { main, other })
         {
             var m = r.Metrics;

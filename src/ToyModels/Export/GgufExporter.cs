@@ -12,8 +12,9 @@ namespace Probing.ToyModels.Export;
 /// unembedding) → architecture <c>llama</c>. llama.cpp's llama rotates adjacent pairs (GPT-J layout); a model
 /// trained with TransformerLens's default rotate-half rotary gets its W_Q/W_K rows permuted per head
 /// (2i ← i, 2i+1 ← i + d_head/2), which leaves every attention score unchanged.</item>
-/// <item>GPT-2 style (LN/LNPre, learned or fixed positions, GELU MLP, n_heads·d_head = d_model) →
-/// architecture <c>gpt2</c> with a fused QKV. llama.cpp's GELU is the tanh approximation (act_fn gelu_new);
+/// <item>GPT-2 style (LN/LNPre, learned, fixed or no positions, GELU MLP, n_heads·d_head = d_model) →
+/// architecture <c>gpt2</c> with a fused QKV; no positions export as a zero position table, and a trained output
+/// bias b_U is folded exactly into the final LayerNorm's bias when it lies in W_U's row space. llama.cpp's GELU is the tanh approximation (act_fn gelu_new);
 /// an exact-GELU model (gelu) differs by up to ~1e-3 per activation there.</item>
 /// </list>
 /// Anything else throws <see cref="NotSupportedException"/> naming the field to change.
@@ -86,7 +87,7 @@ public static class GgufExporter
     {
         if (cfg.NormalizationType is not ("LN" or "LNPre")) return $"normalization_type must be LN or LNPre, got {cfg.NormalizationType ?? "none"}";
         if (!cfg.FinalNorm) return "final_norm must be true (llama.cpp always applies output_norm)";
-        if (cfg.PositionalEmbeddingType is not ("standard" or "learned" or "fixed")) return $"positional_embedding_type must be standard or fixed, got {cfg.PositionalEmbeddingType}";
+        if (cfg.PositionalEmbeddingType is not ("standard" or "learned" or "fixed" or "none")) return $"positional_embedding_type must be standard, fixed or none, got {cfg.PositionalEmbeddingType}";
         if (cfg.AttnOnly) return "attn_only models have no MLP; gpt2 needs ffn tensors";
         if (cfg.GatedMlp || cfg.ActFn is not ("gelu" or "gelu_new")) return "the MLP must be ungated with act_fn gelu_new (or gelu)";
         if (cfg.NHeads * cfg.DHead != cfg.DModel) return $"n_heads·d_head ({cfg.NHeads * cfg.DHead}) must equal d_model ({cfg.DModel})";
@@ -147,7 +148,8 @@ public static class GgufExporter
         var tensors = new List<GgufExportTensor>
         {
             Matrix("token_embd.weight", model.W_E),
-            Matrix("position_embd.weight", model.W_pos!),
+            // No positional embedding is exactly a position table of zeros (llama.cpp's gpt2 always adds one).
+            model.W_pos is { } wPos ? Matrix("position_embd.weight", wPos) : new("position_embd.weight", [m, cfg.NCtx], new float[(long)m * cfg.NCtx]),
         };
         for (var l = 0; l < cfg.NLayers; l++)
         {
@@ -166,12 +168,38 @@ public static class GgufExporter
             tensors.Add(Matrix($"blk.{l}.ffn_down.weight", block.mlp.W_out.t()));
             tensors.Add(Vector($"blk.{l}.ffn_down.bias", block.mlp.b_out));
         }
-        tensors.AddRange(NormPair("output_norm", model.ln_final!, m));
+        var outputNorm = NormPair("output_norm", model.ln_final!, m);
+        if (model.b_U.abs().max().item<float>() != 0)
+            outputNorm[1] = outputNorm[1] with { Data = FoldOutputBias(model, outputNorm[1].Data) };
+        tensors.AddRange(outputNorm);
         if (!model.unembed.Tied) tensors.Add(Matrix("output.weight", model.W_U.t()));
-        var bU = model.b_U;
-        if (bU.abs().max().item<float>() != 0)
-            throw new NotSupportedException("cannot export to GGUF: gpt2 in llama.cpp has no output bias but unembed.b_U is nonzero; fold it away or train with use_bias false.");
         return new("gpt2", meta, tensors, cfg.DVocab);
+    }
+
+    /// <summary>Largest |x W_U − b_U| accepted when folding, relative to max(1, |b_U|): float32 rounding, not an approximation.</summary>
+    public const double FoldTolerance = 1e-5;
+
+    /// <summary>
+    /// llama.cpp's gpt2 has no output bias, but its final LayerNorm has one, and logits = (γ·n + β) W_U + b_U.
+    /// When b_U lies in the row space of W_U (always when d_vocab ≤ d_model and W_U has full rank), some x has
+    /// x W_U = b_U, and β + x as the output_norm bias gives the same logits exactly (to float rounding).
+    /// Otherwise the one-line refusal stands.
+    /// </summary>
+    private static float[] FoldOutputBias(HookedTransformer model, float[] outputNormBias)
+    {
+        using var scope = NewDisposeScope();
+        var wU = model.W_U.detach().to(ScalarType.Float64);                    // [d_model, d_vocab]
+        var bU = model.b_U.detach().to(ScalarType.Float64);                    // [d_vocab]
+        var x = linalg.lstsq(wU.t(), bU.unsqueeze(1)).Solution.squeeze(1);    // [d_model]
+        var residual = matmul(x, wU).sub_(bU).abs().max().item<double>();
+        var scale = Math.Max(1.0, bU.abs().max().item<double>());
+        if (!(residual <= FoldTolerance * scale))
+            throw new NotSupportedException(string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                $"cannot export to GGUF: gpt2 in llama.cpp has no output bias and unembed.b_U cannot be folded into the final LayerNorm's bias exactly ") +
+                string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                $"(d_vocab {model.Config.DVocab}, d_model {model.Config.DModel}: a residual of {residual:G3}); train with use_bias false."));
+        var shift = x.to(ScalarType.Float32).contiguous().data<float>().ToArray();
+        return outputNormBias.Select((b, i) => b + shift[i]).ToArray();
     }
 
     private static List<KeyValuePair<string, object>> Common(string arch, string name, HookedTransformerConfig cfg) =>

@@ -137,7 +137,56 @@ public sealed partial record HookedTransformerConfig
         if (double.IsNaN(InitRange) || InitRange == 0) throw new ArgumentException("init_range must be positive (or negative for the 0.8/sqrt(d_model) default).");
         if (TieEmbeddings && EffectiveDVocabOut != DVocab)
             throw new ArgumentException($"tie_embeddings needs d_vocab_out = d_vocab ({DVocab}), got {DVocabOut}.");
+        CheckSize(MaxTrainingBytes);
         return this;
+    }
+
+    /// <summary>
+    /// Bytes per parameter while training: the float32 weight, its gradient and AdamW's two moments.
+    /// </summary>
+    public const int TrainingBytesPerParameter = 16;
+
+    /// <summary>
+    /// The most bytes a config's weights and optimizer state may take: half the memory this process may use
+    /// (the rest is for activations, the data and the runtime). Checked before anything is allocated.
+    /// </summary>
+    public static long MaxTrainingBytes => Math.Max(1L << 28, GC.GetGCMemoryInfo().TotalAvailableMemoryBytes / 2);
+
+    /// <summary>
+    /// The number of parameters the config describes, computed in floating point so that no field, however large,
+    /// overflows: embedding, positions, per block attention and MLP, unembedding (biases and norms included).
+    /// </summary>
+    [JsonIgnore]
+    public double ParameterCount => ParameterTerms().Sum(t => t.Count);
+
+    // Each term with the field a user would shrink to make it smaller.
+    private IEnumerable<(string Field, double Count)> ParameterTerms()
+    {
+        double dModel = DModel, heads = NHeads, dHead = DHead, dMlp = AttnOnly ? 0 : DMlp;
+        yield return ("d_vocab", (double)DVocab * dModel);
+        yield return ("n_ctx", (double)NCtx * dModel);
+        var attention = 4 * heads * dHead * dModel + 3 * heads * dHead + dModel;                 // W_Q, W_K, W_V, W_O and biases
+        var mlp = (GatedMlp ? 3 : 2) * dModel * dMlp + dMlp + dModel;                            // W_in (, W_gate), W_out and biases
+        var norms = 4 * dModel;
+        var perBlock = attention + mlp + norms;
+        var largest = new[] { ("d_model", dModel * dModel), ("n_heads", heads * dHead * dModel), ("d_head", heads * dHead * dModel), ("d_mlp", dMlp * dModel) }
+            .MaxBy(t => t.Item2).Item1;
+        yield return (NLayers > 64 ? "n_layers" : largest, NLayers * perBlock);
+        yield return (DVocabOut < 0 ? "d_vocab" : "d_vocab_out", TieEmbeddings ? 0 : dModel * EffectiveDVocabOut + EffectiveDVocabOut);
+    }
+
+    /// <summary>
+    /// Throws a one-line <see cref="ArgumentException"/> naming the field to shrink when the weights and optimizer
+    /// state would take more than <paramref name="maxBytes"/> bytes.
+    /// </summary>
+    public void CheckSize(long maxBytes)
+    {
+        var terms = ParameterTerms().ToList();
+        var bytes = terms.Sum(t => t.Count) * TrainingBytesPerParameter;
+        if (bytes <= maxBytes) return;
+        var field = terms.MaxBy(t => t.Count).Field;
+        throw new ArgumentException(string.Create(System.Globalization.CultureInfo.InvariantCulture,
+            $"the model is too large: {terms.Sum(t => t.Count):G3} parameters need about {bytes / (1L << 30):G3} GiB to train, more than the {maxBytes / (double)(1L << 30):G3} GiB available; reduce {field} (n_layers {NLayers}, d_model {DModel}, n_heads {NHeads}, d_head {DHead}, d_mlp {DMlp}, n_ctx {NCtx}, d_vocab {DVocab})."));
     }
 
     private static void Positive(int value, string name)
@@ -163,6 +212,7 @@ public sealed partial record HookedTransformerConfig
     {
         WriteIndented = true,
         UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
+        AllowDuplicateProperties = false,
         ReadCommentHandling = JsonCommentHandling.Skip,
         AllowTrailingCommas = true,
     };

@@ -51,8 +51,8 @@ public sealed class CopyTask : IToyTask
             new ToyRunConfig(
                 new HookedTransformerConfig
                 {
-                    NLayers = 1, DModel = 16, NHeads = 1, DHead = 8, DMlp = 32, DVocab = 6, NCtx = 8,
-                    ActFn = "relu", NormalizationType = "LN", PositionalEmbeddingType = "standard",
+                    NLayers = 1, DModel = 16, NHeads = 1, DHead = 16, DMlp = 32, DVocab = 6, NCtx = 8,
+                    ActFn = "gelu_new", NormalizationType = "LN", PositionalEmbeddingType = "standard",
                 },
                 new JsonObject { ["vocab"] = 6 },
                 new TrainingOptions

@@ -38,7 +38,7 @@ public sealed record ToyRunConfig(HookedTransformerConfig Model, JsonObject Task
         JsonObject root;
         try
         {
-            root = JsonNode.Parse(json, documentOptions: new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true }) as JsonObject
+            root = JsonNode.Parse(json, documentOptions: new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true, AllowDuplicateProperties = false }) as JsonObject
                 ?? throw new FormatException($"{source}: the config must be a JSON object such as {{\"model\": {{…}}, \"training\": {{…}}}}.");
         }
         catch (JsonException ex)

@@ -14,14 +14,22 @@ internal static class CsvColumnReader
     public static (string Column, double[] Values) Read(string path, string? column)
     {
         if (!File.Exists(path)) throw new FileNotFoundException($"CSV file '{path}' does not exist; pass an existing file to --csv.");
-        var rows = File.ReadAllLines(path)
+        var all = File.ReadAllLines(path)
             .Select((line, index) => (Line: index + 1, Cells: Split(line)))
-            .Where(row => row.Cells.Length > 0 && !(row.Cells.Length == 1 && row.Cells[0].Length == 0))
             .ToList();
-        if (rows.Count == 0) throw new InvalidDataException($"CSV file '{path}' is empty; it needs a header row and one number per row.");
+        static bool Blank((int Line, string[] Cells) row) => row.Cells.Length == 0 || (row.Cells.Length == 1 && row.Cells[0].Length == 0);
+        // Blank lines at the ends are layout; one between rows would silently shift every later example's index.
+        var first = all.FindIndex(row => !Blank(row));
+        var last = all.FindLastIndex(row => !Blank(row));
+        if (first < 0) throw new InvalidDataException($"CSV file '{path}' is empty; it needs a header row and one number per row.");
+        var rows = all.GetRange(first, last - first + 1);
+        if (rows.FirstOrDefault(Blank) is { Cells: not null } gap)
+            throw new FormatException($"{path}, line {gap.Line}: blank row between data rows; each row is one example in prompt order, so remove it or fill in the value.");
 
         var hasHeader = !rows[0].Cells.All(cell => TryParse(cell, out _));
         var header = hasHeader ? rows[0].Cells : Enumerable.Range(1, rows[0].Cells.Length).Select(i => i.ToString(CultureInfo.InvariantCulture)).ToArray();
+        if (header.GroupBy(h => h, StringComparer.OrdinalIgnoreCase).FirstOrDefault(g => g.Count() > 1) is { } twice)
+            throw new FormatException($"{path}: column '{twice.Key}' appears {twice.Count()} times in the header; rename or remove the extra one.");
         var index = ChooseColumn(path, header, column, hasHeader);
         var name = header[index];
         var data = hasHeader ? rows.Skip(1).ToList() : rows;
@@ -30,6 +38,8 @@ internal static class CsvColumnReader
         for (var r = 0; r < data.Count; r++)
         {
             var (line, cells) = data[r];
+            if (cells.Length > header.Length)
+                throw new FormatException($"{path}, line {line}: {cells.Length} cells but the header has {header.Length}; write decimals with a '.' (0.5, not 0,5) and no thousands separators.");
             if (cells.Length <= index)
                 throw new FormatException($"{path}, line {line}: expected at least {index + 1} columns but found {cells.Length}; every row needs a value in column '{name}'.");
             if (!TryParse(cells[index], out values[r]))
@@ -65,6 +75,7 @@ internal static class CsvColumnReader
         return line.Split(',').Select(cell => cell.Trim().Trim('"').Trim()).ToArray();
     }
 
+    // Invariant culture, no thousands separators, finite only: "NaN" or "Infinity" is not a probability.
     private static bool TryParse(string cell, out double value) =>
-        double.TryParse(cell, NumberStyles.Float, CultureInfo.InvariantCulture, out value);
+        double.TryParse(cell, NumberStyles.Float, CultureInfo.InvariantCulture, out value) && double.IsFinite(value);
 }

@@ -32,8 +32,9 @@ public static class TrigramAnalysis
     /// <param name="outDir">Output folder (created if missing).</param>
     /// <param name="label">The model's name in titles.</param>
     /// <param name="threshold">Previous-token attention threshold (worklog: 0.2).</param>
+    /// <param name="cancel">Checked between analyses: files already written stay, each one whole.</param>
     public static TrigramAnalysisResult Run(OneLayerWeights w, TrigramDataset dataset, TrigramBatch batch, string outDir, string label,
-        double threshold = PrevTokenAttention.DefaultThreshold)
+        double threshold = PrevTokenAttention.DefaultThreshold, CancellationToken cancel = default)
     {
         ArgumentNullException.ThrowIfNull(w);
         ArgumentNullException.ThrowIfNull(dataset);
@@ -51,6 +52,7 @@ public static class TrigramAnalysis
         var predictions = TrigramMetrics.Predict(acts.Logits, batch, w.DVocab);
         AtomicText.Csv(P("metrics.csv"), "name,value", metrics.ToNamedValues().Select(kv => new object[] { kv.Key, kv.Value }));
 
+        cancel.ThrowIfCancellationRequested();
         // 6. Sample probabilities and an attention pattern, as in the worklog.
         var rows = Math.Min(SampleRows, batch.Size);
         var positions = batch.SeqLen - 1;
@@ -67,6 +69,7 @@ public static class TrigramAnalysis
         for (var i = 0; i < t * t; i++) pattern[i] = acts.Pattern[shown * t * t + i];
         TrigramPlots.Heatmap(P("attn_pattern.png"), pattern, t, t, $"Attention pattern, sequence {shown} ({label})", "Key posn", "Query posn");
 
+        cancel.ThrowIfCancellationRequested();
         // 1. Previous-token attention at Y positions.
         var prev = PrevTokenAttention.Analyze(acts.Pattern, batch, predictions, threshold);
         AtomicText.Csv(P("prev_token_attention.csv"), "batch,position,token,prev_attention,is_y_of_trigram,next_is_predicted_top1",
@@ -85,6 +88,7 @@ public static class TrigramAnalysis
         TrigramPlots.Line(P("prev_token_attention.png"), seqPrev, yMarks, threshold,
             $"Y token attention to X token, sequence {shown} ({label})", "Query posn", "attention to previous token", "Y of a trigram");
 
+        cancel.ThrowIfCancellationRequested();
         // 2. QK circuit.
         var v = w.DVocab;
         var qkToken = TrigramCircuits.QkToken(w);
@@ -104,6 +108,7 @@ public static class TrigramAnalysis
         TrigramPlots.TwoHistograms(P("qk_token_hist.png"), trigramScores, "trigram pairs (Y, X)", otherScores, "other pairs",
             $"Token QK score by pair type ({label})", "QK score");
 
+        cancel.ThrowIfCancellationRequested();
         // 3. OV circuit and the direct path.
         var ov = TrigramCircuits.OvToken(w);
         var direct = TrigramCircuits.DirectToken(w);
@@ -121,6 +126,7 @@ public static class TrigramAnalysis
             Enumerable.Range(2, Math.Max(0, w.NCtx - 2)).Count(p => Mat.ArgMax(qkPos.AsSpan(p * w.NCtx, p + 1)) == p - 1) / Math.Max(1.0, w.NCtx - 2),
             ovAcc, bothAcc, FractionWhere(ovOk, learned), FractionWhere(bothOk, learned));
 
+        cancel.ThrowIfCancellationRequested();
         // 4. Zero-ablation.
         var ablation = PathAblation.Analyze(w, batch);
         AtomicText.Csv(P("ablation.csv"), "kept,correct,occurrences,fraction", new[]

@@ -16,10 +16,18 @@ public static class TrigramCheckpointAnalysis
     /// <param name="checkpoint">A <c>probe toy train --task trigram</c> run directory.</param>
     /// <param name="outDir">Output folder.</param>
     /// <param name="compare">A second checkpoint (normally the attention-only preset), or null.</param>
-    public static (TrigramAnalysisResult Main, TrigramAnalysisResult? Other, string Report) Run(string checkpoint, string outDir, string? compare)
+    /// <param name="cancel">Ctrl-C: checked between analyses; what finished stays written.</param>
+    public static (TrigramAnalysisResult Main, TrigramAnalysisResult? Other, string Report) Run(string checkpoint, string outDir, string? compare,
+        CancellationToken cancel = default)
     {
-        var main = Analyze(checkpoint, outDir);
-        var other = compare is null ? null : Analyze(compare, Path.Combine(outDir, "compare"));
+        foreach (var dir in compare is null ? [checkpoint] : new[] { checkpoint, compare })
+        {
+            if (!Directory.Exists(dir)) throw new DirectoryNotFoundException($"checkpoint folder '{dir}' does not exist; pass a 'probe toy train --task trigram' run folder.");
+        }
+        var main = Analyze(checkpoint, outDir, cancel);
+        cancel.ThrowIfCancellationRequested();
+        var other = compare is null ? null : Analyze(compare, Path.Combine(outDir, "compare"), cancel);
+        cancel.ThrowIfCancellationRequested();
         TrigramReport.Write(outDir, main, other, checkpoint);
         return (main, other, Path.Combine(outDir, "report.md"));
     }
@@ -38,10 +46,10 @@ public static class TrigramCheckpointAnalysis
         return (weights, data.Dataset, batch, label);
     }
 
-    private static TrigramAnalysisResult Analyze(string checkpoint, string outDir)
+    private static TrigramAnalysisResult Analyze(string checkpoint, string outDir, CancellationToken cancel)
     {
         var (weights, dataset, batch, label) = Load(checkpoint);
-        return TrigramAnalysis.Run(weights, dataset, batch, outDir, label);
+        return TrigramAnalysis.Run(weights, dataset, batch, outDir, label, cancel: cancel);
     }
 
     private static (ToyRunConfig Config, string Label) RunConfigOf(string checkpoint)

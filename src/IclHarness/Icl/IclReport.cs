@@ -13,6 +13,7 @@ internal static class IclReport
         var sb = new StringBuilder();
         sb.Append(inv, $"# ICL run: task `{o.Task.Text}`\n\n");
         if (r.Partial) sb.Append(inv, $"**Partial run**: interrupted after {r.ContextsFinished} of {o.Contexts} contexts.\n\n");
+        foreach (var warning in r.Warnings) sb.Append(inv, $"**Warning**: {warning}.\n\n");
         sb.Append(inv, $"- model: `{r.Model.Path}` (sha256 `{r.Model.Sha256}`, {r.Model.Layers} layers, vocabulary {r.Model.VocabSize})\n");
         sb.Append(inv, $"- template: `{o.Template.Name}`; {o.Examples} examples per context, x in {o.XMin}..{o.XMax} ({(o.Distinct ? "distinct" : "with replacement")}), seed {o.Seed}\n");
         sb.Append(inv, $"- contexts: {r.ContextsFinished}; every figure is the mean over contexts with a 95% Student-t interval\n");

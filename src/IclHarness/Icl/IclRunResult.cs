@@ -14,4 +14,8 @@ namespace Probing.IclHarness.Icl;
 public sealed record IclRunResult(
     IclRunOptions Options, ModelIdentity Model, int ContextsFinished, bool Partial,
     IReadOnlyList<ExampleMeasurement> Examples, IReadOnlyList<LensMeasurement> Lens, double[][] IntegerLens,
-    IReadOnlyList<SweepPoint> Sweep, IReadOnlyList<ExampleSummary> Summaries, IclFit Fit);
+    IReadOnlyList<SweepPoint> Sweep, IReadOnlyList<ExampleSummary> Summaries, IclFit Fit)
+{
+    /// <summary>What the reader must know to trust the numbers (a failed sweep, an ideal learner outside its family, …); printed and reported.</summary>
+    public IReadOnlyList<string> Warnings { get; init; } = [];
+}

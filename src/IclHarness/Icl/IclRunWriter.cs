@@ -128,6 +128,9 @@ public static class IclRunWriter
             w.WriteEndObject();
         }
         w.WriteEndArray();
+        w.WriteStartArray("warnings");
+        foreach (var warning in r.Warnings) w.WriteStringValue(warning);
+        w.WriteEndArray();
         w.WriteStartObject("fit");
         w.Number("theta0", r.Fit.Theta0);
         w.Number("c", r.Fit.C);

@@ -46,6 +46,7 @@ internal static class IclRunner
         }
 
         var sweep = new List<SweepPoint>();
+        var warnings = new List<string>();
         if (!partial && options.EffectiveSweepShots.Count > 0)
         {
             try
@@ -56,6 +57,12 @@ internal static class IclRunner
             {
                 partial = true;
             }
+            catch (Exception ex) when (ex is ArgumentException or NotSupportedException or InvalidOperationException or InvalidDataException)
+            {
+                // The contexts are measured: a sweep that cannot run must not take them with it.
+                sweep = [];
+                warnings.Add($"the prediction sweep did not run ({ex.Message}); every other measurement is complete");
+            }
         }
 
         var integerLens = options.Lens && finished > 0
@@ -63,7 +70,10 @@ internal static class IclRunner
             : [];
         var summaries = Summarize(examples, options.Examples);
         var fit = FitCurve(summaries);
-        return new IclRunResult(options, identity, finished, partial, examples, options.Lens ? lens : [], integerLens, sweep, summaries, fit);
+        return new IclRunResult(options, identity, finished, partial, examples, options.Lens ? lens : [], integerLens, sweep, summaries, fit)
+        {
+            Warnings = warnings,
+        };
     }
 
     private static long SafeApply(IntegerFunction f, long x)

@@ -45,7 +45,11 @@ internal sealed class LlamaScoringModel : IScoringModel, IDisposable
 
     public int? BosToken => _model.AddsBos ? _model.BosToken : null;
 
+    public int? VocabularyBosToken => _model.BosToken >= 0 ? _model.BosToken : null;
+
     public string Piece(int token) => _model.TokenToPiece(token);
+
+    public byte[] PieceBytes(int token) => _model.TokenToPieceBytes(token);
 
     /// <summary>A context with at least <paramref name="cells"/> KV cells and <paramref name="sequences"/> sequences, reused when big enough.</summary>
     internal LlamaContext Context(int cells, int sequences)
@@ -153,7 +157,8 @@ internal sealed class LlamaScoringModel : IScoringModel, IDisposable
         var results = new GreedyResult[suffixes.Count];
         var lastOnly = new EvaluationOptions { AllPositions = false };
         context.ClearMemory();
-        context.Evaluate([new SequenceInput(prefix, 0)], lastOnly);
+        // Prompts that share nothing (no BOS, and they differ from their first token) decode from an empty cache.
+        if (prefix.Length > 0) context.Evaluate([new SequenceInput(prefix, 0)], lastOnly);
         for (var start = 0; start < suffixes.Count; start += slots - 1)
         {
             cancellation.ThrowIfCancellationRequested();

@@ -38,7 +38,7 @@ public static class IclPatchWriter
             w.WriteNumber("target_rule_answer", result.TargetRuleAnswer);
             w.WriteNumber("source_rule_answer", result.SourceRuleAnswer);
             w.WriteNumber("source_literal_answer", result.SourceLiteralAnswer);
-            w.WriteString("patched", "l_out-L at the final position: the one that predicts the answer's first informative token");
+            w.WriteString("patched", "l_out-L at the position that predicts the answer's first informative token, in the source and in each candidate");
             w.WriteEndObject();
         }));
     }

@@ -108,7 +108,7 @@ internal static class IclPlots
         var grid = new double[layers, examples];
         foreach (var group in r.Lens.GroupBy(l => (l.Layer, l.Index)))
             if (group.Key.Index <= examples) grid[layers - 1 - group.Key.Layer, group.Key.Index - 1] = group.Average(l => l.PCorrectFirst);
-        return Heatmap(grid, $"Logit lens before each answer, task {r.Options.Task.Text}", "example index i", "layer (l_out)", 1, 0, "P(correct first digit)");
+        return Heatmap(grid, $"Logit lens before each answer, task {r.Options.Task.Text}", "example index i", "layer (l_out)", 1, 0, "P(correct first informative token)");
     }
 
     private static Plot IntegerHeatmap(IclRunResult r)

@@ -41,7 +41,7 @@ internal static class IclReport
         {
             var lens = LensSummary.Of(r.Lens, o.Examples);
             sb.Append("## Logit lens\n\n");
-            sb.Append("Each layer's residual (l_out) at the position before each answer's first informative token (its first digit or sign; ");
+            sb.Append("Each layer's residual (l_out) at the position before each answer's first informative token (its first token that is not whitespace: the whole number on Llama 3, its first digit on Llama 2 or Qwen2, a minus sign where the vocabulary splits it off; see `first_token` in examples.csv; ");
             sb.Append("a space token in front of it is predicted alike under every rule), through the final norm and the unembedding.\n\n");
             sb.Append(inv, $"| layer | mean P(correct) | top-1 | mean P(correct), examples {lens.LateFrom}..{o.Examples} | top-1, examples {lens.LateFrom}..{o.Examples} | top token numeric |\n|---|---|---|---|---|---|\n");
             foreach (var l in lens.Layers)

@@ -48,21 +48,21 @@ public static class IclRunWriter
     internal static string ExamplesCsv(IclRunResult r)
     {
         var csv = new Csv("context", "function", "index", "x", "y", "scored_tokens", "surprisal_nats", "surprisal_bits",
-            "first_token_surprisal_bits", "p_correct", "first_token_rank", "greedy_correct", "cumulative_bits", "ideal_surprisal_bits");
+            "first_token_surprisal_bits", "p_correct", "first_token_rank", "greedy_correct", "cumulative_bits", "ideal_surprisal_bits", "first_token");
         foreach (var e in r.Examples)
             csv.Row(e.Context, e.Function, e.Index, e.X, e.Y, e.ScoredTokens, e.SurprisalNats, e.SurprisalBits,
-                e.FirstTokenSurprisalBits, e.PCorrect, e.FirstTokenRank, e.GreedyCorrect, e.CumulativeBits, e.IdealSurprisalBits);
+                e.FirstTokenSurprisalBits, e.PCorrect, e.FirstTokenRank, e.GreedyCorrect, e.CumulativeBits, e.IdealSurprisalBits, Escape(e.FirstToken));
         return csv.ToString();
     }
 
     internal static string LensCsv(IclRunResult r)
     {
-        var header = new List<string> { "context", "index", "layer", "p_correct_first", "rank_correct_first", "top_is_numeric" };
+        var header = new List<string> { "context", "index", "layer", "first_token", "p_correct_first", "rank_correct_first", "top_is_numeric" };
         for (var k = 1; k <= 5; k++) header.AddRange([$"top{k}", $"top{k}_p"]);
         var csv = new Csv([.. header]);
         foreach (var l in r.Lens)
         {
-            var cells = new List<object?> { l.Context, l.Index, l.Layer, l.PCorrectFirst, l.RankCorrectFirst, l.TopIsNumeric };
+            var cells = new List<object?> { l.Context, l.Index, l.Layer, Escape(l.FirstToken), l.PCorrectFirst, l.RankCorrectFirst, l.TopIsNumeric };
             for (var k = 0; k < 5; k++)
                 cells.AddRange(k < l.TopTokens.Count ? [Escape(l.TopTokens[k]), l.TopProbabilities[k]] : [null, null]);
             csv.Row([.. cells]);

@@ -21,6 +21,7 @@ internal static class IclRunner
         var lens = new List<LensMeasurement>();
         var integerSums = Enumerable.Range(0, model.LayerCount).Select(_ => new double[options.MaxInteger + 1]).ToArray();
         var finished = 0;
+        var integerContexts = 0;
         var partial = false;
         progress?.Report(new IclProgress("contexts", 0, plans.Count));
         try
@@ -33,6 +34,8 @@ internal static class IclRunner
                 {
                     examples.AddRange(rows);
                     lens.AddRange(lensRows);
+                    if (integers is null) continue;
+                    integerContexts++;
                     for (var l = 0; l < integers.Length; l++)
                         for (var n = 0; n < integers[l].Length; n++) integerSums[l][n] += integers[l][n];
                 }
@@ -65,9 +68,13 @@ internal static class IclRunner
             }
         }
 
-        var integerLens = options.Lens && finished > 0
-            ? integerSums.Select(row => row.Select(v => v / finished).ToArray()).ToArray()
+        var integerLens = options.Lens && integerContexts > 0
+            ? integerSums.Select(row => row.Select(v => v / integerContexts).ToArray()).ToArray()
             : [];
+        if (options.Lens && finished > 0 && integerContexts < finished)
+            warnings.Add(integerContexts == 0
+                ? "lens_integers is empty: in every context the last answer starts with a minus sign token, where the model predicts the sign, not an integer"
+                : $"lens_integers averages {integerContexts} of {finished} contexts: in the others the last answer starts with a minus sign token, where the model predicts the sign, not an integer");
         var summaries = Summarize(examples, options.Examples);
         var fit = FitCurve(summaries);
         return new IclRunResult(options, identity, finished, partial, examples, options.Lens ? lens : [], integerLens, sweep, summaries, fit)

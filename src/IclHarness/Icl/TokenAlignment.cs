@@ -8,7 +8,8 @@ namespace Probing.IclHarness.Icl;
 /// <param name="InformativeToken">
 /// Index of the answer's first token that is not whitespace. The answer " 15" starts with its space, which
 /// Llama's SentencePiece vocabulary (and any character-level one) makes a token of its own that every rule
-/// predicts alike; first-token figures and the logit lens read the first digit instead.
+/// predicts alike; first-token figures and the logit lens read the next token instead (a first digit, a whole
+/// number, or a minus sign, as the vocabulary splits the answer).
 /// </param>
 internal sealed record AnswerTokens(int FirstAnswerToken, int CloseToken, int InformativeToken)
 {

@@ -19,7 +19,7 @@ internal static class IclSummaryTable
         if (!ReferenceEquals(context.Out, Console.Out) || Console.IsOutputRedirected) console.Profile.Width = 120;
         foreach (var warning in result.Warnings) context.Error.WriteLine($"probe: warning: {warning}");
         var table = new Table().Title($"task {Markup.Escape(result.Options.Task.Text)}, {result.ContextsFinished} contexts{(result.Partial ? " (partial)" : "")}");
-        table.AddColumns("i", "surprisal (bits)", "95% interval", "P(correct)", "greedy exact", "rank 1st digit", "ideal (bits)");
+        table.AddColumns("i", "surprisal (bits)", "95% interval", "P(correct)", "greedy exact", "rank 1st informative token", "ideal (bits)");
         foreach (var s in result.Summaries)
             table.AddRow(
                 s.Index.ToString(inv),
@@ -43,8 +43,8 @@ internal static class IclSummaryTable
             var lens = LensSummary.Of(result.Lens, result.Options.Examples);
             var perLayer = string.Join(", ", lens.Layers.Select(l => string.Create(inv, $"{l.Layer}: {l.LateTopOneFraction:F2}")));
             context.Out.WriteLine(lens.TopFromLayer is { } top
-                ? string.Create(inv, $"logit lens: the correct first digit is the top token from layer {top} on (top-1 share per layer, examples {lens.LateFrom}..{result.Options.Examples}: {perLayer})")
-                : string.Create(inv, $"logit lens: the correct first digit is not the top token for most later answers at any layer (top-1 share per layer, examples {lens.LateFrom}..{result.Options.Examples}: {perLayer})"));
+                ? string.Create(inv, $"logit lens: the correct first informative token is the top token from layer {top} on (top-1 share per layer, examples {lens.LateFrom}..{result.Options.Examples}: {perLayer})")
+                : string.Create(inv, $"logit lens: the correct first informative token is not the top token for most later answers at any layer (top-1 share per layer, examples {lens.LateFrom}..{result.Options.Examples}: {perLayer})"));
         }
         context.Out.WriteLine($"wrote {folder}");
     }

@@ -103,6 +103,36 @@ public sealed class ScoringTests(RealTokenizerModels models)
         Assert.Equal(";", System.Text.Encoding.UTF8.GetString(scoring.PieceBytes(plan.Tokens[last.CloseToken])).Trim());
     }
 
+    [Theory]
+    [InlineData("llama-bpe", "15", " -")]
+    [InlineData("gpt-2", " 15", " -")]
+    [InlineData("llama-spm", "1", " -")]
+    [InlineData("qwen2", "1", " -")]
+    public void GivenRealTokenizer_WhenExamplesAreScored_ThenFirstTokenNamesWhatTheFirstTokenFiguresRead(string name, string fifteen, string minus)
+    {
+        // x + 5 on 10 gives 15; 5 - x on 10 gives -5.
+        var model = new UnigramScoringModel(models.Scoring(name));
+        var options = Options(task: "x+5", xMin: 10, xMax: 10) with { Examples = 1, Distinct = false, Contexts = 1 };
+        var positive = IclRunner.Run(model, models.Identity(name), options, null, CancellationToken.None).Examples.Single();
+        var negative = IclRunner.Run(model, models.Identity(name), options with { Task = TaskParser.Parse("5-x") }, null, CancellationToken.None).Examples.Single();
+        Assert.Equal(fifteen, positive.FirstToken);
+        Assert.Equal(minus, negative.FirstToken);
+    }
+
+    [Fact]
+    public void GivenNegativeLastAnswers_WhenTheLensRuns_ThenLensIntegersDoesNotReadTheMinusSignPosition()
+    {
+        var scoring = models.Scoring("llama-bpe");
+        var options = Options(task: "-x-1", shots: []) with { Lens = true };
+        var result = IclRunner.Run(scoring, models.Identity("llama-bpe"), options, null, CancellationToken.None);
+        Assert.All(result.Examples, e => Assert.Equal("-", e.FirstToken.Trim()));
+        Assert.Empty(result.IntegerLens);
+        Assert.Contains(result.Warnings, w => w.Contains("minus sign", StringComparison.Ordinal));
+        var mixed = IclRunner.Run(scoring, models.Identity("llama-bpe"), options with { Task = TaskParser.Parse("x-10"), Contexts = 4, BatchContexts = 4 }, null, CancellationToken.None);
+        var lastPositive = mixed.Examples.Count(e => e.Index == 6 && e.Y >= 0);
+        Assert.Equal(lastPositive > 0 ? scoring.LayerCount : 0, mixed.IntegerLens.Length);
+    }
+
     private sealed class FailingSweepModel(IScoringModel inner) : IScoringModel
     {
         public int LayerCount => inner.LayerCount;

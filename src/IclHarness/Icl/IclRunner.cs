@@ -75,6 +75,10 @@ internal static class IclRunner
             warnings.Add(integerContexts == 0
                 ? "lens_integers is empty: in every context the last answer starts with a minus sign token, where the model predicts the sign, not an integer"
                 : $"lens_integers averages {integerContexts} of {finished} contexts: in the others the last answer starts with a minus sign token, where the model predicts the sign, not an integer");
+        var outside = OutsideIdealFamily(plans.Take(finished).ToList(), idealFamily);
+        if (outside > 0)
+            warnings.Add(string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                $"the ideal learner assumes the family '{options.EffectiveIdealFamily.Canonical}', and no member of it gives the examples of {outside} of {finished} contexts (task '{options.Task.Text}'): there its curve is the noise floor −log2 ε ≈ {-Math.Log2(Math.Max(options.Epsilon, double.Epsilon)):F2} bits per example, not a learner's; pass --family with a family that contains the task"));
         var summaries = Summarize(examples, options.Examples);
         var fit = FitCurve(summaries);
         return new IclRunResult(options, identity, finished, partial, examples, options.Lens ? lens : [], integerLens, sweep, summaries, fit)
@@ -82,6 +86,10 @@ internal static class IclRunner
             Warnings = warnings,
         };
     }
+
+    /// <summary>Contexts whose examples no member of the ideal learner's family explains.</summary>
+    internal static int OutsideIdealFamily(IReadOnlyList<ContextPlan> plans, IReadOnlyList<Func<long, long>> family) =>
+        plans.Count(plan => !family.Any(f => plan.Examples.All(e => f(e.X) == e.Y)));
 
     private static long SafeApply(IntegerFunction f, long x)
     {

@@ -133,6 +133,26 @@ public sealed class ScoringTests(RealTokenizerModels models)
         Assert.Equal(lastPositive > 0 ? scoring.LayerCount : 0, mixed.IntegerLens.Length);
     }
 
+    [Theory]
+    [InlineData("17x+100", 2)]
+    [InlineData("2x+3 mod 10", 2)]
+    [InlineData("2x+3", 0)]
+    public void GivenTaskOutsideTheIdealLearnersFamily_WhenRun_ThenAWarningNamesTheAssumedFamily(string task, int outside)
+    {
+        var model = new UnigramScoringModel(models.Scoring("qwen2"));
+        var result = IclRunner.Run(model, models.Identity("qwen2"), Options(task: task), null, CancellationToken.None);
+        var warning = result.Warnings.SingleOrDefault(w => w.Contains("ideal learner", StringComparison.Ordinal));
+        if (outside == 0)
+        {
+            Assert.Null(warning);
+            return;
+        }
+        Assert.NotNull(warning);
+        Assert.Contains($"'{IclRunOptions.DefaultIdealFamily}'", warning);
+        Assert.Contains($"{outside} of 2 contexts", warning);
+        Assert.Contains("--family", warning);
+    }
+
     private sealed class FailingSweepModel(IScoringModel inner) : IScoringModel
     {
         public int LayerCount => inner.LayerCount;

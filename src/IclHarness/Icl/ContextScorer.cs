@@ -31,8 +31,8 @@ internal sealed class ContextScorer(IScoringModel model, IclRunOptions options, 
             var top = Distribution.TopK(logits, 5, lse);
             lensRows[r].Add(new LensMeasurement(plan.Context, index + 1, layer,
                 Math.Exp(Distribution.LogProb(logits, target, lse)), Distribution.Rank(logits, target),
-                top.Select(t => model.Piece(t.Token)).ToArray(), top.Select(t => Math.Exp(t.LogProb)).ToArray(),
-                numeric.IsNumeric(top[0].Token)) { FirstToken = model.Piece(target) });
+                top.Select(t => Display(t.Token)).ToArray(), top.Select(t => Math.Exp(t.LogProb)).ToArray(),
+                numeric.IsNumeric(top[0].Token)) { FirstToken = Display(target) });
             if (index == plan.Answers.Length - 1 && numeric.StartsWithDigit(target))
             {
                 var row = integers[r][layer];
@@ -65,12 +65,19 @@ internal sealed class ContextScorer(IScoringModel model, IclRunOptions options, 
                 cumulative += bits;
                 rows.Add(new ExampleMeasurement(plan.Context, plan.Function.ToString(), e + 1, plan.Examples[e].X, plan.Examples[e].Y,
                     a.ScoredCount, nats, bits, Surprisal.NatsToBits(-first.LogProb), Math.Exp(-nats), rank, greedy,
-                    cumulative, ideal.SurprisalBits[e]) { FirstToken = model.Piece(plan.Tokens[a.InformativeToken]) });
+                    cumulative, ideal.SurprisalBits[e]) { FirstToken = Display(plan.Tokens[a.InformativeToken]) });
             }
             var lens = lensRows[r].OrderBy(l => l.Index).ThenBy(l => l.Layer).ToList();
             var last = plan.Tokens[plan.Answers[^1].InformativeToken];
             result.Add((rows, lens, numeric.StartsWithDigit(last) ? integers[r] : null));
         }
         return result;
+    }
+
+    /// <summary>A token as written to the CSVs: bytes that are not a whole character as &lt;0xNN&gt;, a control piece that renders to nothing as &lt;id N&gt;.</summary>
+    private string Display(int token)
+    {
+        var text = Llama.TokenText.Readable(model.PieceBytes(token));
+        return text.Length > 0 ? text : $"<id {token}>";
     }
 }

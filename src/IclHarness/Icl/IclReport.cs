@@ -24,8 +24,10 @@ internal static class IclReport
         {
             sb.Append(inv, $"Fitted sensitivity **c = {c:F4}** (95% interval {r.Fit.CCi95![0]:F4} to {r.Fit.CCi95[1]:F4}), ");
             sb.Append(inv, $"θ₀ = {r.Fit.Theta0:F4} (95% interval {r.Fit.Theta0Ci95![0]:F4} to {r.Fit.Theta0Ci95[1]:F4}); ");
-            sb.Append(inv, $"RMSE {r.Fit.Rmse:F4} over {r.Fit.N} points. The seed reports c ≈ ln 2 ≈ 0.693.\n\n");
+            sb.Append(inv, $"RMSE {r.Fit.RmseSurprisalBits:F3} bits of surprisal ({r.Fit.Rmse:F4} in probability) over {r.Fit.N} points. ");
+            sb.Append(inv, $"Jointly, with 95% confidence, θ₀ is in {r.Fit.Theta0JointCi95![0]:G3} to {r.Fit.Theta0JointCi95[1]:G3} and c in {r.Fit.CJointCi95![0]:F4} to {r.Fit.CJointCi95[1]:F4} (correlation of their logits {r.Fit.LogitCorrelation:F2}). The seed reports c ≈ ln 2 ≈ 0.693.\n\n");
         }
+        else if (r.Fit.NotIdentifiable) sb.Append(inv, $"The two-hypothesis model is **not identifiable** on this curve: {r.Fit.Error!["not identifiable: ".Length..]}.\n\n");
         else sb.Append(inv, $"The fit failed: {r.Fit.Error}\n\n");
 
         var total = r.Summaries.Count > 0 ? r.Summaries[^1].CumulativeBits : null;

@@ -97,6 +97,11 @@ public static class IclRunWriter
         w.Numbers("c_ci95", f.CCi95);
         w.Number("c_stderr", f.CStdErr);
         w.Number("rmse", f.Rmse);
+        w.Number("rmse_surprisal_bits", f.RmseSurprisalBits);
+        w.Numbers("theta0_joint_ci95", f.Theta0JointCi95);
+        w.Numbers("c_joint_ci95", f.CJointCi95);
+        w.Number("logit_correlation", f.LogitCorrelation);
+        w.WriteBoolean("identifiable", !f.NotIdentifiable);
         w.Number("log_likelihood_nats", f.LogLikelihood);
         w.WriteNumber("n", f.N);
         w.Numbers("observed_p_correct", r.Summaries.Select(s => s.PCorrect.Mean));

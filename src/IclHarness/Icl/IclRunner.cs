@@ -134,7 +134,13 @@ internal static class IclRunner
             var curve = TwoHypothesisModel.Simulate(fit.Theta0, fit.C, observed.Count);
             return new IclFit(fit.Theta0, fit.C, [fit.Theta0Ci95.Lo, fit.Theta0Ci95.Hi], [fit.CCi95.Lo, fit.CCi95.Hi],
                 fit.Theta0StdErr, fit.CStdErr, fit.Rmse, fit.LogLikelihood, fit.N,
-                curve.ProbabilityA, curve.SurprisalNats.Select(Surprisal.NatsToBits).ToArray(), null);
+                curve.ProbabilityA, curve.SurprisalNats.Select(Surprisal.NatsToBits).ToArray(), null)
+            {
+                RmseSurprisalBits = fit.RmseSurprisalBits,
+                Theta0JointCi95 = [fit.Theta0JointCi95.Lo, fit.Theta0JointCi95.Hi],
+                CJointCi95 = [fit.CJointCi95.Lo, fit.CJointCi95.Hi],
+                LogitCorrelation = fit.LogitCorrelation,
+            };
         }
         catch (ArgumentException ex)
         {

@@ -36,8 +36,8 @@ internal static class IclSummaryTable
             context.Out.WriteLine(string.Create(inv, $"total information Σ surprisal: {total.Mean:F2} bits (95% interval {total.Lo:F2} to {total.Hi:F2})"));
         }
         context.Out.WriteLine(result.Fit.C is { } c
-            ? string.Create(inv, $"two-hypothesis fit: c = {c:F4} (95% interval {result.Fit.CCi95![0]:F4} to {result.Fit.CCi95[1]:F4}), θ₀ = {result.Fit.Theta0:F4}, RMSE {result.Fit.Rmse:F4}")
-            : $"two-hypothesis fit failed: {result.Fit.Error}");
+            ? string.Create(inv, $"two-hypothesis fit: c = {c:F4} (95% interval {result.Fit.CCi95![0]:F4} to {result.Fit.CCi95[1]:F4}), θ₀ = {result.Fit.Theta0:G4}, joint 95%: c {result.Fit.CJointCi95![0]:F4} to {result.Fit.CJointCi95[1]:F4}, θ₀ {result.Fit.Theta0JointCi95![0]:G3} to {result.Fit.Theta0JointCi95[1]:G3}; RMSE {result.Fit.RmseSurprisalBits:F3} bits")
+            : result.Fit.NotIdentifiable ? $"two-hypothesis fit: {result.Fit.Error}" : $"two-hypothesis fit failed: {result.Fit.Error}");
         if (result.Lens.Count > 0)
         {
             var lens = LensSummary.Of(result.Lens, result.Options.Examples);

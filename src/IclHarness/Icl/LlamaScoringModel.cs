@@ -11,7 +11,8 @@ internal sealed class LlamaScoringModel : IScoringModel, IDisposable
 {
     private readonly LlamaModel _model;
     private readonly bool _ownsModel;
-    private readonly LogitLens _lens;
+    private readonly LogitLens? _lens;
+    private readonly string? _noLens;
     private readonly int _threads;
     private LlamaContext? _context;
 
@@ -20,16 +21,13 @@ internal sealed class LlamaScoringModel : IScoringModel, IDisposable
         _model = model;
         _ownsModel = ownsModel;
         _threads = threads;
-        try
-        {
-            _lens = LogitLens.Create(model);
-        }
-        catch (NotSupportedException ex)
-        {
-            throw new NotSupportedException($"probe icl reads ranks and the logit lens through the final norm and unembedding, and {ex.Message.Split(';')[0]}");
-        }
+        // Scoring, ranks, the sweep and patching read llama.cpp's own logits; only the lens (and the one-decode-per-
+        // request path, which unembeds result_norm itself) need the final norm, so an architecture the lens does not
+        // know still runs without it.
+        if (LogitLens.Supports(model.Info.Architecture)) _lens = LogitLens.Create(model);
+        else _noLens = $"the logit lens does not know the final norm of architecture '{model.Info.Architecture}'; pass --no-lens to measure without it";
         ContextLength = contextLength > 0 ? Math.Min(contextLength, model.Info.TrainingContextLength) : model.Info.TrainingContextLength;
-        if (_lens.VocabularySize != model.Info.VocabularySize)
+        if (_lens is not null && _lens.VocabularySize != model.Info.VocabularySize)
             throw new InvalidDataException($"'{model.Info.Path}' has an unembedding for {_lens.VocabularySize} tokens but a vocabulary of {model.Info.VocabularySize}; the file is inconsistent");
     }
 
@@ -74,9 +72,16 @@ internal sealed class LlamaScoringModel : IScoringModel, IDisposable
     /// </summary>
     public bool BatchAcrossRequests { get; init; } = true;
 
+    /// <summary>The lens, or a <see cref="NotSupportedException"/> that says why there is none and what still runs.</summary>
+    private LogitLens Lens() => _lens ?? throw new NotSupportedException(_noLens);
+
+    /// <summary>Whether the logit lens knows this model's architecture.</summary>
+    public bool HasLens => _lens is not null;
+
     public void Evaluate(IReadOnlyList<EvalRequest> requests, TokenSink onToken, LensSink? onLens, CancellationToken cancellation)
     {
         cancellation.ThrowIfCancellationRequested();
+        if (onLens is not null) Lens();
         if (!BatchAcrossRequests)
         {
             for (var r = 0; r < requests.Count; r++)
@@ -121,7 +126,7 @@ internal sealed class LlamaScoringModel : IScoringModel, IDisposable
         var scored = request.ScoredPositions;
         var normalized = new float[scored.Length * d]; // [scored, d_model]
         for (var i = 0; i < scored.Length; i++) cap.Normalized(scored[i]).CopyTo(normalized.AsSpan(i * d, d));
-        var logits = _lens.Unembed(normalized, scored.Length); // [scored, d_vocab]
+        var logits = Lens().Unembed(normalized, scored.Length); // [scored, d_vocab]
         for (var i = 0; i < scored.Length; i++)
         {
             var row = logits.AsSpan(i * vocab, vocab);
@@ -143,7 +148,7 @@ internal sealed class LlamaScoringModel : IScoringModel, IDisposable
         for (var layer = 0; layer < LayerCount; layer++)
             for (var i = 0; i < positions.Length; i++)
                 cap.Residual(layer, positions[i]).CopyTo(residuals.AsSpan((layer * positions.Length + i) * d, d));
-        var lens = _lens.Logits(residuals, LayerCount * positions.Length); // [layer, positions, d_vocab]
+        var lens = Lens().Logits(residuals, LayerCount * positions.Length); // [layer, positions, d_vocab]
         for (var layer = 0; layer < LayerCount; layer++)
             for (var i = 0; i < positions.Length; i++)
                 onLens(r, layer, positions[i], lens.AsSpan((layer * positions.Length + i) * vocab, vocab));

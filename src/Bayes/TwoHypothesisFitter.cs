@@ -105,9 +105,9 @@ public static class TwoHypothesisFitter
         var used = Enumerable.Range(0, p.Count).Where(i => w[i] > 0).Select(i => p[i]).ToList();
         var inv = System.Globalization.CultureInfo.InvariantCulture;
         if (used.Count > 0 && used.Max() < Floor)
-            return string.Create(inv, $"P(correct) stays below {Floor:G1} at every example (at most {used.Max():G3}): the answers get no measurable probability, so no update can be read from the curve");
+            return string.Create(inv, $"P(correct) stays below 1e-6 at every example (at most {used.Max():G3}): the answers get no measurable probability, so no update can be read from the curve");
         if (used.Count > 0 && used.Min() > 1 - Floor)
-            return string.Create(inv, $"P(correct) stays above 1 − {Floor:G1} at every example: the answers are certain from the start, so no update can be read from the curve");
+            return string.Create(inv, $"P(correct) stays above 1 − 1e-6 at every example: the answers are certain from the start, so no update can be read from the curve");
         return null;
     }
 

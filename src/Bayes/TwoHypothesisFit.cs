@@ -19,4 +19,24 @@ public sealed record TwoHypothesisFit(
     (double Lo, double Hi) CCi95,
     double Rmse,
     double LogLikelihood,
-    int N);
+    int N)
+{
+    /// <summary>
+    /// Root-mean-square difference between the observed and fitted surprisal −log₂ p, in bits: the scale the
+    /// measurements are made on, where a miss at P(correct) = 10⁻⁴⁰ counts as much as one at 0.5 (on the probability
+    /// scale both series would be "0" and the RMSE would say nothing).
+    /// </summary>
+    public double RmseSurprisalBits { get; init; }
+
+    /// <summary>
+    /// Simultaneous 95% intervals of θ₀ and c (the joint 95% confidence ellipse of their logits, χ²₂ = 5.99, projected
+    /// on each axis): both parameters lie in their intervals together with 95% confidence.
+    /// </summary>
+    public (double Lo, double Hi) Theta0JointCi95 { get; init; }
+
+    /// <summary>The c half of <see cref="Theta0JointCi95"/>.</summary>
+    public (double Lo, double Hi) CJointCi95 { get; init; }
+
+    /// <summary>Correlation of the estimates of logit θ₀ and logit c (a long flat curve trades one for the other).</summary>
+    public double LogitCorrelation { get; init; }
+}

@@ -20,12 +20,15 @@ namespace Probing.Bayes;
 public static class TwoHypothesisFitter
 {
     private const double Z95 = 1.959963984540054;
+    private const double JointZ95 = 2.447746830680816; // √χ²₂(0.95): the 95% ellipse of two parameters, projected
+    private const double Floor = 1e-6; // P(correct) below this at every point: no measurable probability
     private const double BoundaryLogOdds = 700.0; // beyond this σ(z) is 0 or 1 in double precision
 
     /// <summary>Fits (θ₀, c) to <paramref name="observedPCorrect"/> (entry i: P(correct) before example i).</summary>
     /// <exception cref="ArgumentException">
     /// Fewer than 2 observations, a value outside [0, 1], bad weights, or a series whose maximum lies on the
-    /// boundary (all values 0 or 1, or a clean step from 0 to 1).
+    /// boundary (all values 0 or 1, or a clean step from 0 to 1), or a series that cannot identify (θ₀, c)
+    /// (message "not identifiable: …", see <see cref="NotIdentifiable"/>).
     /// </exception>
     public static TwoHypothesisFit Fit(IReadOnlyList<double> observedPCorrect, TwoHypothesisFitOptions? options = null)
     {
@@ -53,9 +56,11 @@ public static class TwoHypothesisFitter
         if (options.BootstrapSamples < 0)
             throw new ArgumentException($"the number of bootstrap samples must be ≥ 0 (got {options.BootstrapSamples}).");
 
+        if (NotIdentifiable(p, w) is { } reason) throw new ArgumentException("not identifiable: " + reason);
+
         var x = Enumerable.Range(0, n).Select(i => (double)i).ToArray();
         var (a, b) = Maximise(x, p, w);
-        var (varA, varB) = Covariance(x, p, w, a, b, options.RobustStandardErrors);
+        var (varA, varB, covAB) = Covariance(x, p, w, a, b, options.RobustStandardErrors);
         var theta0 = SpecialFunctions.Logistic(a);
         var c = SpecialFunctions.Logistic(b);
         var seA = Math.Sqrt(varA);
@@ -65,17 +70,45 @@ public static class TwoHypothesisFitter
         if (options.BootstrapSamples > 0) (thetaCi, cCi) = Bootstrap(x, p, w, options.BootstrapSamples, options.Seed);
 
         var sq = 0.0;
+        var sqBits = 0.0;
         var logLik = 0.0;
         for (var i = 0; i < n; i++)
         {
             var z = a + b * x[i];
             var theta = SpecialFunctions.Logistic(z);
             sq += (p[i] - theta) * (p[i] - theta);
+            // −log₂ θ without underflow: log(1 + e^−z) / ln 2.
+            var bits = (-Math.Log(Math.Max(p[i], double.Epsilon)) - TwoHypothesisModel.LogOnePlusExp(-z)) / Math.Log(2);
+            sqBits += bits * bits;
             logLik += w[i] * LogLikelihoodTerm(p[i], z);
         }
 
         return new TwoHypothesisFit(theta0, c, theta0 * (1 - theta0) * seA, c * (1 - c) * seB,
-            thetaCi, cCi, Math.Sqrt(sq / n), logLik, n);
+            thetaCi, cCi, Math.Sqrt(sq / n), logLik, n)
+        {
+            RmseSurprisalBits = Math.Sqrt(sqBits / n),
+            Theta0JointCi95 = (SpecialFunctions.Logistic(a - JointZ95 * seA), SpecialFunctions.Logistic(a + JointZ95 * seA)),
+            CJointCi95 = (SpecialFunctions.Logistic(b - JointZ95 * seB), SpecialFunctions.Logistic(b + JointZ95 * seB)),
+            LogitCorrelation = seA > 0 && seB > 0 ? Math.Clamp(covAB / (seA * seB), -1, 1) : 0,
+        };
+    }
+
+    /// <summary>
+    /// Why the series cannot identify (θ₀, c), or null. A curve pinned at P(correct) ≈ 0 (or ≈ 1) everywhere is
+    /// one the learner never moved on: any c with a small enough θ₀ reproduces it, and the quasi-likelihood's
+    /// apparent precision there is an artefact of vanishing weights.
+    /// </summary>
+    public static string? NotIdentifiable(IReadOnlyList<double> p, IReadOnlyList<double> w)
+    {
+        ArgumentNullException.ThrowIfNull(p);
+        ArgumentNullException.ThrowIfNull(w);
+        var used = Enumerable.Range(0, p.Count).Where(i => w[i] > 0).Select(i => p[i]).ToList();
+        var inv = System.Globalization.CultureInfo.InvariantCulture;
+        if (used.Count > 0 && used.Max() < Floor)
+            return string.Create(inv, $"P(correct) stays below 1e-6 at every example (at most {used.Max():G3}): the answers get no measurable probability, so no update can be read from the curve");
+        if (used.Count > 0 && used.Min() > 1 - Floor)
+            return string.Create(inv, $"P(correct) stays above 1 − 1e-6 at every example: the answers are certain from the start, so no update can be read from the curve");
+        return null;
     }
 
     /// <summary>Σ w [p ln σ(z) + (1 − p) ln(1 − σ(z))], computed without cancellation.</summary>
@@ -160,7 +193,7 @@ public static class TwoHypothesisFitter
         return sum;
     }
 
-    private static (double VarA, double VarB) Covariance(double[] x, double[] p, double[] w, double a, double b, bool robust)
+    private static (double VarA, double VarB, double CovAB) Covariance(double[] x, double[] p, double[] w, double a, double b, bool robust)
     {
         double h00 = 0, h01 = 0, h11 = 0, s00 = 0, s01 = 0, s11 = 0;
         for (var i = 0; i < x.Length; i++)
@@ -181,13 +214,14 @@ public static class TwoHypothesisFitter
         var i00 = h11 / det;
         var i01 = -h01 / det;
         var i11 = h00 / det;
-        if (!robust) return (i00, i11);
+        if (!robust) return (i00, i11, i01);
         var m = x.Length;
         var correction = m > 2 ? (double)m / (m - 2) : 1.0;
         // Sandwich A⁻¹ B A⁻¹, diagonal only.
         var varA = i00 * i00 * s00 + 2 * i00 * i01 * s01 + i01 * i01 * s11;
         var varB = i01 * i01 * s00 + 2 * i01 * i11 * s01 + i11 * i11 * s11;
-        return (correction * varA, correction * varB);
+        var covAB = i00 * i01 * s00 + (i00 * i11 + i01 * i01) * s01 + i01 * i11 * s11;
+        return (correction * varA, correction * varB, correction * covAB);
     }
 
     private static ((double, double) Theta, (double, double) C) Bootstrap(double[] x, double[] p, double[] w, int samples, int seed)

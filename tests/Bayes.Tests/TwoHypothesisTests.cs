@@ -105,6 +105,39 @@ public sealed class TwoHypothesisTests
     public void GivenDegenerateOrInvalidSeries_WhenFit_ThenArgumentException(double[] series) =>
         Assert.Throws<ArgumentException>(() => TwoHypothesisFitter.Fit(series));
 
+    [Fact]
+    public void GivenACurvePinnedNearZero_WhenFit_ThenNotIdentifiableWithTheReason()
+    {
+        // The curve: P(correct) ≈ 1e-40 throughout, which the probability-scale fit reported as
+        // "c = 0.5585 (0.39 to 0.71), RMSE 0.0000".
+        var random = new Random(3);
+        var series = Enumerable.Range(0, 12).Select(i => Math.Exp(-92 + random.NextDouble() * 3 - 0.05 * i)).ToArray();
+        var ex = Assert.Throws<ArgumentException>(() => TwoHypothesisFitter.Fit(series));
+        Assert.StartsWith("not identifiable: P(correct) stays below", ex.Message);
+        Assert.NotNull(TwoHypothesisFitter.NotIdentifiable(series, Enumerable.Repeat(1.0, 12).ToArray()));
+        Assert.Contains("above 1", Assert.Throws<ArgumentException>(() => TwoHypothesisFitter.Fit(series.Select(p => 1 - 1e-9).ToArray())).Message);
+    }
+
+    [Theory]
+    [InlineData(0.05, 0.693, 1)]
+    [InlineData(0.3, 0.6, 2)]
+    public void GivenNoisyCurve_WhenFit_ThenJointIntervalsContainTheMarginalOnesAndRmseIsInBitsOfSurprisal(double theta0, double c, int seed)
+    {
+        var random = new Random(seed);
+        var clean = TwoHypothesisModel.Simulate(theta0, c, 40).ProbabilityA;
+        var noisy = clean.Select(p => Binomial(random, 100, p)).Select(p => Math.Max(p, 0.005)).ToArray();
+        var fit = TwoHypothesisFitter.Fit(noisy);
+        Assert.True(fit.CJointCi95.Lo < fit.CCi95.Lo && fit.CJointCi95.Hi > fit.CCi95.Hi);
+        Assert.True(fit.Theta0JointCi95.Lo < fit.Theta0Ci95.Lo && fit.Theta0JointCi95.Hi > fit.Theta0Ci95.Hi);
+        Assert.InRange(c, fit.CJointCi95.Lo, fit.CJointCi95.Hi);
+        Assert.InRange(fit.LogitCorrelation, -1, 1);
+        // A long rising curve trades θ₀ against c: their estimates are negatively correlated.
+        Assert.True(fit.LogitCorrelation < 0);
+        var bits = Math.Sqrt(noisy.Select((p, i) => Math.Pow(Math.Log2(p) - Math.Log2(TwoHypothesisModel.Simulate(fit.Theta0, fit.C, 40).ProbabilityA[i]), 2)).Average());
+        Assert.Equal(bits, fit.RmseSurprisalBits, 6);
+        Assert.Equal(0, TwoHypothesisFitter.Fit(clean).RmseSurprisalBits, 6);
+    }
+
     private static double Binomial(Random random, int trials, double p) =>
         Enumerable.Range(0, trials).Count(_ => random.NextDouble() < p) / (double)trials;
 }

@@ -45,7 +45,7 @@ public sealed class IclCliTests : IClassFixture<IclCliTests.TinyModel>
         Assert.Contains("two-hypothesis fit", output);
         using var doc = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(dir, "summary.json")));
         var root = doc.RootElement;
-        Assert.Equal(["task", "model_sha256", "examples", "fit"], root.EnumerateObject().Select(p => p.Name));
+        Assert.Equal(["task", "model_sha256", "examples", "warnings", "fit"], root.EnumerateObject().Select(p => p.Name));
         Assert.Equal("2x+3", root.GetProperty("task").GetString());
         Assert.Equal(4, root.GetProperty("examples").GetArrayLength());
         Assert.Equal(["index", "surprisal_bits_mean", "surprisal_bits_ci95", "p_correct_mean", "ideal_surprisal_bits"],

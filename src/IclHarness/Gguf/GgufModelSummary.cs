@@ -26,6 +26,15 @@ public sealed record GgufModelSummary(
     long? NCtx, long? DVocab, string? Tokenizer, IReadOnlyDictionary<string, int> TensorTypes, string DominantType,
     long NParams, long FileSize, uint GgufVersion, string Sha256)
 {
+    /// <summary>The pre-tokenizer (<c>tokenizer.ggml.pre</c>: llama-bpe, qwen2, gpt-2, …), which splits text before BPE merges; null when absent.</summary>
+    public string? PreTokenizer { get; init; }
+
+    /// <summary>
+    /// <c>tokenizer.ggml.add_bos_token</c> as the file sets it; null when the file leaves it to llama.cpp, whose
+    /// default depends on the tokenizer (SPM and Llama 3's BPE add BOS, GPT-2's and Qwen2's do not).
+    /// </summary>
+    public bool? AddBos { get; init; }
+
     /// <summary>Summarizes an opened file; <paramref name="sha256"/> comes from <c>Probing.Runs.Sha256File.Of</c>.</summary>
     public static GgufModelSummary From(GgufFile file, string sha256)
     {
@@ -44,7 +53,11 @@ public sealed record GgufModelSummary(
             Integer(file, $"{arch}.block_count"), Integer(file, $"{arch}.embedding_length"),
             Integer(file, $"{arch}.attention.head_count"), Integer(file, $"{arch}.attention.head_count_kv"),
             Integer(file, $"{arch}.context_length"), vocab, file.Find("tokenizer.ggml.model")?.Value as string,
-            types, dominant, file.Tensors.Sum(t => t.ElementCount), file.FileSize, file.Version, sha256);
+            types, dominant, file.Tensors.Sum(t => t.ElementCount), file.FileSize, file.Version, sha256)
+        {
+            PreTokenizer = file.Find("tokenizer.ggml.pre")?.Value as string,
+            AddBos = file.Find("tokenizer.ggml.add_bos_token")?.Value as bool?,
+        };
     }
 
     private static bool IsInteger(GgufType? type) =>

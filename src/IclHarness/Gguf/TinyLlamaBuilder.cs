@@ -26,9 +26,23 @@ public static class TinyLlamaBuilder
     /// <summary>A writer holding the whole model; add more metadata before writing if needed.</summary>
     /// <exception cref="ArgumentException">Inconsistent sizes, or Q8_0 with widths that are not multiples of 32.</exception>
     /// <exception cref="NotSupportedException">A tensor type other than F32, F16 or Q8_0.</exception>
-    public static GgufWriter Build(TinyLlamaConfig config)
+    public static GgufWriter Build(TinyLlamaConfig config) => Build(config, tokenizer: null);
+
+    /// <summary>
+    /// A writer holding the whole model with the tokenizer of <paramref name="tokenizer"/> (every
+    /// <c>tokenizer.*</c> key copied: tokens, scores, types, merges, pre-tokenizer, special ids, add_bos…), for
+    /// example one of llama.cpp's vocab-only GGUFs of a real model; null keeps the character vocabulary.
+    /// </summary>
+    /// <exception cref="InvalidDataException"><paramref name="tokenizer"/> has no <c>tokenizer.ggml.tokens</c>.</exception>
+    public static GgufWriter Build(TinyLlamaConfig config, GgufFile? tokenizer)
     {
         var hyper = Hyperparameters(config);
+        if (tokenizer is not null)
+        {
+            if (tokenizer.Find("tokenizer.ggml.tokens")?.Value is not string[] tokens)
+                throw new InvalidDataException($"'{tokenizer.Path}' has no tokenizer.ggml.tokens array to copy.");
+            hyper = hyper with { NVocab = tokens.Length };
+        }
         hyper.Validate();
         if (config.TensorType is not (GgmlType.F32 or GgmlType.F16 or GgmlType.Q8_0))
             throw new NotSupportedException($"tiny models are F32, F16 or Q8_0, not {GgmlTypeInfo.Name(config.TensorType)}.");
@@ -39,7 +53,10 @@ public static class TinyLlamaBuilder
             .Add("general.name", config.Name)
             .Add("general.file_type", FileType(config.TensorType));
         hyper.AddTo(writer);
-        Vocabulary(config).AddTo(writer);
+        if (tokenizer is null) Vocabulary(config).AddTo(writer);
+        else
+            foreach (var key in tokenizer.MetadataKeys.Where(k => k.StartsWith("tokenizer.", StringComparison.Ordinal)))
+                writer.Add(key, tokenizer.Metadata[key]);
         return AddWeights(writer, config, hyper);
     }
 

@@ -5,8 +5,12 @@ namespace Probing.IclHarness.Icl;
 /// <summary>Turns one batched teacher-forced pass over several contexts into per-example and lens measurements.</summary>
 internal sealed class ContextScorer(IScoringModel model, IclRunOptions options, NumericTokens numeric, IReadOnlyList<Func<long, long>> idealFamily)
 {
-    /// <summary>Per context of the batch: its examples, lens rows, and the integer lens [layer][n] at its last answer.</summary>
-    public IReadOnlyList<(List<ExampleMeasurement> Examples, List<LensMeasurement> Lens, double[][] Integers)> Score(
+    /// <summary>
+    /// Per context of the batch: its examples, lens rows, and the integer lens [layer][n] at its last answer, or null
+    /// when that answer's first informative token is not a number (a minus sign of its own: that position predicts
+    /// the sign, not an integer).
+    /// </summary>
+    public IReadOnlyList<(List<ExampleMeasurement> Examples, List<LensMeasurement> Lens, double[][]? Integers)> Score(
         IReadOnlyList<ContextPlan> plans, CancellationToken cancellation)
     {
         var requests = plans.Select(p => p.Request()).ToList();
@@ -27,9 +31,9 @@ internal sealed class ContextScorer(IScoringModel model, IclRunOptions options, 
             var top = Distribution.TopK(logits, 5, lse);
             lensRows[r].Add(new LensMeasurement(plan.Context, index + 1, layer,
                 Math.Exp(Distribution.LogProb(logits, target, lse)), Distribution.Rank(logits, target),
-                top.Select(t => model.Piece(t.Token)).ToArray(), top.Select(t => Math.Exp(t.LogProb)).ToArray(),
-                numeric.IsNumeric(top[0].Token)));
-            if (index == plan.Answers.Length - 1)
+                top.Select(t => Display(t.Token)).ToArray(), top.Select(t => Math.Exp(t.LogProb)).ToArray(),
+                numeric.IsNumeric(top[0].Token)) { FirstToken = Display(target) });
+            if (index == plan.Answers.Length - 1 && numeric.StartsWithDigit(target))
             {
                 var row = integers[r][layer];
                 for (var n = 0; n <= options.MaxInteger; n++)
@@ -37,7 +41,7 @@ internal sealed class ContextScorer(IScoringModel model, IclRunOptions options, 
             }
         } : null, cancellation);
 
-        var result = new List<(List<ExampleMeasurement>, List<LensMeasurement>, double[][])>();
+        var result = new List<(List<ExampleMeasurement>, List<LensMeasurement>, double[][]?)>();
         for (var r = 0; r < plans.Count; r++)
         {
             var plan = plans[r];
@@ -61,11 +65,19 @@ internal sealed class ContextScorer(IScoringModel model, IclRunOptions options, 
                 cumulative += bits;
                 rows.Add(new ExampleMeasurement(plan.Context, plan.Function.ToString(), e + 1, plan.Examples[e].X, plan.Examples[e].Y,
                     a.ScoredCount, nats, bits, Surprisal.NatsToBits(-first.LogProb), Math.Exp(-nats), rank, greedy,
-                    cumulative, ideal.SurprisalBits[e]));
+                    cumulative, ideal.SurprisalBits[e]) { FirstToken = Display(plan.Tokens[a.InformativeToken]) });
             }
             var lens = lensRows[r].OrderBy(l => l.Index).ThenBy(l => l.Layer).ToList();
-            result.Add((rows, lens, integers[r]));
+            var last = plan.Tokens[plan.Answers[^1].InformativeToken];
+            result.Add((rows, lens, numeric.StartsWithDigit(last) ? integers[r] : null));
         }
         return result;
+    }
+
+    /// <summary>A token as written to the CSVs: bytes that are not a whole character as &lt;0xNN&gt;, a control piece that renders to nothing as &lt;id N&gt;.</summary>
+    private string Display(int token)
+    {
+        var text = Llama.TokenText.Readable(model.PieceBytes(token));
+        return text.Length > 0 ? text : $"<id {token}>";
     }
 }

@@ -18,4 +18,12 @@ namespace Probing.IclHarness.Icl;
 public sealed record ExampleMeasurement(
     int Context, string Function, int Index, long X, long Y, int ScoredTokens,
     double SurprisalNats, double SurprisalBits, double FirstTokenSurprisalBits, double PCorrect,
-    int FirstTokenRank, bool GreedyCorrect, double CumulativeBits, double IdealSurprisalBits);
+    int FirstTokenRank, bool GreedyCorrect, double CumulativeBits, double IdealSurprisalBits)
+{
+    /// <summary>
+    /// The text of the answer's first informative token, whose rank and surprisal the first-token figures give:
+    /// the whole number on Llama 3 (" 15" on GPT-2, with its space), the first digit on Llama 2 and Qwen2, the
+    /// minus sign of a negative answer where the vocabulary splits it off.
+    /// </summary>
+    public string FirstToken { get; init; } = "";
+}

@@ -23,8 +23,17 @@ internal interface IScoringModel
     /// <summary>The begin-of-sequence token <see cref="Tokenize"/> puts in front, or null when the model uses none.</summary>
     int? BosToken { get; }
 
+    /// <summary>
+    /// The vocabulary's begin-of-sequence token even where the tokenizer does not add it (GPT-2's and Qwen2's
+    /// <c>&lt;|endoftext|&gt;</c>), or null when the vocabulary has none. Zero-shot prompts start with it.
+    /// </summary>
+    int? VocabularyBosToken { get; }
+
     /// <summary>The text of one token.</summary>
     string Piece(int token);
+
+    /// <summary>The UTF-8 bytes of one token: a byte token or part of a multi-byte character is not text on its own.</summary>
+    byte[] PieceBytes(int token);
 
     /// <summary>
     /// One teacher-forced pass over all <paramref name="requests"/> (batched). Calls <paramref name="onToken"/>

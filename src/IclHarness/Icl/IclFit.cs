@@ -15,4 +15,20 @@ namespace Probing.IclHarness.Icl;
 /// <param name="Error">Why the fit failed, or null.</param>
 public sealed record IclFit(
     double? Theta0, double? C, double[]? Theta0Ci95, double[]? CCi95, double? Theta0StdErr, double? CStdErr,
-    double? Rmse, double? LogLikelihood, int N, double[] ThetaA, double[] SimulatedSurprisalBits, string? Error);
+    double? Rmse, double? LogLikelihood, int N, double[] ThetaA, double[] SimulatedSurprisalBits, string? Error)
+{
+    /// <summary>RMS difference between the LM's and the fitted surprisal, in bits (the scale the curve is measured on).</summary>
+    public double? RmseSurprisalBits { get; init; }
+
+    /// <summary>Simultaneous 95% interval of θ₀ (with <see cref="CJointCi95"/>: the joint region of the pair).</summary>
+    public double[]? Theta0JointCi95 { get; init; }
+
+    /// <summary>Simultaneous 95% interval of c.</summary>
+    public double[]? CJointCi95 { get; init; }
+
+    /// <summary>Correlation of the logit θ₀ and logit c estimates.</summary>
+    public double? LogitCorrelation { get; init; }
+
+    /// <summary>True when the curve cannot identify (θ₀, c); <see cref="Error"/> says why.</summary>
+    public bool NotIdentifiable => Error?.StartsWith("not identifiable", StringComparison.Ordinal) == true;
+}

@@ -38,7 +38,7 @@ public static class IclPatchWriter
         patch["target_rule_answer"] = result.TargetRuleAnswer;
         patch["source_rule_answer"] = result.SourceRuleAnswer;
         patch["source_literal_answer"] = result.SourceLiteralAnswer;
-        patch["patched"] = "l_out-L at the final position: the one that predicts the answer's first informative token";
+        patch["patched"] = "l_out-L at the position that predicts the answer's first informative token, in the source and in each candidate";
         record.Finish(folder);
     }
 

@@ -4,8 +4,10 @@ namespace Probing.IclHarness.Icl;
 /// Activation patching (seed 004): the residual after block L at the source prompt's final position is
 /// written into the target prompt's final position (llama.cpp <c>cb_eval</c>), and three candidate answers
 /// are scored teacher-forced: the target rule's, the source rule's at the target's x, and the source's literal answer.
-/// The final position is the one that predicts the answer's first informative token (a space token in front of
-/// the digits, as Llama's vocabulary makes, belongs to the prompt: every rule predicts it alike).
+/// Each candidate is patched at its own position that predicts its first informative token (a space token in front
+/// of the digits, as Llama's vocabulary makes, belongs to the prompt: every rule predicts it alike). Candidates of
+/// different sign start there at different tokens (" -" against " " then "9" in Llama 3, Llama 2, Qwen2), so one
+/// position could not serve them all.
 /// </summary>
 internal static class IclPatcher
 {
@@ -29,9 +31,6 @@ internal static class IclPatcher
         var sourcePosition = sourceAnswer.InformativeToken - 1;
         var candidates = new[] { yTarget, ySourceRule, ySourceLiteral }
             .Select(y => Tokenized(model, options.Template, [.. targetExamples, new IclExample(xTarget, y)])).ToArray();
-        var targetPosition = candidates[0].Answer.InformativeToken - 1;
-        if (candidates.Any(c => c.Answer.InformativeToken - 1 != targetPosition))
-            throw new NotSupportedException("the candidate answers start at different token positions, so one patch position cannot serve all three; try another --template");
 
         var rows = new List<PatchRow>();
         for (var layer = -1; layer < model.LayerCount; layer++)
@@ -42,7 +41,7 @@ internal static class IclPatcher
             {
                 var logProbs = residual is null
                     ? model.EvaluatePatched(c.Tokens, 0, -1, [])
-                    : model.EvaluatePatched(c.Tokens, layer, targetPosition, residual);
+                    : model.EvaluatePatched(c.Tokens, layer, c.Answer.InformativeToken - 1, residual);
                 var sum = 0.0;
                 for (var pos = c.Answer.FirstAnswerToken - 1; pos < c.Answer.CloseToken; pos++) sum += logProbs[pos];
                 return Math.Exp(sum);

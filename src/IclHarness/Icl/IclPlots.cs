@@ -109,7 +109,7 @@ internal static class IclPlots
         var grid = new double[layers, examples];
         foreach (var group in r.Lens.GroupBy(l => (l.Layer, l.Index)))
             if (group.Key.Index <= examples) grid[layers - 1 - group.Key.Layer, group.Key.Index - 1] = group.Average(l => l.PCorrectFirst);
-        return Heatmap(grid, $"Logit lens before each answer, task {r.Options.Task.Text}", "example index i", "layer (l_out)", 1, 0, "P(correct first digit)");
+        return Heatmap(grid, $"Logit lens before each answer, task {r.Options.Task.Text}", "example index i", "layer (l_out)", 1, 0, "P(correct first informative token)");
     }
 
     private static Plot IntegerHeatmap(IclRunResult r)
@@ -123,7 +123,7 @@ internal static class IclPlots
         return Heatmap(grid, "Distribution over integer tokens at the last answer", "integer n (token piece)", "layer (l_out)", 0, 0, "probability");
     }
 
-    private static Plot Heatmap(double[,] grid, string title, string xLabel, string yLabel, double x0, double y0, string unit)
+    internal static Plot Heatmap(double[,] grid, string title, string xLabel, string yLabel, double x0, double y0, string unit)
     {
         var plot = new Plot();
         var rows = grid.GetLength(0);
@@ -135,7 +135,24 @@ internal static class IclPlots
         plot.Title(title);
         plot.XLabel(xLabel);
         plot.YLabel(yLabel);
+        // Layers, example indices and integers are whole numbers: no tick between two cells.
+        plot.Axes.Left.TickGenerator = IntegerTicks(y0, rows);
+        plot.Axes.Bottom.TickGenerator = IntegerTicks(x0, cols);
         return plot;
+    }
+
+    private static ScottPlot.TickGenerators.NumericManual IntegerTicks(double start, int count)
+    {
+        var (positions, labels) = IntegerTickPositions(start, count);
+        return new ScottPlot.TickGenerators.NumericManual(positions, labels);
+    }
+
+    /// <summary>Ticks at start, start + step, … (at most about 20), labelled as integers.</summary>
+    internal static (double[] Positions, string[] Labels) IntegerTickPositions(double start, int count)
+    {
+        var step = Math.Max(1, (int)Math.Ceiling(count / 20.0));
+        var positions = Enumerable.Range(0, (count + step - 1) / step).Select(i => start + i * step).ToArray();
+        return (positions, positions.Select(p => ((long)p).ToString(System.Globalization.CultureInfo.InvariantCulture)).ToArray());
     }
 
     private static Plot SweepPlot(IclRunResult r, bool residual)

@@ -13,6 +13,7 @@ internal static class IclReport
         var sb = new StringBuilder();
         sb.Append(inv, $"# ICL run: task `{o.Task.Text}`\n\n");
         if (r.Partial) sb.Append(inv, $"**Partial run**: interrupted after {r.ContextsFinished} of {o.Contexts} contexts.\n\n");
+        foreach (var warning in r.Warnings) sb.Append(inv, $"**Warning**: {warning}.\n\n");
         sb.Append(inv, $"- model: `{r.Model.Path}` (sha256 `{r.Model.Sha256}`, {r.Model.Layers} layers, vocabulary {r.Model.VocabSize})\n");
         sb.Append(inv, $"- template: `{o.Template.Name}`; {o.Examples} examples per context, x in {o.XMin}..{o.XMax} ({(o.Distinct ? "distinct" : "with replacement")}), seed {o.Seed}\n");
         sb.Append(inv, $"- contexts: {r.ContextsFinished}; every figure is the mean over contexts with a 95% Student-t interval\n");
@@ -23,8 +24,10 @@ internal static class IclReport
         {
             sb.Append(inv, $"Fitted sensitivity **c = {c:F4}** (95% interval {r.Fit.CCi95![0]:F4} to {r.Fit.CCi95[1]:F4}), ");
             sb.Append(inv, $"θ₀ = {r.Fit.Theta0:F4} (95% interval {r.Fit.Theta0Ci95![0]:F4} to {r.Fit.Theta0Ci95[1]:F4}); ");
-            sb.Append(inv, $"RMSE {r.Fit.Rmse:F4} over {r.Fit.N} points. The seed reports c ≈ ln 2 ≈ 0.693.\n\n");
+            sb.Append(inv, $"RMSE {r.Fit.RmseSurprisalBits:F3} bits of surprisal ({r.Fit.Rmse:F4} in probability) over {r.Fit.N} points. ");
+            sb.Append(inv, $"Jointly, with 95% confidence, θ₀ is in {r.Fit.Theta0JointCi95![0]:G3} to {r.Fit.Theta0JointCi95[1]:G3} and c in {r.Fit.CJointCi95![0]:F4} to {r.Fit.CJointCi95[1]:F4} (correlation of their logits {r.Fit.LogitCorrelation:F2}). The seed reports c ≈ ln 2 ≈ 0.693.\n\n");
         }
+        else if (r.Fit.NotIdentifiable) sb.Append(inv, $"The two-hypothesis model is **not identifiable** on this curve: {r.Fit.Error!["not identifiable: ".Length..]}.\n\n");
         else sb.Append(inv, $"The fit failed: {r.Fit.Error}\n\n");
 
         var total = r.Summaries.Count > 0 ? r.Summaries[^1].CumulativeBits : null;
@@ -40,7 +43,7 @@ internal static class IclReport
         {
             var lens = LensSummary.Of(r.Lens, o.Examples);
             sb.Append("## Logit lens\n\n");
-            sb.Append("Each layer's residual (l_out) at the position before each answer's first informative token (its first digit or sign; ");
+            sb.Append("Each layer's residual (l_out) at the position before each answer's first informative token (its first token that is not whitespace: the whole number on Llama 3, its first digit on Llama 2 or Qwen2, a minus sign where the vocabulary splits it off; see `first_token` in examples.csv; ");
             sb.Append("a space token in front of it is predicted alike under every rule), through the final norm and the unembedding.\n\n");
             sb.Append(inv, $"| layer | mean P(correct) | top-1 | mean P(correct), examples {lens.LateFrom}..{o.Examples} | top-1, examples {lens.LateFrom}..{o.Examples} | top token numeric |\n|---|---|---|---|---|---|\n");
             foreach (var l in lens.Layers)

@@ -7,11 +7,15 @@ namespace Probing.IclHarness.Icl;
 /// <param name="Partial">True when the run was interrupted and holds only finished contexts.</param>
 /// <param name="Examples">Per context and example.</param>
 /// <param name="Lens">Per context, example and layer.</param>
-/// <param name="IntegerLens">[layer][n]: mean probability of the integer tokens of n at the last example's answer position.</param>
+/// <param name="IntegerLens">[layer][n]: mean probability of the integer tokens of n at the position before the last example's first informative token, over the contexts where that token starts with a digit (not a minus sign).</param>
 /// <param name="Sweep">The prediction sweep (context 1).</param>
 /// <param name="Summaries">Per example index, averaged over contexts.</param>
 /// <param name="Fit">The two-hypothesis fit.</param>
 public sealed record IclRunResult(
     IclRunOptions Options, ModelIdentity Model, int ContextsFinished, bool Partial,
     IReadOnlyList<ExampleMeasurement> Examples, IReadOnlyList<LensMeasurement> Lens, double[][] IntegerLens,
-    IReadOnlyList<SweepPoint> Sweep, IReadOnlyList<ExampleSummary> Summaries, IclFit Fit);
+    IReadOnlyList<SweepPoint> Sweep, IReadOnlyList<ExampleSummary> Summaries, IclFit Fit)
+{
+    /// <summary>What the reader must know to trust the numbers (a failed sweep, an ideal learner outside its family, …); printed and reported.</summary>
+    public IReadOnlyList<string> Warnings { get; init; } = [];
+}

@@ -53,21 +53,21 @@ public static class IclRunWriter
     internal static string ExamplesCsv(IclRunResult r)
     {
         var csv = new Csv("context", "function", "index", "x", "y", "scored_tokens", "surprisal_nats", "surprisal_bits",
-            "first_token_surprisal_bits", "p_correct", "first_token_rank", "greedy_correct", "cumulative_bits", "ideal_surprisal_bits");
+            "first_token_surprisal_bits", "p_correct", "first_token_rank", "greedy_correct", "cumulative_bits", "ideal_surprisal_bits", "first_token");
         foreach (var e in r.Examples)
             csv.Row(e.Context, e.Function, e.Index, e.X, e.Y, e.ScoredTokens, e.SurprisalNats, e.SurprisalBits,
-                e.FirstTokenSurprisalBits, e.PCorrect, e.FirstTokenRank, e.GreedyCorrect, e.CumulativeBits, e.IdealSurprisalBits);
+                e.FirstTokenSurprisalBits, e.PCorrect, e.FirstTokenRank, e.GreedyCorrect, e.CumulativeBits, e.IdealSurprisalBits, Escape(e.FirstToken));
         return csv.ToString();
     }
 
     internal static string LensCsv(IclRunResult r)
     {
-        var header = new List<string> { "context", "index", "layer", "p_correct_first", "rank_correct_first", "top_is_numeric" };
+        var header = new List<string> { "context", "index", "layer", "first_token", "p_correct_first", "rank_correct_first", "top_is_numeric" };
         for (var k = 1; k <= 5; k++) header.AddRange([$"top{k}", $"top{k}_p"]);
         var csv = new Csv([.. header]);
         foreach (var l in r.Lens)
         {
-            var cells = new List<object?> { l.Context, l.Index, l.Layer, l.PCorrectFirst, l.RankCorrectFirst, l.TopIsNumeric };
+            var cells = new List<object?> { l.Context, l.Index, l.Layer, Escape(l.FirstToken), l.PCorrectFirst, l.RankCorrectFirst, l.TopIsNumeric };
             for (var k = 0; k < 5; k++)
                 cells.AddRange(k < l.TopTokens.Count ? [Escape(l.TopTokens[k]), l.TopProbabilities[k]] : [null, null]);
             csv.Row([.. cells]);
@@ -102,6 +102,11 @@ public static class IclRunWriter
         w.Numbers("c_ci95", f.CCi95);
         w.Number("c_stderr", f.CStdErr);
         w.Number("rmse", f.Rmse);
+        w.Number("rmse_surprisal_bits", f.RmseSurprisalBits);
+        w.Numbers("theta0_joint_ci95", f.Theta0JointCi95);
+        w.Numbers("c_joint_ci95", f.CJointCi95);
+        w.Number("logit_correlation", f.LogitCorrelation);
+        w.WriteBoolean("identifiable", !f.NotIdentifiable);
         w.Number("log_likelihood_nats", f.LogLikelihood);
         w.WriteNumber("n", f.N);
         w.Numbers("observed_p_correct", r.Summaries.Select(s => s.PCorrect.Mean));
@@ -132,6 +137,9 @@ public static class IclRunWriter
             w.Number("ideal_surprisal_bits", s.IdealSurprisalBits);
             w.WriteEndObject();
         }
+        w.WriteEndArray();
+        w.WriteStartArray("warnings");
+        foreach (var warning in r.Warnings) w.WriteStringValue(warning);
         w.WriteEndArray();
         w.WriteStartObject("fit");
         w.Number("theta0", r.Fit.Theta0);

@@ -21,6 +21,7 @@ internal static class IclRunner
         var lens = new List<LensMeasurement>();
         var integerSums = Enumerable.Range(0, model.LayerCount).Select(_ => new double[options.MaxInteger + 1]).ToArray();
         var finished = 0;
+        var integerContexts = 0;
         var partial = false;
         progress?.Report(new IclProgress("contexts", 0, plans.Count));
         try
@@ -33,6 +34,8 @@ internal static class IclRunner
                 {
                     examples.AddRange(rows);
                     lens.AddRange(lensRows);
+                    if (integers is null) continue;
+                    integerContexts++;
                     for (var l = 0; l < integers.Length; l++)
                         for (var n = 0; n < integers[l].Length; n++) integerSums[l][n] += integers[l][n];
                 }
@@ -46,6 +49,7 @@ internal static class IclRunner
         }
 
         var sweep = new List<SweepPoint>();
+        var warnings = new List<string>();
         if (!partial && options.EffectiveSweepShots.Count > 0)
         {
             try
@@ -56,14 +60,44 @@ internal static class IclRunner
             {
                 partial = true;
             }
+            catch (Exception ex) when (ex is ArgumentException or NotSupportedException or InvalidOperationException or InvalidDataException)
+            {
+                // The contexts are measured: a sweep that cannot run must not take them with it.
+                sweep = [];
+                warnings.Add($"the prediction sweep did not run ({ex.Message}); every other measurement is complete");
+            }
         }
 
-        var integerLens = options.Lens && finished > 0
-            ? integerSums.Select(row => row.Select(v => v / finished).ToArray()).ToArray()
-            : [];
+        var integerLens = MeanIntegerLens(options, integerSums, integerContexts);
+        warnings.AddRange(Warnings(options, examples, finished, integerContexts, idealFamily));
         var summaries = Summarize(examples, options.Examples);
         var fit = FitCurve(summaries);
-        return new IclRunResult(options, identity, finished, partial, examples, options.Lens ? lens : [], integerLens, sweep, summaries, fit);
+        return new IclRunResult(options, identity, finished, partial, examples, options.Lens ? lens : [], integerLens, sweep, summaries, fit)
+        {
+            Warnings = warnings,
+        };
+    }
+
+    /// <summary>[layer][n]: the integer lens summed over <paramref name="contexts"/> contexts, as their mean; empty without the lens.</summary>
+    internal static double[][] MeanIntegerLens(IclRunOptions options, double[][] sums, int contexts) =>
+        options.Lens && contexts > 0 ? sums.Select(row => row.Select(v => v / contexts).ToArray()).ToArray() : [];
+
+    /// <summary>
+    /// The run's warnings after its contexts (one place, so a merged sharded run says exactly what the single run says):
+    /// contexts left out of lens_integers, and contexts that the ideal learner's family does not explain.
+    /// </summary>
+    internal static IEnumerable<string> Warnings(IclRunOptions options, IReadOnlyList<ExampleMeasurement> examples, int finished, int integerContexts,
+        IReadOnlyList<Func<long, long>>? idealFamily = null)
+    {
+        if (options.Lens && finished > 0 && integerContexts < finished)
+            yield return integerContexts == 0
+                ? "lens_integers is empty: in every context the last answer starts with a minus sign token, where the model predicts the sign, not an integer"
+                : $"lens_integers averages {integerContexts} of {finished} contexts: in the others the last answer starts with a minus sign token, where the model predicts the sign, not an integer";
+        idealFamily ??= options.EffectiveIdealFamily.Members().Select(f => (Func<long, long>)(x => SafeApply(f, x))).ToList();
+        var outside = examples.GroupBy(e => e.Context).Count(context => !idealFamily.Any(f => context.All(e => f(e.X) == e.Y)));
+        if (outside > 0)
+            yield return string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                $"the ideal learner assumes the family '{options.EffectiveIdealFamily.Canonical}', and no member of it gives the examples of {outside} of {finished} contexts (task '{options.Task.Text}'): there its curve is the noise floor −log2 ε ≈ {-Math.Log2(Math.Max(options.Epsilon, double.Epsilon)):F2} bits per example, not a learner's; pass --family with a family that contains the task");
     }
 
     private static long SafeApply(IntegerFunction f, long x)
@@ -109,7 +143,13 @@ internal static class IclRunner
             var curve = TwoHypothesisModel.Simulate(fit.Theta0, fit.C, observed.Count);
             return new IclFit(fit.Theta0, fit.C, [fit.Theta0Ci95.Lo, fit.Theta0Ci95.Hi], [fit.CCi95.Lo, fit.CCi95.Hi],
                 fit.Theta0StdErr, fit.CStdErr, fit.Rmse, fit.LogLikelihood, fit.N,
-                curve.ProbabilityA, curve.SurprisalNats.Select(Surprisal.NatsToBits).ToArray(), null);
+                curve.ProbabilityA, curve.SurprisalNats.Select(Surprisal.NatsToBits).ToArray(), null)
+            {
+                RmseSurprisalBits = fit.RmseSurprisalBits,
+                Theta0JointCi95 = [fit.Theta0JointCi95.Lo, fit.Theta0JointCi95.Hi],
+                CJointCi95 = [fit.CJointCi95.Lo, fit.CJointCi95.Hi],
+                LogitCorrelation = fit.LogitCorrelation,
+            };
         }
         catch (ArgumentException ex)
         {

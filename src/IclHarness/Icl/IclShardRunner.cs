@@ -85,21 +85,25 @@ internal static class IclShardRunner
         var lens = new List<LensMeasurement>();
         var integerSums = Enumerable.Range(0, model.Layers).Select(_ => new double[options.MaxInteger + 1]).ToArray();
         var finished = 0;
+        var integerContexts = 0;
         foreach (var batch in batches.OrderBy(b => b.Batch))
             foreach (var context in batch.Contexts)
             {
                 examples.AddRange(context.Examples);
                 lens.AddRange(context.Lens);
-                for (var l = 0; l < context.IntegerLens.Length; l++)
-                    for (var n = 0; n < context.IntegerLens[l].Length; n++) integerSums[l][n] += context.IntegerLens[l][n];
                 finished++;
+                if (context.IntegerLens is not { } integers) continue;
+                integerContexts++;
+                for (var l = 0; l < integers.Length; l++)
+                    for (var n = 0; n < integers[l].Length; n++) integerSums[l][n] += integers[l][n];
             }
-        var integerLens = options.Lens && finished > 0
-            ? integerSums.Select(row => row.Select(v => v / finished).ToArray()).ToArray()
-            : [];
+        var integerLens = IclRunner.MeanIntegerLens(options, integerSums, integerContexts);
         var summaries = IclRunner.Summarize(examples, options.Examples);
         var fit = IclRunner.FitCurve(summaries);
-        return new IclRunResult(options, model, finished, partial, examples, options.Lens ? lens : [], integerLens, sweep, summaries, fit);
+        return new IclRunResult(options, model, finished, partial, examples, options.Lens ? lens : [], integerLens, sweep, summaries, fit)
+        {
+            Warnings = [.. IclRunner.Warnings(options, examples, finished, integerContexts)],
+        };
     }
 
     private static long SafeApply(IntegerFunction f, long x)

@@ -9,8 +9,8 @@ namespace Probing.IclHarness.Icl;
 /// <param name="Context">Context number, from 1.</param>
 /// <param name="Examples">Its rows of examples.csv.</param>
 /// <param name="Lens">Its rows of lens.csv.</param>
-/// <param name="IntegerLens">[layer][n]: probability of the integer tokens of n at its last answer (empty without the lens).</param>
-internal sealed record IclShardContext(int Context, IReadOnlyList<ExampleMeasurement> Examples, IReadOnlyList<LensMeasurement> Lens, double[][] IntegerLens);
+/// <param name="IntegerLens">[layer][n]: probability of the integer tokens of n at its last answer (empty without the lens; null when that answer starts with a minus-sign token and the context is left out of lens_integers).</param>
+internal sealed record IclShardContext(int Context, IReadOnlyList<ExampleMeasurement> Examples, IReadOnlyList<LensMeasurement> Lens, double[][]? IntegerLens);
 
 /// <summary>One finished batch of a shard (the unit a restarted shard skips).</summary>
 /// <param name="Batch">Batch number, from 0.</param>

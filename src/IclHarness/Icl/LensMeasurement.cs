@@ -11,4 +11,8 @@ namespace Probing.IclHarness.Icl;
 /// <param name="TopIsNumeric">Whether the top piece is a number.</param>
 public sealed record LensMeasurement(
     int Context, int Index, int Layer, double PCorrectFirst, int RankCorrectFirst,
-    IReadOnlyList<string> TopTokens, IReadOnlyList<double> TopProbabilities, bool TopIsNumeric);
+    IReadOnlyList<string> TopTokens, IReadOnlyList<double> TopProbabilities, bool TopIsNumeric)
+{
+    /// <summary>The text of the correct first informative token the row reads.</summary>
+    public string FirstToken { get; init; } = "";
+}

@@ -11,7 +11,8 @@ internal sealed class LlamaScoringModel : IScoringModel, IDisposable
 {
     private readonly LlamaModel _model;
     private readonly bool _ownsModel;
-    private readonly LogitLens _lens;
+    private readonly LogitLens? _lens;
+    private readonly string? _noLens;
     private readonly int _threads;
     private LlamaContext? _context;
 
@@ -20,19 +21,16 @@ internal sealed class LlamaScoringModel : IScoringModel, IDisposable
         _model = model;
         _ownsModel = ownsModel;
         _threads = threads;
-        try
-        {
-            _lens = LogitLens.Create(model);
-        }
-        catch (NotSupportedException ex)
-        {
-            throw new NotSupportedException($"probe icl reads ranks and the logit lens through the final norm and unembedding, and {ex.Message.Split(';')[0]}");
-        }
+        // Scoring, ranks, the sweep and patching read llama.cpp's own logits; only the lens (and the one-decode-per-
+        // request path, which unembeds result_norm itself) need the final norm, so an architecture the lens does not
+        // know still runs without it.
+        if (LogitLens.Supports(model.Info.Architecture)) _lens = LogitLens.Create(model);
+        else _noLens = $"the logit lens does not know the final norm of architecture '{model.Info.Architecture}'; pass --no-lens to measure without it";
         // llama.cpp reads context_length as int32: 0xFFFFFFFF arrives as −1. A non-positive value is "not declared",
         // bounded by MaxUndeclaredContext rather than reported as a context of −1 tokens.
         var trained = model.Info.TrainingContextLength > 0 ? model.Info.TrainingContextLength : MaxUndeclaredContext;
         ContextLength = contextLength > 0 ? Math.Min(contextLength, trained) : trained;
-        if (_lens.VocabularySize != model.Info.VocabularySize)
+        if (_lens is not null && _lens.VocabularySize != model.Info.VocabularySize)
             throw new InvalidDataException($"'{model.Info.Path}' has an unembedding for {_lens.VocabularySize} tokens but a vocabulary of {model.Info.VocabularySize}; the file is inconsistent");
     }
 
@@ -51,7 +49,11 @@ internal sealed class LlamaScoringModel : IScoringModel, IDisposable
 
     public int? BosToken => _model.AddsBos ? _model.BosToken : null;
 
+    public int? VocabularyBosToken => _model.BosToken >= 0 ? _model.BosToken : null;
+
     public string Piece(int token) => _model.TokenToPiece(token);
+
+    public byte[] PieceBytes(int token) => _model.TokenToPieceBytes(token);
 
     /// <summary>A context with at least <paramref name="cells"/> KV cells per sequence and <paramref name="sequences"/> sequences, reused when big enough.</summary>
     internal LlamaContext Context(int cells, int sequences)
@@ -76,9 +78,16 @@ internal sealed class LlamaScoringModel : IScoringModel, IDisposable
     /// </summary>
     public bool BatchAcrossRequests { get; init; } = true;
 
+    /// <summary>The lens, or a <see cref="NotSupportedException"/> that says why there is none and what still runs.</summary>
+    private LogitLens Lens() => _lens ?? throw new NotSupportedException(_noLens);
+
+    /// <summary>Whether the logit lens knows this model's architecture.</summary>
+    public bool HasLens => _lens is not null;
+
     public void Evaluate(IReadOnlyList<EvalRequest> requests, TokenSink onToken, LensSink? onLens, CancellationToken cancellation)
     {
         cancellation.ThrowIfCancellationRequested();
+        if (onLens is not null) Lens();
         if (!BatchAcrossRequests)
         {
             for (var r = 0; r < requests.Count; r++)
@@ -123,7 +132,7 @@ internal sealed class LlamaScoringModel : IScoringModel, IDisposable
         var scored = request.ScoredPositions;
         var normalized = new float[scored.Length * d]; // [scored, d_model]
         for (var i = 0; i < scored.Length; i++) cap.Normalized(scored[i]).CopyTo(normalized.AsSpan(i * d, d));
-        var logits = _lens.Unembed(normalized, scored.Length); // [scored, d_vocab]
+        var logits = Lens().Unembed(normalized, scored.Length); // [scored, d_vocab]
         for (var i = 0; i < scored.Length; i++)
         {
             var row = logits.AsSpan(i * vocab, vocab);
@@ -145,7 +154,7 @@ internal sealed class LlamaScoringModel : IScoringModel, IDisposable
         for (var layer = 0; layer < LayerCount; layer++)
             for (var i = 0; i < positions.Length; i++)
                 cap.Residual(layer, positions[i]).CopyTo(residuals.AsSpan((layer * positions.Length + i) * d, d));
-        var lens = _lens.Logits(residuals, LayerCount * positions.Length); // [layer, positions, d_vocab]
+        var lens = Lens().Logits(residuals, LayerCount * positions.Length); // [layer, positions, d_vocab]
         for (var layer = 0; layer < LayerCount; layer++)
             for (var i = 0; i < positions.Length; i++)
                 onLens(r, layer, positions[i], lens.AsSpan((layer * positions.Length + i) * vocab, vocab));
@@ -159,7 +168,8 @@ internal sealed class LlamaScoringModel : IScoringModel, IDisposable
         var results = new GreedyResult[suffixes.Count];
         var lastOnly = new EvaluationOptions { AllPositions = false };
         context.ClearMemory();
-        context.Evaluate([new SequenceInput(prefix, 0)], lastOnly);
+        // Prompts that share nothing (no BOS, and they differ from their first token) decode from an empty cache.
+        if (prefix.Length > 0) context.Evaluate([new SequenceInput(prefix, 0)], lastOnly);
         for (var start = 0; start < suffixes.Count; start += slots - 1)
         {
             cancellation.ThrowIfCancellationRequested();

@@ -11,14 +11,16 @@ namespace Probing.IclHarness.Icl;
 internal sealed class NumericTokens
 {
     private readonly bool[] _numeric;
+    private readonly string[] _pieces;
 
     public NumericTokens(IScoringModel model, int maxInteger)
     {
         _numeric = new bool[model.VocabSize];
+        _pieces = new string[model.VocabSize];
         var byValue = new List<int>[maxInteger + 1];
         for (var t = 0; t < model.VocabSize; t++)
         {
-            var piece = model.Piece(t).TrimStart(' ', '\u2581');
+            var piece = _pieces[t] = model.Piece(t).TrimStart(' ', '\u2581');
             _numeric[t] = IsNumber(piece);
             if (piece.Length == 0 || !piece.All(char.IsAsciiDigit) || (piece.Length > 1 && piece[0] == '0')) continue;
             if (!int.TryParse(piece, NumberStyles.None, CultureInfo.InvariantCulture, out var value) || value > maxInteger) continue;
@@ -29,6 +31,13 @@ internal sealed class NumericTokens
 
     /// <summary>Entry n: the tokens whose piece is the integer n (possibly several, e.g. "15" and " 15").</summary>
     public IReadOnlyList<IReadOnlyList<int>> IntegerTokens { get; }
+
+    /// <summary>True when the token's piece, leading spaces dropped, starts with a digit (not a minus sign).</summary>
+    public bool StartsWithDigit(int token)
+    {
+        var piece = _pieces[token];
+        return piece.Length > 0 && char.IsAsciiDigit(piece[0]);
+    }
 
     /// <summary>True when the token's piece is a number.</summary>
     public bool IsNumeric(int token) => token >= 0 && token < _numeric.Length && _numeric[token];

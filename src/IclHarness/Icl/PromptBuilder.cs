@@ -7,25 +7,18 @@ namespace Probing.IclHarness.Icl;
 public static class PromptBuilder
 {
     /// <summary>
-    /// The context with every example complete (each answer followed by the closing text and, except after
-    /// the last, the separator), and the character span of each answer.
+    /// The context with every example complete (each answer followed by the closing text and the separator, the
+    /// last one included), then the next example's opening text; and the character span of each answer. After the
+    /// last answer the text goes on as after every other one, so a tokenizer that merges the close with what follows
+    /// (<c>),</c> in Llama 3, GPT-2, Qwen2; a lone <c>\n</c> before "Input" but <c>\n\n</c> at the end of a GPT-2 text)
+    /// closes every answer with the same token.
     /// </summary>
     public static PromptText Build(PromptTemplate template, IReadOnlyList<IclExample> examples)
     {
         ArgumentNullException.ThrowIfNull(template);
         ArgumentNullException.ThrowIfNull(examples);
-        var sb = new StringBuilder(template.Prefix);
-        var starts = new List<int>();
-        var ends = new List<int>();
-        for (var i = 0; i < examples.Count; i++)
-        {
-            if (i > 0) sb.Append(template.Separator);
-            sb.Append(template.Query(examples[i].X));
-            starts.Add(sb.Length);
-            sb.Append(template.AnswerPrefix).Append(examples[i].Y.ToString(CultureInfo.InvariantCulture));
-            ends.Add(sb.Length);
-            sb.Append(template.Close);
-        }
+        var (sb, starts, ends) = Examples(template, examples);
+        sb.Append(template.Open);
         return new PromptText(sb.ToString(), starts, ends);
     }
 
@@ -37,7 +30,22 @@ public static class PromptBuilder
     {
         ArgumentNullException.ThrowIfNull(template);
         ArgumentNullException.ThrowIfNull(examples);
-        var text = k == 0 ? template.Prefix : Build(template, examples.Take(k).ToList()).Text + template.Separator;
-        return text + template.Query(x);
+        return Examples(template, examples.Take(k).ToList()).Text.Append(template.Query(x)).ToString();
+    }
+
+    private static (StringBuilder Text, List<int> Starts, List<int> Ends) Examples(PromptTemplate template, IReadOnlyList<IclExample> examples)
+    {
+        var sb = new StringBuilder(template.Prefix);
+        var starts = new List<int>();
+        var ends = new List<int>();
+        foreach (var example in examples)
+        {
+            sb.Append(template.Query(example.X));
+            starts.Add(sb.Length);
+            sb.Append(template.AnswerPrefix).Append(example.Y.ToString(CultureInfo.InvariantCulture));
+            ends.Add(sb.Length);
+            sb.Append(template.Close).Append(template.Separator);
+        }
+        return (sb, starts, ends);
     }
 }

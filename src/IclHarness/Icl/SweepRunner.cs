@@ -20,7 +20,8 @@ internal static class SweepRunner
         foreach (var k in shots)
         {
             cancellation.ThrowIfCancellationRequested();
-            var sequences = xs.Select(x => model.Tokenize(PromptBuilder.Query(template, plan.Examples, k, x))).ToArray();
+            var start = k == 0 ? ZeroShotStart(model) : [];
+            var sequences = xs.Select(x => (int[])[.. start, .. model.Tokenize(PromptBuilder.Query(template, plan.Examples, k, x))]).ToArray();
             var longest = sequences.Max(s => s.Length);
             if (longest > model.ContextLength)
                 throw new ArgumentException($"a sweep prompt is {longest} tokens, {longest - model.ContextLength} more than the model's context of {model.ContextLength}; pass fewer --examples or --sweep-shots");
@@ -44,6 +45,15 @@ internal static class SweepRunner
         }
         return points;
     }
+
+    /// <summary>
+    /// What a zero-shot prompt starts with besides the template's prefix: nothing when the tokenizer adds BOS itself;
+    /// else the vocabulary's BOS token (GPT-2's and Qwen2's <c>&lt;|endoftext|&gt;</c>, the document boundary these
+    /// models were trained on) when it has one, so the query is read after a start and not as the first token of a
+    /// stream; else nothing (the template's prefix, when it has one, is the start).
+    /// </summary>
+    internal static int[] ZeroShotStart(IScoringModel model) =>
+        model.BosToken is null && model.VocabularyBosToken is { } bos ? [bos] : [];
 
     /// <summary>Length of the longest token prefix all sequences share, leaving each at least one token to decode.</summary>
     internal static int CommonPrefix(IReadOnlyList<int[]> sequences)

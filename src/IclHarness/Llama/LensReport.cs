@@ -62,7 +62,7 @@ public sealed class LensReport
                 probability[layer, position] = Math.Exp(lensed.LogProb(layer, position, final));
             }
         }
-        var pieces = tokens.Select(t => new TokenPiece(t, model.TokenToPiece(t))).ToArray();
+        var pieces = tokens.Select(t => new TokenPiece(t, TokenText.Readable(model, t))).ToArray();
         return new LensReport(pieces, top, probability, modelTop);
     }
 

@@ -142,8 +142,11 @@ public sealed unsafe class LlamaModel : IDisposable
     public IReadOnlyList<TokenPiece> TokenizeWithPieces(string text, bool addSpecial = true) =>
         Tokenize(text, addSpecial).Select(id => new TokenPiece(id, TokenToPiece(id))).ToArray();
 
-    /// <summary>The text of one token (special tokens rendered, e.g. <c>&lt;s&gt;</c>).</summary>
-    public string TokenToPiece(int token)
+    /// <summary>The text of one token (special tokens rendered, e.g. <c>&lt;s&gt;</c>); a byte token alone decodes to U+FFFD.</summary>
+    public string TokenToPiece(int token) => Encoding.UTF8.GetString(TokenToPieceBytes(token));
+
+    /// <summary>The bytes of one token (special tokens rendered): a byte token or part of a multi-byte character is not text on its own.</summary>
+    public byte[] TokenToPieceBytes(int token)
     {
         CheckToken(token);
         Span<byte> buffer = stackalloc byte[128];
@@ -152,9 +155,9 @@ public sealed unsafe class LlamaModel : IDisposable
         {
             var large = new byte[-n];
             n = NativeApi.llama_token_to_piece(_vocabulary, token, large, 0, true);
-            return Encoding.UTF8.GetString(large, 0, Math.Max(0, n));
+            return large[..Math.Max(0, n)];
         }
-        return Encoding.UTF8.GetString(buffer[..n]);
+        return buffer[..n].ToArray();
     }
 
     /// <summary>Token ids back to text (special tokens are dropped).</summary>

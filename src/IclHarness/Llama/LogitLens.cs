@@ -6,7 +6,10 @@ namespace Probing.IclHarness.Llama;
 /// The logit lens (nostalgebraist 2020): read a residual-stream vector as if it were the last layer's, by
 /// applying the model's final norm (<c>output_norm.weight</c>, with its bias for LayerNorm) and then the
 /// unembedding (<c>output.weight</c>, or <c>token_embd.weight</c> when the embeddings are tied, plus
-/// <c>output.bias</c> if the model has one). Weights come from the memory-mapped GGUF and are decoded by
+/// <c>output.bias</c> if the model has one), then the final logit soft-cap <c>cap · tanh(logit / cap)</c> where the
+/// architecture has one (Gemma 2; Gemma 3 when its file sets <c>final_logit_softcapping</c>). Gemma's RMSNorm
+/// multiplies by (1 + w): llama.cpp's converter stores 1 + w in <c>output_norm.weight</c>, so the lens reads the
+/// offset from the file as llama.cpp does. Weights come from the memory-mapped GGUF and are decoded by
 /// ggml (<see cref="GgmlDequantizer"/>). All rows of a call go through one matrix product.
 /// </summary>
 public sealed class LogitLens
@@ -24,7 +27,14 @@ public sealed class LogitLens
         ["gpt2"] = FinalNormKind.LayerNorm, ["gptneox"] = FinalNormKind.LayerNorm, ["starcoder"] = FinalNormKind.LayerNorm,
         ["starcoder2"] = FinalNormKind.LayerNorm, ["bloom"] = FinalNormKind.LayerNorm, ["falcon"] = FinalNormKind.LayerNorm,
         ["mpt"] = FinalNormKind.LayerNorm, ["phi2"] = FinalNormKind.LayerNorm, ["stablelm"] = FinalNormKind.LayerNorm,
+        // build_norm(output_norm, output_norm_b, RMS) then output (+ output.bias): src/models/phi3.cpp.
+        ["phi3"] = FinalNormKind.RmsNorm,
+        // RMSNorm then output, then the final logit soft-cap: src/models/gemma2.cpp, gemma3.cpp.
+        ["gemma2"] = FinalNormKind.RmsNorm, ["gemma3"] = FinalNormKind.RmsNorm,
     };
+
+    // llama.cpp's soft-cap when the file sets none: gemma2 keeps its hparams default of 30, gemma3 resets it to 0 (off).
+    private static readonly Dictionary<string, float> DefaultSoftcap = new(StringComparer.Ordinal) { ["gemma2"] = 30f, ["gemma3"] = 0f };
 
     private readonly GgufFile _file;
     private readonly float[] _gain;       // [d_model]
@@ -42,7 +52,10 @@ public sealed class LogitLens
         Epsilon = _file.Contains(epsKey) ? _file.GetFloat32(epsKey)
             : throw new InvalidDataException($"{_file.Path}: the model has no '{epsKey}', which the logit lens needs for the final norm.");
         _gain = Vector("output_norm.weight", EmbeddingSize);
-        _bias = kind == FinalNormKind.LayerNorm && _file.FindTensor("output_norm.bias") is not null ? Vector("output_norm.bias", EmbeddingSize) : null;
+        // LayerNorm's bias, or the bias phi3 may add after its RMSNorm (build_norm with output_norm_b).
+        _bias = _file.FindTensor("output_norm.bias") is not null ? Vector("output_norm.bias", EmbeddingSize) : null;
+        var capKey = $"{arch}.final_logit_softcapping";
+        Softcap = DefaultSoftcap.TryGetValue(arch, out var cap) ? (_file.Contains(capKey) ? _file.GetFloat32(capKey) : cap) : 0f;
         _unembedding = _file.FindTensor("output.weight") ?? _file.GetTensor("token_embd.weight");
         TiedEmbeddings = _unembedding.Name == "token_embd.weight";
         if (_unembedding.Dimensions.Count != 2 || _unembedding.Dimensions[0] != EmbeddingSize)
@@ -50,6 +63,9 @@ public sealed class LogitLens
         VocabularySize = (int)_unembedding.Dimensions[1];
         _outputBias = _file.FindTensor("output.bias") is not null ? Vector("output.bias", VocabularySize) : null;
     }
+
+    /// <summary>The final logit soft-cap (logits become cap · tanh(logit / cap)), or 0 for none.</summary>
+    public float Softcap { get; }
 
     /// <summary>The final norm this lens applies.</summary>
     public FinalNormKind Kind { get; }
@@ -77,7 +93,7 @@ public sealed class LogitLens
         var arch = model.Info.Architecture;
         if (!KnownArchitectures.TryGetValue(arch, out var kind))
             throw new NotSupportedException(
-                $"the logit lens does not know the final norm of architecture '{arch}' (it knows {string.Join(", ", KnownArchitectures.Keys.Order())}); surprisal and residual capture still work.");
+                $"the logit lens does not know the final norm of architecture '{arch}' (it knows {string.Join(", ", KnownArchitectures.Keys.Order())}); measurements without the lens (probe icl --no-lens, probe icl patch) still work");
         return new LogitLens(model, kind);
     }
 
@@ -130,6 +146,8 @@ public sealed class LogitLens
         if (_outputBias is not null)
             for (var r = 0; r < rows; r++)
                 for (var v = 0; v < VocabularySize; v++) logits[r * VocabularySize + v] += _outputBias[v];
+        if (Softcap > 0)
+            for (var i = 0; i < logits.Length; i++) logits[i] = Softcap * MathF.Tanh(logits[i] / Softcap);
         return logits;
     }
 

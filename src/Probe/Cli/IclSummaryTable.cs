@@ -17,8 +17,9 @@ internal static class IclSummaryTable
             ColorSystem = ColorSystemSupport.Detect,
         });
         if (!ReferenceEquals(context.Out, Console.Out) || Console.IsOutputRedirected) console.Profile.Width = 120;
+        foreach (var warning in result.Warnings) context.Error.WriteLine($"probe: warning: {warning}");
         var table = new Table().Title($"task {Markup.Escape(result.Options.Task.Text)}, {result.ContextsFinished} contexts{(result.Partial ? " (partial)" : "")}");
-        table.AddColumns("i", "surprisal (bits)", "95% interval", "P(correct)", "greedy exact", "rank 1st digit", "ideal (bits)");
+        table.AddColumns("i", "surprisal (bits)", "95% interval", "P(correct)", "greedy exact", "rank 1st informative token", "ideal (bits)");
         foreach (var s in result.Summaries)
             table.AddRow(
                 s.Index.ToString(inv),
@@ -35,15 +36,15 @@ internal static class IclSummaryTable
             context.Out.WriteLine(string.Create(inv, $"total information Σ surprisal: {total.Mean:F2} bits (95% interval {total.Lo:F2} to {total.Hi:F2})"));
         }
         context.Out.WriteLine(result.Fit.C is { } c
-            ? string.Create(inv, $"two-hypothesis fit: c = {c:F4} (95% interval {result.Fit.CCi95![0]:F4} to {result.Fit.CCi95[1]:F4}), θ₀ = {result.Fit.Theta0:F4}, RMSE {result.Fit.Rmse:F4}")
-            : $"two-hypothesis fit failed: {result.Fit.Error}");
+            ? string.Create(inv, $"two-hypothesis fit: c = {c:F4} (95% interval {result.Fit.CCi95![0]:F4} to {result.Fit.CCi95[1]:F4}), θ₀ = {result.Fit.Theta0:G4}, joint 95%: c {result.Fit.CJointCi95![0]:F4} to {result.Fit.CJointCi95[1]:F4}, θ₀ {result.Fit.Theta0JointCi95![0]:G3} to {result.Fit.Theta0JointCi95[1]:G3}; RMSE {result.Fit.RmseSurprisalBits:F3} bits")
+            : result.Fit.NotIdentifiable ? $"two-hypothesis fit: {result.Fit.Error}" : $"two-hypothesis fit failed: {result.Fit.Error}");
         if (result.Lens.Count > 0)
         {
             var lens = LensSummary.Of(result.Lens, result.Options.Examples);
             var perLayer = string.Join(", ", lens.Layers.Select(l => string.Create(inv, $"{l.Layer}: {l.LateTopOneFraction:F2}")));
             context.Out.WriteLine(lens.TopFromLayer is { } top
-                ? string.Create(inv, $"logit lens: the correct first digit is the top token from layer {top} on (top-1 share per layer, examples {lens.LateFrom}..{result.Options.Examples}: {perLayer})")
-                : string.Create(inv, $"logit lens: the correct first digit is not the top token for most later answers at any layer (top-1 share per layer, examples {lens.LateFrom}..{result.Options.Examples}: {perLayer})"));
+                ? string.Create(inv, $"logit lens: the correct first informative token is the top token from layer {top} on (top-1 share per layer, examples {lens.LateFrom}..{result.Options.Examples}: {perLayer})")
+                : string.Create(inv, $"logit lens: the correct first informative token is not the top token for most later answers at any layer (top-1 share per layer, examples {lens.LateFrom}..{result.Options.Examples}: {perLayer})"));
         }
         context.Out.WriteLine($"wrote {folder}");
     }

@@ -42,8 +42,8 @@ public static class LensCommand
             var report = LensReport.Compute(llama, lens, tokens, top);
 
             PrintTable(context.Out, model, report);
-            AtomicFile.WriteAllText(Path.Combine(folder, "lens.csv"), report.ToCsv(model.TokenToPiece));
-            LensHeatmap.SavePng(report, $"logit lens: p({ModelTokenizeCommand.Show(model.TokenToPiece(report.FinalToken))}) per layer", Path.Combine(folder, "lens.png"));
+            AtomicFile.WriteAllText(Path.Combine(folder, "lens.csv"), report.ToCsv(id => TokenText.Readable(model, id)));
+            LensHeatmap.SavePng(report, $"logit lens: p({ModelTokenizeCommand.Show(TokenText.Readable(model, report.FinalToken))}) per layer", Path.Combine(folder, "lens.png"));
             var record = new RunRecord("lens", started);
             HarnessInfo.Describe(record);
             var identity = record.SetModel(modelPath);
@@ -93,10 +93,10 @@ public static class LensCommand
     {
         var last = report.Tokens.Count - 1;
         output.WriteLine($"logit lens at the last position ({last}, token {ModelTokenizeCommand.Show(report.Tokens[last].Piece)}); " +
-                         $"model predicts {ModelTokenizeCommand.Show(model.TokenToPiece(report.FinalToken))}");
+                         $"model predicts {ModelTokenizeCommand.Show(TokenText.Readable(model, report.FinalToken))}");
         output.WriteLine($"{"layer",5}  {"p(final)",8}  top tokens");
         string Cells(IEnumerable<TopToken> tokens) =>
-            string.Join("  ", tokens.Select(t => $"{ModelTokenizeCommand.Show(model.TokenToPiece(t.Id))} {Math.Exp(t.LogProb).ToString("F3", CultureInfo.InvariantCulture)}"));
+            string.Join("  ", tokens.Select(t => $"{ModelTokenizeCommand.Show(TokenText.Readable(model, t.Id))} {Math.Exp(t.LogProb).ToString("F3", CultureInfo.InvariantCulture)}"));
         for (var layer = 0; layer < report.LayerCount; layer++)
             output.WriteLine($"{layer,5}  {report.FinalTokenProbability[layer, last].ToString("F3", CultureInfo.InvariantCulture),8}  {Cells(report.Top[layer][last])}");
         output.WriteLine($"{"model",5}  {Math.Exp(report.ModelTop[0].LogProb).ToString("F3", CultureInfo.InvariantCulture),8}  {Cells(report.ModelTop)}");

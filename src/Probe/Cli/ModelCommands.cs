@@ -61,6 +61,8 @@ public static class ModelCommands
             ("heads", s.NHeadsKv is { } kv && kv != s.NHeads ? $"{N(s.NHeads)} (kv {N(kv)})" : N(s.NHeads)),
             ("context", N(s.NCtx)),
             ("vocabulary", $"{N(s.DVocab)} ({s.Tokenizer ?? "no"} tokenizer)"),
+            ("pretokenizer", s.PreTokenizer ?? "-"),
+            ("add_bos", s.AddBos switch { true => "true", false => "false", null => "not set in the file (llama.cpp's default for the tokenizer; probe model tokenize shows it)" }),
             ("tensors", $"{s.TensorTypes.Values.Sum()}: " + string.Join(", ", s.TensorTypes.Select(t => $"{t.Key} x {t.Value}"))),
             ("quantization", s.DominantType),
             ("parameters", N(s.NParams)),

@@ -19,10 +19,11 @@ public static class ModelTokenizeCommand
         command.SetAction(parsed =>
         {
             using var model = LlamaModel.Load(parsed.GetValue(modelOption)!);
-            var pieces = model.TokenizeWithPieces(parsed.GetValue(text) ?? "", addSpecial: !parsed.GetValue(noSpecial));
-            context.Out.WriteLine($"{pieces.Count} tokens");
+            var pieces = model.Tokenize(parsed.GetValue(text) ?? "", addSpecial: !parsed.GetValue(noSpecial))
+                .Select(id => new TokenPiece(id, TokenText.Readable(model, id))).ToArray();
+            context.Out.WriteLine($"{pieces.Length} tokens");
             context.Out.WriteLine($"{"index",5}  {"id",7}  piece");
-            for (var i = 0; i < pieces.Count; i++)
+            for (var i = 0; i < pieces.Length; i++)
                 context.Out.WriteLine($"{i,5}  {pieces[i].Id,7}  {Show(pieces[i].Piece)}");
             return ExitCodes.Ok;
         });

@@ -18,6 +18,8 @@ internal sealed class FakeTokenizerModel(params string[] pieces) : IScoringModel
 
     public int? BosToken => 0;
 
+    public int? VocabularyBosToken => 0;
+
     public int[] Tokenize(string text)
     {
         var tokens = new List<int> { 0 };
@@ -35,6 +37,8 @@ internal sealed class FakeTokenizerModel(params string[] pieces) : IScoringModel
     }
 
     public string Piece(int token) => _pieces[token];
+
+    public byte[] PieceBytes(int token) => System.Text.Encoding.UTF8.GetBytes(_pieces[token]);
 
     public void Evaluate(IReadOnlyList<EvalRequest> requests, TokenSink onToken, LensSink? onLens, CancellationToken cancellation) =>
         throw new NotSupportedException();

@@ -11,6 +11,21 @@ public sealed class HarnessLogicTests
     private static PromptTemplate Pairs => PromptTemplate.Load("pairs", PromptTemplate.DefaultDirectory);
 
     [Fact]
+    public void GivenACurveAtTenToTheMinusForty_WhenFitted_ThenTheFitIsNotIdentifiableAndSaysWhy()
+    {
+        // The run: P(correct) about 1e-40 at every example had been reported as c = 0.5585 (0.39 to 0.71), RMSE 0.0000.
+        var rows = Enumerable.Range(1, 8).SelectMany(i => Enumerable.Range(1, 3).Select(c =>
+        {
+            var nats = 92.0 + 0.1 * i + 0.2 * c;
+            return new ExampleMeasurement(c, "f", i, i, i, 3, nats, Surprisal.NatsToBits(nats), 1, Math.Exp(-nats), 1000, false, 0, 19.93);
+        })).ToList();
+        var fit = IclRunner.FitCurve(IclRunner.Summarize(rows, 8));
+        Assert.True(fit.NotIdentifiable);
+        Assert.Null(fit.C);
+        Assert.Contains("stays below 1e-6", fit.Error);
+    }
+
+    [Fact]
     public void GivenCharacterTokenizer_WhenAnswersLocated_ThenEachSpansSpaceDigitsAndClose()
     {
         var model = new FakeTokenizerModel(CharPieces);

@@ -11,7 +11,7 @@ public sealed class PromptTests
     {
         var template = PromptTemplate.Load("pairs", PromptTemplate.DefaultDirectory);
         var prompt = PromptBuilder.Build(template, Examples);
-        Assert.Equal("(1, 5), (4, 11), (2, 7), (6, 15)", prompt.Text);
+        Assert.Equal("(1, 5), (4, 11), (2, 7), (6, 15), (", prompt.Text);
         Assert.Equal(" 15", prompt.Text[prompt.AnswerStarts[3]..prompt.AnswerEnds[3]]);
         Assert.Equal(')', prompt.Text[prompt.AnswerEnds[3]]);
         Assert.Equal("(1, 5), (4, 11), (2, 7), (6,", PromptBuilder.Query(template, Examples, 3, 6));
@@ -24,7 +24,7 @@ public sealed class PromptTests
         var arrow = PromptBuilder.Build(PromptTemplate.Load("arrow", PromptTemplate.DefaultDirectory), Examples[..2]);
         Assert.Equal("1 -> 5\n4 -> 11\n", arrow.Text);
         var io = PromptBuilder.Build(PromptTemplate.Load("io", PromptTemplate.DefaultDirectory), Examples[..2]);
-        Assert.Equal("Input: 1\nOutput: 5\n\nInput: 4\nOutput: 11\n", io.Text);
+        Assert.Equal("Input: 1\nOutput: 5\n\nInput: 4\nOutput: 11\n\nInput: ", io.Text);
         Assert.Equal(" 11", io.Text[io.AnswerStarts[1]..io.AnswerEnds[1]]);
     }
 
@@ -42,7 +42,7 @@ public sealed class PromptTests
         var folder = Directory.CreateTempSubdirectory("icl-template-").FullName;
         var good = Path.Combine(folder, "eq.json");
         File.WriteAllText(good, """{"name":"eq","description":"","prefix":"","open":"f(","between":") =","answer_prefix":" ","close":";","separator":" "}""");
-        Assert.Equal("f(1) = 5; f(4) = 11;", PromptBuilder.Build(PromptTemplate.Load(good, folder), Examples[..2]).Text);
+        Assert.Equal("f(1) = 5; f(4) = 11; f(", PromptBuilder.Build(PromptTemplate.Load(good, folder), Examples[..2]).Text);
         var bad = Path.Combine(folder, "bad.json");
         File.WriteAllText(bad, """{"name":"bad","description":"","prefix":"","open":"","between":"=","answer_prefix":"","close":"","separator":" "}""");
         Assert.Contains("empty 'close'", Assert.Throws<InvalidDataException>(() => PromptTemplate.LoadFile(bad)).Message);

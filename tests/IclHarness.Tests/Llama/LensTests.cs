@@ -89,7 +89,7 @@ public sealed class LensTests(TinyModels models)
 
         var ex = Assert.Throws<NotSupportedException>(() => LogitLens.Create(model));
         Assert.Contains("'xverse'", ex.Message);
-        Assert.Contains("surprisal", ex.Message);
+        Assert.Contains("--no-lens", ex.Message);
         using var ctx = model.CreateContext(new LlamaContextOptions { ContextSize = 64, Threads = 1 });
         Assert.All(ctx.Evaluate(model.Tokenize("(1, 2)")).NextTokenLogProbs, lp => Assert.True(lp < 0));
     }

@@ -1,0 +1,49 @@
+using Probing.IclHarness.Icl;
+
+namespace Probing.IclHarness.Tests.RealTokenizers;
+
+/// <summary>
+/// A model that ignores its context: the real tokenizer of <paramref name="inner"/>, and for every position the
+/// same distribution over the next token (log P(t) a fixed function of t). Whatever it is asked, the same
+/// tokens cost the same bits, so any difference between examples with the same answer comes from what the
+/// harness scores, not from the model.
+/// </summary>
+internal sealed class UnigramScoringModel(IScoringModel inner) : IScoringModel
+{
+    public int LayerCount => inner.LayerCount;
+
+    public int VocabSize => inner.VocabSize;
+
+    public int ContextLength => inner.ContextLength;
+
+    public int? BosToken => inner.BosToken;
+
+    public int? VocabularyBosToken => inner.VocabularyBosToken;
+
+    public int[] Tokenize(string text) => inner.Tokenize(text);
+
+    public string Piece(int token) => inner.Piece(token);
+
+    public byte[] PieceBytes(int token) => inner.PieceBytes(token);
+
+    /// <summary>ln P(t): unnormalized but fixed, and different for neighbouring tokens such as ")" and "),".</summary>
+    public static double LogProb(int token) => -1.0 - token % 97 / 10.0;
+
+    public void Evaluate(IReadOnlyList<EvalRequest> requests, TokenSink onToken, LensSink? onLens, CancellationToken cancellation)
+    {
+        for (var r = 0; r < requests.Count; r++)
+            foreach (var pos in requests[r].ScoredPositions)
+            {
+                var next = requests[r].Tokens[pos + 1];
+                // Argmax: the token whose id is a multiple of 97 (highest LogProb), so greedy is never exact.
+                onToken(r, pos, LogProb(next), 97, 1 + next % 97);
+            }
+    }
+
+    public IReadOnlyList<GreedyResult> GreedyFromPrefix(int[] prefix, IReadOnlyList<int[]> suffixes, int maxNewTokens, Func<int, bool> isStop, CancellationToken cancellation) =>
+        suffixes.Select(_ => new GreedyResult([97], [LogProb(97)])).ToList();
+
+    public float[] CaptureResidual(int[] tokens, int layer, int position) => throw new NotSupportedException();
+
+    public double[] EvaluatePatched(int[] tokens, int layer, int patchPosition, float[] residual) => throw new NotSupportedException();
+}

@@ -21,6 +21,9 @@ public sealed record RunInfo(string Task, string Preset, string? ConfigFile, Toy
     /// <summary>The file name inside a run directory.</summary>
     public const string FileName = "run.json";
 
+    /// <summary>The checkpoint whose weights started the run (<c>--init-from</c>), if any.</summary>
+    public InitFromRecord? InitFrom { get; init; }
+
     /// <summary>Writes run.json (atomically), with the checkpoint section when a model file exists.</summary>
     public void Write(string directory)
     {
@@ -34,6 +37,7 @@ public sealed record RunInfo(string Task, string Preset, string? ConfigFile, Toy
             ["threads"] = Threads,
             ["device"] = Device,
             ["config"] = Config.ToJsonNode(),
+            ["init_from"] = InitFrom is null ? null : new JsonObject { ["weights"] = InitFrom.Weights, ["model_sha256"] = InitFrom.ModelSha256 },
             ["versions"] = new JsonObject
             {
                 ["probing"] = typeof(RunInfo).Assembly.GetName().Version?.ToString(),
@@ -77,7 +81,12 @@ public sealed record RunInfo(string Task, string Preset, string? ConfigFile, Toy
                 root["config_file"]?.GetValue<string>(),
                 ToyRunConfig.FromJson(config.ToJsonString(), defaultsForTask(task), path),
                 root["threads"]?.GetValue<int>() ?? 1,
-                root["device"]?.GetValue<string>() ?? "cpu");
+                root["device"]?.GetValue<string>() ?? "cpu")
+            {
+                InitFrom = root["init_from"] is JsonObject init
+                    ? new InitFromRecord(init["weights"]?.GetValue<string>() ?? "", init["model_sha256"]?.GetValue<string>() ?? "")
+                    : null,
+            };
         }
         catch (Exception ex) when (ex is JsonException or InvalidOperationException or FormatException)
         {

@@ -63,9 +63,13 @@ public sealed class ToyRun : IDisposable
         return config;
     }
 
-    /// <summary>Starts a new run in <paramref name="directory"/> (which must not hold a run already).</summary>
+    /// <summary>
+    /// Starts a new run in <paramref name="directory"/> (which must not hold a run already); with
+    /// <paramref name="initFrom"/>, from the weights of that checkpoint instead of a fresh init (see <see cref="InitialWeights"/>).
+    /// </summary>
     /// <exception cref="IOException">The directory already holds a run.</exception>
-    public static ToyRun Create(string taskName, string? preset, string? configFile, ToyRunConfig config, string directory, int threads, string device)
+    /// <exception cref="InvalidDataException">The <paramref name="initFrom"/> weights do not fit the config.</exception>
+    public static ToyRun Create(string taskName, string? preset, string? configFile, ToyRunConfig config, string directory, int threads, string device, string? initFrom = null)
     {
         ArgumentNullException.ThrowIfNull(config);
         var task = ToyTaskRegistry.Get(taskName);
@@ -76,8 +80,23 @@ public sealed class ToyRun : IDisposable
         var data = task.Bind(config.Task, config.Model.NCtx);
         var model = new HookedTransformer(config.Model);
         model.to(torchDevice);
+        string? initWeights = null;
+        try
+        {
+            // Before the folder exists, so that incompatible weights leave nothing behind.
+            if (initFrom is not null) initWeights = InitialWeights.Load(model, initFrom);
+        }
+        catch
+        {
+            model.Dispose();
+            throw;
+        }
+
         var trainer = new ToyTrainer(model, data, config.Training, directory);
-        var info = new RunInfo(task.Name, presetName, configFile is null ? null : Path.GetFullPath(configFile), config, threads, device);
+        var info = new RunInfo(task.Name, presetName, configFile is null ? null : Path.GetFullPath(configFile), config, threads, device)
+        {
+            InitFrom = initWeights is null ? null : InitFromRecord.Of(initWeights),
+        };
         System.IO.Directory.CreateDirectory(directory);
         info.Write(directory);
         return new ToyRun(info, task, model, trainer, directory);

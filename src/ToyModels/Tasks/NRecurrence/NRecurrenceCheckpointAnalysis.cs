@@ -7,7 +7,7 @@ namespace Probing.ToyModels.Tasks.NRecurrence;
 
 /// <summary>
 /// <c>probe toy analyze --task n-recurrence</c>: loads a checkpoint, draws fresh sequences from the process it was
-/// trained on, and writes the five analyses (CSV + PNG each) and <c>report.md</c> into the output folder.
+/// trained on, and writes the seven analyses (CSV + PNG each) and <c>report.md</c> into the output folder.
 /// </summary>
 public static class NRecurrenceCheckpointAnalysis
 {
@@ -40,11 +40,15 @@ public static class NRecurrenceCheckpointAnalysis
         var (attention, heads) = AttentionAnalysis.Write(a, outDir, model.Config.NHeads);
         cancel.ThrowIfCancellationRequested();
         var progress = ProgressAnalysis.Write(checkpoint, model, a, heads, finalStep, outDir, cancel);
+        cancel.ThrowIfCancellationRequested();
+        var (edit, _) = BeliefEditAnalysis.Write(model, a, outDir);
+        cancel.ThrowIfCancellationRequested();
+        var trajectory = BeliefTrajectoryAnalysis.Write(a, outDir);
 
         var header = CheckpointTaskOptions.Header(checkpoint, model.Config, data.Label);
         header.Add($"- analysis: {sequences} fresh sequences (seed {seed}), step {finalStep}");
         var report = Path.Combine(outDir, "report.md");
-        AnalysisFiles.WriteText(report, Render(header, [loss, icl, probes, attention, progress]));
+        AnalysisFiles.WriteText(report, Render(header, [loss, icl, probes, attention, progress, edit, trajectory]));
         return new NRecurrenceAnalysisResult(score, meanGap, iclModel, iclIdeal, heads, report);
     }
 

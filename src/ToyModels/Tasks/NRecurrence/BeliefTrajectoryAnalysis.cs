@@ -71,7 +71,7 @@ internal static class BeliefTrajectoryAnalysis
             return new ReportFigure("7. Belief trajectories around transitions", "How do the observer's and the model's beliefs about t move when t changes?",
                 "The data have no transitions that change t (deterministic task); nothing to plot.", "belief_trajectory.csv", []);
         var plot = new Plot();
-        string[] names = ["observer P(old t)", "observer P(new t)", "model probe P(old t)", "model probe P(new t)"];
+        string[] names = ["observer P(old t)", "observer P(new t)", $"model, t probes on L{layer}: P(old t)", $"model, t probes on L{layer}: P(new t)"];
         for (var series = 0; series < 4; series++)
         {
             var line = plot.Add.Scatter(xs, Curve(series));
@@ -80,7 +80,7 @@ internal static class BeliefTrajectoryAnalysis
         }
 
         plot.Add.VerticalLine(0).LineColor = Colors.Gray;
-        plot.Title($"Beliefs about t around a transition (model: t probes on blocks.{layer}.hook_resid_post)");
+        plot.Title("Beliefs about t around a transition");
         plot.XLabel("position relative to the first token of the new rule");
         plot.YLabel("P(t)");
         plot.Axes.SetLimitsY(0, 1.05);

@@ -54,6 +54,10 @@ public static class NRecurrenceCheckpointAnalysis
 
     private static long FinalStep(string checkpoint)
     {
+        // The step of the weights themselves: metrics.jsonl runs ahead of the last checkpoint when a run was stopped.
+        var weights = SafeTensorsFile.Read(Path.Combine(checkpoint, ToyCheckpoint.ModelFile));
+        if (weights.Metadata.TryGetValue("step", out var step) && long.TryParse(step, System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out var value))
+            return value;
         var metrics = Path.Combine(checkpoint, Training.MetricsLog.FileName);
         return File.Exists(metrics) && Training.MetricsLog.Read(metrics) is { Count: > 0 } log ? log[^1].Step : 0;
     }

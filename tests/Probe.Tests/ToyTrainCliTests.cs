@@ -13,6 +13,8 @@ public sealed class ToyTrainCliTests
     [InlineData("toy", "train", "--task", "copy", "--preset", "no-such-preset")]
     [InlineData("toy", "train", "--task", "copy", "--config", "/no/such/config.json")]
     [InlineData("toy", "train", "--resume")]
+    [InlineData("toy", "train", "--task", "copy", "--init-from", "/no/such/run")]
+    [InlineData("toy", "train", "--resume", "--out", "/no/such/run", "--init-from", "/no/such/run")]
     [InlineData("toy", "eval", "--checkpoint", "/no/such/run")]
     [InlineData("toy", "train", "--task", "copy", "--device", "tpu")]
     [InlineData("bench", "toy", "--steps", "0")]

@@ -18,12 +18,13 @@ public static class ToyTrainCommand
         var steps = new Option<int?>("--steps") { Description = "Total optimizer steps (overrides the preset)." };
         var seed = new Option<int?>("--seed") { Description = "Seed of the weight init and the training data (overrides the preset)." };
         var output = new Option<string?>("--out") { Description = "Run directory (default results/toy/<task>/<run-id>/); with --resume, the run to continue." };
+        var initFrom = new Option<string?>("--init-from") { Description = "Start from the weights of this checkpoint (a run directory with the same model config) instead of a fresh init: fine-tuning." };
         var resume = new Option<bool>("--resume") { Description = "Continue the run in --out from its last checkpoint, bit-for-bit." };
         var threads = new Option<int>("--threads") { Description = "libtorch threads (0: the machine's cores).", DefaultValueFactory = _ => 0 };
         var device = new Option<string>("--device") { Description = "cpu or cuda.", DefaultValueFactory = _ => "cpu" };
         var command = new Command("train", "Train a toy transformer on a task; writes model.safetensors, config.json, metrics.jsonl and run.json.")
         {
-            task, preset, config, steps, seed, output, resume, threads, device,
+            task, preset, config, steps, seed, output, initFrom, resume, threads, device,
         };
         command.SetAction(parse =>
         {
@@ -34,8 +35,8 @@ public static class ToyTrainCommand
             if (parse.GetValue(resume))
             {
                 if (outDir is null) throw new UsageException("--resume needs --out DIR, the directory of the run to continue.");
-                if (parse.GetValue(preset) is not null || parse.GetValue(config) is not null || parse.GetValue(seed) is not null)
-                    throw new UsageException("--resume continues a run with its own config; drop --preset, --config and --seed (only --steps may change).");
+                if (parse.GetValue(preset) is not null || parse.GetValue(config) is not null || parse.GetValue(seed) is not null || parse.GetValue(initFrom) is not null)
+                    throw new UsageException("--resume continues a run with its own config and weights; drop --preset, --config, --seed and --init-from (only --steps may change).");
                 run = ToyRun.Resume(outDir, parse.GetValue(steps), threadCount, deviceName);
                 if (parse.GetValue(task) is { } asked && !string.Equals(asked, run.Task.Name, StringComparison.OrdinalIgnoreCase))
                 {
@@ -52,7 +53,7 @@ public static class ToyTrainCommand
                 if (outDir is not null && string.IsNullOrWhiteSpace(outDir)) throw new UsageException("--out is empty; pass a folder, or leave --out out for the default.");
                 outDir ??= Path.Combine("results", "toy", toyTask.Name,
                     Probing.Runs.RunId.Create(DateTimeOffset.UtcNow, string.Create(CultureInfo.InvariantCulture, $"{presetName}-s{runConfig.Model.Seed}")));
-                run = ToyRun.Create(toyTask.Name, presetName, parse.GetValue(config), runConfig, outDir, threadCount, deviceName);
+                run = ToyRun.Create(toyTask.Name, presetName, parse.GetValue(config), runConfig, outDir, threadCount, deviceName, parse.GetValue(initFrom));
             }
 
             using (run)

@@ -20,6 +20,9 @@ public sealed record RunInfo(string Task, string Preset, string? ConfigFile, Toy
     /// <summary>The file name inside a run directory.</summary>
     public const string FileName = RunRecord.FileName;
 
+    /// <summary>The checkpoint whose weights started the run (<c>--init-from</c>), if any.</summary>
+    public InitFromRecord? InitFrom { get; init; }
+
     /// <summary>When the run (or, after a resume, this session of it) started.</summary>
     public DateTimeOffset StartedUtc { get; init; } = DateTimeOffset.UtcNow;
 
@@ -40,6 +43,7 @@ public sealed record RunInfo(string Task, string Preset, string? ConfigFile, Toy
         p["threads"] = Threads;
         p["device"] = Device;
         p["config"] = Config.ToJsonNode();
+        p["init_from"] = InitFrom is null ? null : new JsonObject { ["weights"] = InitFrom.Weights, ["model_sha256"] = InitFrom.ModelSha256 };
         var weights = Path.Combine(directory, ToyCheckpoint.ModelFile);
         if (File.Exists(weights))
         {
@@ -78,7 +82,13 @@ public sealed record RunInfo(string Task, string Preset, string? ConfigFile, Toy
                 fields["config_file"]?.GetValue<string>(),
                 ToyRunConfig.FromJson(config.ToJsonString(), defaultsForTask(task), path),
                 fields["threads"]?.GetValue<int>() ?? 1,
-                fields["device"]?.GetValue<string>() ?? "cpu") { StartedUtc = started };
+                fields["device"]?.GetValue<string>() ?? "cpu")
+            {
+                StartedUtc = started,
+                InitFrom = fields["init_from"] is JsonObject init
+                    ? new InitFromRecord(init["weights"]?.GetValue<string>() ?? "", init["model_sha256"]?.GetValue<string>() ?? "")
+                    : null,
+            };
         }
         catch (Exception ex) when (ex is JsonException or InvalidOperationException or FormatException)
         {

@@ -72,10 +72,12 @@ public sealed class ToyRun : IDisposable
 
     /// <summary>
     /// Starts a new run in <paramref name="directory"/>, claiming it: the folder must be new, empty, or hold
-    /// a training run that never wrote a checkpoint (which then starts over).
+    /// a training run that never wrote a checkpoint (which then starts over). With <paramref name="initFrom"/>, the
+    /// run starts from the weights of that checkpoint instead of a fresh init (see <see cref="InitialWeights"/>).
     /// </summary>
     /// <exception cref="IOException">The directory holds other files or a checkpoint, or another process is using it.</exception>
-    public static ToyRun Create(string taskName, string? preset, string? configFile, ToyRunConfig config, string directory, int threads, string device)
+    /// <exception cref="InvalidDataException">The <paramref name="initFrom"/> weights do not fit the config.</exception>
+    public static ToyRun Create(string taskName, string? preset, string? configFile, ToyRunConfig config, string directory, int threads, string device, string? initFrom = null)
     {
         ArgumentNullException.ThrowIfNull(config);
         var task = ToyTaskRegistry.Get(taskName);
@@ -83,23 +85,30 @@ public sealed class ToyRun : IDisposable
         if (ToyCheckpoint.Exists(directory))
             throw new IOException($"{directory} already holds a run; resume it or choose another output folder.");
         var torchDevice = TorchRuntime.ParseDevice(device);
-        var claim = RunFolder.Claim(directory, IsRestartable);
+        var data = task.Bind(config.Task, config.Model.NCtx);
+        var model = new HookedTransformer(config.Model);
+        RunFolder? claim = null;
         try
         {
+            model.to(torchDevice);
+            // Before the folder is claimed, so that incompatible weights leave nothing behind.
+            var initWeights = initFrom is null ? null : InitialWeights.Load(model, initFrom);
+            claim = RunFolder.Claim(directory, IsRestartable);
             ToyCheckpoint.Recover(directory);
             var restarted = claim.HeldFiles;
             if (restarted) File.Delete(Path.Combine(directory, MetricsLog.FileName));
-            var data = task.Bind(config.Task, config.Model.NCtx);
-            var model = new HookedTransformer(config.Model);
-            model.to(torchDevice);
             var trainer = new ToyTrainer(model, data, config.Training, directory);
-            var info = new RunInfo(task.Name, presetName, configFile is null ? null : Path.GetFullPath(configFile), config, threads, device);
+            var info = new RunInfo(task.Name, presetName, configFile is null ? null : Path.GetFullPath(configFile), config, threads, device)
+            {
+                InitFrom = initWeights is null ? null : InitFromRecord.Of(initWeights),
+            };
             info.Write(directory);
             return new ToyRun(info, task, model, trainer, directory, claim) { Restarted = restarted };
         }
         catch
         {
-            claim.Dispose();
+            claim?.Dispose();
+            model.Dispose();
             throw;
         }
     }

@@ -39,8 +39,12 @@ public sealed class NRecurrenceEndToEndTests : IDisposable
             Assert.True(new FileInfo(Path.Combine(_dir, "analysis", name + ".png")).Length > 1000, name);
         }
 
+        foreach (var name in new[] { "belief_edit", "belief_trajectory" })
+            Assert.True(File.Exists(Path.Combine(_dir, "analysis", name + ".csv")), name);
         var report = File.ReadAllText(result.Report);
         Assert.Contains("## 2. In-context learning rate after a transition", report, StringComparison.Ordinal);
+        Assert.Contains("## 6. Editing the belief about t (causal test)", report, StringComparison.Ordinal);
+        Assert.Contains("## 7. Belief trajectories around transitions", report, StringComparison.Ordinal);
         Assert.Contains("transitions;", report, StringComparison.Ordinal);
         Assert.Equal(3, File.ReadAllLines(Path.Combine(_dir, "analysis", "progress_measures.csv")).Length); // header + 2 points
         Assert.InRange(result.MeanGapNats, -0.5, 3);

@@ -6,7 +6,9 @@ namespace Probing.ToyModels.Tasks.NRecurrence;
 /// <summary>
 /// Analysis 3: linear probes from the residual stream after each block for the current n and t (held-out accuracy)
 /// and for the observer's posterior entropy over (n, t) (held-out R²). Rows are positions j ≥ 1 of every sequence;
-/// the labels are the latent n_j and t_j of the rule that generated x_j, and the entropy after x_0 … x_j.
+/// the labels are the latent n_j and t_j of the rule that generated x_j, and the entropy after x_0 … x_j. Against the
+/// observer's posterior: accuracy for its most probable n_j and t_j (what an ideal reader of x_0 … x_j would answer, which
+/// differs from the latent rule right after a transition or early in a sequence) and R² for its P(t_j = true t_j).
 /// </summary>
 internal static class BeliefProbeAnalysis
 {
@@ -20,6 +22,10 @@ internal static class BeliefProbeAnalysis
         var nLabels = index.Select(r => a.Samples[r.B].N[r.J] - spec.MinN).ToArray();
         var tLabels = index.Select(r => a.Samples[r.B].Target[r.J]).ToArray();
         var entropy = index.Select(r => a.Beliefs[r.B].PosteriorEntropyNats[r.J]).ToArray();
+        var mapN = index.Select(r => ArgMax(a.Beliefs[r.B].PosteriorN[r.J])).ToArray();
+        var mapT = index.Select(r => ArgMax(a.Beliefs[r.B].PosteriorT[r.J])).ToArray();
+        var pTrueT = index.Select(r => a.Beliefs[r.B].PosteriorT[r.J][a.Samples[r.B].Target[r.J]]).ToArray();
+        var observerRows = new List<(double AccN, double AccT, double R2)>();
         var rows = new List<(int Layer, double AccN, double AccT, double R2)>();
         for (var l = 0; l < a.Acts.Residual.Length; l++)
         {
@@ -30,12 +36,15 @@ internal static class BeliefProbeAnalysis
             var accT = ProbeClassifier.HeldOutAccuracy(x, width, tLabels, spec.VocabSize);
             var r2 = RidgeProbe.Fit(x, width, entropy, trainFraction: ProbeClassifier.TrainFraction, seed: ProbeClassifier.Seed).HeldOutR2;
             rows.Add((l, accN, accT, r2));
+            observerRows.Add((ProbeClassifier.HeldOutAccuracy(x, width, mapN, spec.MaxN - spec.MinN + 1),
+                ProbeClassifier.HeldOutAccuracy(x, width, mapT, spec.VocabSize),
+                RidgeProbe.Fit(x, width, pTrueT, trainFraction: ProbeClassifier.TrainFraction, seed: ProbeClassifier.Seed).HeldOutR2));
         }
 
         var chanceN = nLabels.GroupBy(v => v).Max(g => g.Count()) / (double)nLabels.Length;
         var chanceT = tLabels.GroupBy(v => v).Max(g => g.Count()) / (double)tLabels.Length;
-        AnalysisFiles.WriteCsv(Path.Combine(dir, "belief_probes.csv"), ["hook", "accuracy_n", "accuracy_t", "r2_posterior_entropy", "chance_n", "chance_t", "rows"],
-            rows.Select(r => (IReadOnlyList<object>)[$"blocks.{r.Layer}.hook_resid_post", r.AccN, r.AccT, r.R2, chanceN, chanceT, index.Count]));
+        AnalysisFiles.WriteCsv(Path.Combine(dir, "belief_probes.csv"), ["hook", "accuracy_n", "accuracy_t", "r2_posterior_entropy", "accuracy_observer_map_n", "accuracy_observer_map_t", "r2_observer_p_true_t", "chance_n", "chance_t", "rows"],
+            rows.Select((r, i) => (IReadOnlyList<object>)[$"blocks.{r.Layer}.hook_resid_post", r.AccN, r.AccT, r.R2, observerRows[i].AccN, observerRows[i].AccT, observerRows[i].R2, chanceN, chanceT, index.Count]));
         var plot = new Plot();
         var xs = rows.Select(r => (double)r.Layer).ToArray();
         plot.Add.Scatter(xs, rows.Select(r => r.AccN).ToArray()).LegendText = "accuracy: current n";
@@ -51,10 +60,18 @@ internal static class BeliefProbeAnalysis
         var answer = $"After the last block: n accuracy {AnalysisFiles.F(last.AccN, "0.000")} (majority class {AnalysisFiles.F(chanceN, "0.000")}), " +
             $"t accuracy {AnalysisFiles.F(last.AccT, "0.000")} (majority {AnalysisFiles.F(chanceT, "0.000")}), posterior-entropy R² {AnalysisFiles.F(last.R2, "0.000")}; " +
             $"{index.Count} rows, 80/20 split, ridge λ 1e-3 on standardised features.";
-        var table = "| hook | acc(n) | acc(t) | R²(entropy) |\n|---|---|---|---|\n" +
-            string.Concat(rows.Select(r => $"| blocks.{r.Layer}.hook_resid_post | {AnalysisFiles.F(r.AccN, "0.000")} | {AnalysisFiles.F(r.AccT, "0.000")} | {AnalysisFiles.F(r.R2, "0.000")} |\n"));
+        var table = "| hook | acc(n) | acc(t) | R²(entropy) | acc(observer's MAP n) | acc(observer's MAP t) | R²(observer P(true t)) |\n|---|---|---|---|---|---|---|\n" +
+            string.Concat(rows.Select((r, i) => $"| blocks.{r.Layer}.hook_resid_post | {AnalysisFiles.F(r.AccN, "0.000")} | {AnalysisFiles.F(r.AccT, "0.000")} | {AnalysisFiles.F(r.R2, "0.000")} | " +
+                $"{AnalysisFiles.F(observerRows[i].AccN, "0.000")} | {AnalysisFiles.F(observerRows[i].AccT, "0.000")} | {AnalysisFiles.F(observerRows[i].R2, "0.000")} |\n"));
         return (new ReportFigure("3. Decoding beliefs from the residual stream",
             "Can linear probes read the current n and t, and the observer's uncertainty (posterior entropy), from the residual stream?",
             answer, "belief_probes.csv", ["belief_probes.png"], table), rows);
+    }
+
+    private static int ArgMax(double[] p)
+    {
+        var best = 0;
+        for (var i = 1; i < p.Length; i++) if (p[i] > p[best]) best = i;
+        return best;
     }
 }

@@ -7,7 +7,7 @@ namespace Probing.ToyModels.Tasks.NRecurrence;
 
 /// <summary>
 /// <c>probe toy analyze --task n-recurrence</c>: loads a checkpoint, draws fresh sequences from the process it was
-/// trained on, and writes the five analyses (CSV + PNG each) and <c>report.md</c> into the output folder.
+/// trained on, and writes the seven analyses (CSV + PNG each) and <c>report.md</c> into the output folder.
 /// </summary>
 public static class NRecurrenceCheckpointAnalysis
 {
@@ -40,16 +40,24 @@ public static class NRecurrenceCheckpointAnalysis
         var (attention, heads) = AttentionAnalysis.Write(a, outDir, model.Config.NHeads);
         cancel.ThrowIfCancellationRequested();
         var progress = ProgressAnalysis.Write(checkpoint, model, a, heads, finalStep, outDir, cancel);
+        cancel.ThrowIfCancellationRequested();
+        var (edit, _) = BeliefEditAnalysis.Write(model, a, outDir);
+        cancel.ThrowIfCancellationRequested();
+        var trajectory = BeliefTrajectoryAnalysis.Write(a, outDir);
 
         var header = CheckpointTaskOptions.Header(checkpoint, model.Config, data.Label);
         header.Add($"- analysis: {sequences} fresh sequences (seed {seed}), step {finalStep}");
         var report = Path.Combine(outDir, "report.md");
-        AnalysisFiles.WriteText(report, Render(header, [loss, icl, probes, attention, progress]));
+        AnalysisFiles.WriteText(report, Render(header, [loss, icl, probes, attention, progress, edit, trajectory]));
         return new NRecurrenceAnalysisResult(score, meanGap, iclModel, iclIdeal, heads, report);
     }
 
     private static long FinalStep(string checkpoint)
     {
+        // The step of the weights themselves: metrics.jsonl runs ahead of the last checkpoint when a run was stopped.
+        var weights = SafeTensorsFile.Read(Path.Combine(checkpoint, ToyCheckpoint.ModelFile));
+        if (weights.Metadata.TryGetValue("step", out var step) && long.TryParse(step, System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out var value))
+            return value;
         var metrics = Path.Combine(checkpoint, Training.MetricsLog.FileName);
         return File.Exists(metrics) && Training.MetricsLog.Read(metrics) is { Count: > 0 } log ? log[^1].Step : 0;
     }

@@ -36,6 +36,8 @@ internal static class ProgressAnalysis
         }
 
         points.Add(Measure(finalStep, finalModel, a, keep, trainSet, trainBeliefs));
+        var final = points[^1];
+        points.Sort((x, y) => x.Step.CompareTo(y.Step)); // a stopped run has snapshots past its last checkpoint
         foreach (var p in points) rows.Add([p.Step, p.Test, p.Restricted, double.IsNaN(p.Train) ? "" : p.Train, p.Norm]);
         AnalysisFiles.WriteCsv(Path.Combine(dir, "progress_measures.csv"), ["step", "test_loss_nats", "restricted_loss_nats", "train_set_loss_nats", "weight_norm"], rows);
 
@@ -70,7 +72,7 @@ internal static class ProgressAnalysis
         norm.YLabel("‖θ‖₂");
         AnalysisFiles.SavePng(norm, Path.Combine(dir, "weight_norm.png"));
 
-        var last = points[^1];
+        var last = final;
         var answer = $"{points.Count} measurement points ({snapshots.Count} snapshots{(snapshots.Count == 0 ? "; train with 'probe toy n-recurrence train' to record snapshots" : "")}); " +
             $"kept heads (≥ {AttentionAnalysis.NBackThreshold} attention on the previous target, else the strongest): {string.Join(", ", keep.Order().Select(k => $"L{k.Layer}H{k.Head}"))}. " +
             $"Final: test loss {AnalysisFiles.F(last.Test)}, restricted loss {AnalysisFiles.F(last.Restricted)}" +

@@ -131,7 +131,9 @@ public static partial class ProbeApp
         or DirectoryNotFoundException
         or UnauthorizedAccessException
         or NotSupportedException
-        or IOException;
+        or IOException
+        // A native library the machine lacks (libgomp for llama.cpp): the message names it and the install command.
+        or DllNotFoundException;
 
     /// <summary>
     /// One line for the terminal: line breaks joined, control characters (binary input echoed by a message)

@@ -65,7 +65,12 @@ public sealed class CheckpointKillTests : IDisposable
             }
             else
             {
-                await Task.Delay(random.Next(200, 4000));
+                // A random moment of training, counted in steps rather than time (a quiet machine trains the
+                // whole run in about a second): a few checkpoints after the one it resumed from.
+                var target = Math.Max(CheckpointStep(run), 0) + random.Next(1, 5);
+                var clock = Stopwatch.StartNew();
+                while (!child.HasExited && clock.Elapsed < TimeSpan.FromSeconds(60) && CheckpointStep(run) < target) await Task.Delay(1);
+                Thread.SpinWait(random.Next(0, 20000));
             }
 
             var wasRunning = !child.HasExited;
@@ -102,6 +107,20 @@ public sealed class CheckpointKillTests : IDisposable
         Assert.Empty(Directory.GetFiles(run, ".*.tmp*"));
         Assert.True(kills < 2 || killedInsideWrite > 0, "no kill landed inside a checkpoint write");
         Assert.True(killed >= Math.Min(kills, 2), $"only {killed} kills happened");
+    }
+
+    /// <summary>The step of the run's last complete checkpoint, or −1 while there is none.</summary>
+    private static long CheckpointStep(string run)
+    {
+        try
+        {
+            var state = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(Path.Combine(run, ToyCheckpoint.StateFile)));
+            return state?["step"]?.GetValue<long>() ?? -1;
+        }
+        catch (Exception ex) when (ex is IOException or System.Text.Json.JsonException or InvalidOperationException or FormatException)
+        {
+            return -1;
+        }
     }
 
     private static Process Start(bool resume, string run, string config)

@@ -28,10 +28,10 @@ public sealed class InitialWeightsTests
             foreach (var (name, tensor) in start.Model.StateDict())
                 Assert.True(tensor.eq(expected[name]).all().item<bool>(), $"{name} differs from the checkpoint");
             Assert.Contains(scratch.Model.StateDict(), p => !p.Value.eq(expected[p.Key]).all().item<bool>());
-            var init = JsonNode.Parse(File.ReadAllText(Path.Combine(tuned.FullName, RunInfo.FileName)))!["init_from"]!;
+            var init = JsonNode.Parse(File.ReadAllText(Path.Combine(tuned.FullName, RunInfo.FileName)))!["parameters"]!["init_from"]!;
             var weights = Path.Combine(source.FullName, ToyCheckpoint.ModelFile);
             Assert.Equal(Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(weights))), init["model_sha256"]!.GetValue<string>());
-            Assert.Null(JsonNode.Parse(File.ReadAllText(Path.Combine(fresh.FullName, RunInfo.FileName)))!["init_from"]);
+            Assert.Null(JsonNode.Parse(File.ReadAllText(Path.Combine(fresh.FullName, RunInfo.FileName)))!["parameters"]!["init_from"]);
         }
         finally
         {

@@ -48,21 +48,12 @@ public sealed class DeployScriptTests : IDisposable
         Executable(Path.Combine(bin, "sbatch"), FakeSbatch);
         var probe = Executable(Path.Combine(bin, "probe"), $"#!/bin/sh\nexec dotnet exec '{Path.Combine(AppContext.BaseDirectory, "probe.dll")}' \"$@\"");
         var start = new ProcessStartInfo("bash", [script, .. args]) { RedirectStandardError = true, RedirectStandardOutput = true, WorkingDirectory = _dir };
-        foreach (var name in new[] { "SLURM_ARRAY_TASK_ID", "SLURM_ARRAY_TASK_COUNT", "SLURM_ARRAY_TASK_MIN", "SLURM_ARRAY_TASK_STEP", "JOB_COMPLETION_INDEX", "PROBE_SHARD_INDEX", "PROBE_SHARD_COUNT" })
-            start.Environment.Remove(name);
+        foreach (var name in ProbeProcess.SchedulerVariables) start.Environment.Remove(name);
         start.Environment["PATH"] = bin + ":" + Environment.GetEnvironmentVariable("PATH");
         start.Environment["PROBE"] = probe;
         foreach (var (name, value) in environment) start.Environment[name] = value;
-        using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using (var hang = new CancellationTokenSource(TimeSpan.FromMinutes(5)))
-        {
-            try { await process.WaitForExitAsync(hang.Token); }
-            catch (OperationCanceledException) { process.Kill(entireProcessTree: true); }
-        }
-        await process.WaitForExitAsync();
-        return (process.ExitCode, await stdout + await stderr);
+        var (code, stdout, stderr) = await ProbeProcess.RunToEnd(Process.Start(start)!);
+        return (code, stdout + stderr);
     }
 
     private static string Deploy(string relative) =>

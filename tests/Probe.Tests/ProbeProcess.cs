@@ -6,7 +6,7 @@ namespace Probing.Probe.Tests;
 internal static class ProbeProcess
 {
     /// <summary>Scheduler variables removed from the child's environment unless the test sets them: the test may itself run inside an array job.</summary>
-    private static readonly string[] SchedulerVariables =
+    internal static readonly string[] SchedulerVariables =
     [
         "SLURM_ARRAY_TASK_ID", "SLURM_ARRAY_TASK_COUNT", "SLURM_ARRAY_TASK_MIN", "SLURM_ARRAY_TASK_MAX", "SLURM_ARRAY_TASK_STEP",
         "JOB_COMPLETION_INDEX", "PROBE_SHARD_INDEX", "PROBE_SHARD_COUNT",
@@ -25,9 +25,13 @@ internal static class ProbeProcess
     }
 
     /// <summary>Runs to the end (killed after 5 minutes: a hang fails the test instead of stalling the suite).</summary>
-    public static async Task<(int Code, string Out, string Error)> Run(IReadOnlyDictionary<string, string> environment, params string[] args)
+    public static Task<(int Code, string Out, string Error)> Run(IReadOnlyDictionary<string, string> environment, params string[] args) =>
+        RunToEnd(Start(environment, args));
+
+    /// <summary>Waits for a started process with redirected output (killed after 5 minutes), then disposes it.</summary>
+    public static async Task<(int Code, string Out, string Error)> RunToEnd(Process started)
     {
-        using var process = Start(environment, args);
+        using var process = started;
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
         using (var hang = new CancellationTokenSource(TimeSpan.FromMinutes(5)))

@@ -26,20 +26,10 @@ public sealed class ScalarLifetimeTests
         start.Environment["DOTNET_STARTUP_HOOKS"] = hook;
         try
         {
-            using var process = Process.Start(start)!;
-            var stdout = process.StandardOutput.ReadToEndAsync();
-            var stderr = process.StandardError.ReadToEndAsync();
-            using (var hang = new CancellationTokenSource(TimeSpan.FromMinutes(5)))
-            {
-                try { await process.WaitForExitAsync(hang.Token); }
-                catch (OperationCanceledException) { process.Kill(entireProcessTree: true); }
-            }
-            await process.WaitForExitAsync();
-
-            var error = await stderr;
+            var (code, stdout, error) = await ProbeProcess.RunToEnd(Process.Start(start)!);
             Assert.Contains(StartupHook.Banner, error);
-            Assert.True(process.ExitCode == 0, $"exit {process.ExitCode}: {error}");
-            Assert.Contains("Trained 300 steps", await stdout);
+            Assert.True(code == 0, $"exit {code}: {error}");
+            Assert.Contains("Trained 300 steps", stdout);
         }
         finally
         {

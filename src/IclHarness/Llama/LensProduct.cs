@@ -15,9 +15,17 @@ internal static unsafe class LensProduct
 
     public static float[] Multiply(GgufFile file, GgufTensorInfo matrix, float[] x, int rows)
     {
+        var output = new float[(long)rows * matrix.Dimensions[1]]; // [rows, d_vocab]
+        Multiply(file, matrix, x, rows, output);
+        return output;
+    }
+
+    /// <summary>Writes the product into the first rows × d_vocab floats of <paramref name="output"/>, so a caller can reuse one buffer.</summary>
+    public static void Multiply(GgufFile file, GgufTensorInfo matrix, float[] x, int rows, float[] output)
+    {
         var d = (int)matrix.Dimensions[0];
         var vocab = (int)matrix.Dimensions[1];
-        var output = new float[(long)rows * vocab]; // [rows, d_vocab]
+        if (output.LongLength < (long)rows * vocab) throw new ArgumentException($"the output holds {output.LongLength} floats, fewer than {rows} × {vocab}.");
         var tiles = (vocab + TileRows - 1) / TileRows;
         var isF32 = matrix.Type == GgmlType.F32;
         Parallel.For(0, tiles, () => isF32 ? null : new float[TileRows * d], (tile, _, buffer) =>
@@ -37,7 +45,6 @@ internal static unsafe class LensProduct
                 Tile(xp, rows, wp, count, d, op + first, vocab);
             return buffer;
         }, _ => { });
-        return output;
     }
 
     // out rows are strided by `stride` (= d_vocab); w holds `count` rows of d floats.

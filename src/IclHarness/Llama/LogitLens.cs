@@ -140,15 +140,30 @@ public sealed class LogitLens
     /// <summary>The unembedding product: [rows, d_model] times the unembedding's transpose gives [rows, d_vocab].</summary>
     public float[] Unembed(float[] normalized, int rows)
     {
+        var logits = new float[(long)rows * VocabularySize]; // [rows, d_vocab]
+        Unembed(normalized, rows, logits);
+        return logits;
+    }
+
+    /// <summary>
+    /// <see cref="Logits(ReadOnlySpan{float}, int)"/> written into the first rows × d_vocab floats of
+    /// <paramref name="logits"/>, so a caller streaming blocks of rows reuses one buffer.
+    /// </summary>
+    public void Logits(ReadOnlySpan<float> residuals, int rows, float[] logits) => Unembed(Normalize(residuals, rows), rows, logits);
+
+    private void Unembed(float[] normalized, int rows, float[] logits)
+    {
         ArgumentNullException.ThrowIfNull(normalized);
+        ArgumentNullException.ThrowIfNull(logits);
         if (normalized.Length != rows * EmbeddingSize) throw new ArgumentException($"expected {rows} × {EmbeddingSize} floats.");
-        var logits = LensProduct.Multiply(_file, _unembedding, normalized, rows); // [rows, d_vocab]
+        if (logits.LongLength < (long)rows * VocabularySize) throw new ArgumentException($"the logits buffer holds {logits.LongLength} floats, fewer than {rows} × {VocabularySize}.");
+        LensProduct.Multiply(_file, _unembedding, normalized, rows, logits); // [rows, d_vocab]
+        var count = (long)rows * VocabularySize;
         if (_outputBias is not null)
             for (var r = 0; r < rows; r++)
                 for (var v = 0; v < VocabularySize; v++) logits[r * VocabularySize + v] += _outputBias[v];
         if (Softcap > 0)
-            for (var i = 0; i < logits.Length; i++) logits[i] = Softcap * MathF.Tanh(logits[i] / Softcap);
-        return logits;
+            for (var i = 0; i < count; i++) logits[i] = Softcap * MathF.Tanh(logits[i] / Softcap);
     }
 
     private float[] Vector(string name, int length)

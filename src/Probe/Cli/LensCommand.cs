@@ -37,7 +37,12 @@ public static class LensCommand
             var folder = IclCommands.Shown(claim);
             using var model = LlamaModel.Load(modelPath);
             var lens = LogitLens.Create(model); // refuses unknown architectures before any work
-            using var llama = model.CreateContext(new LlamaContextOptions { ContextSize = contextSize, Threads = parsed.GetValue(threadsOption) });
+            // The lens makes every position an output row, and llama.cpp keeps a logits row per output of one llama_decode
+            // call (512 MB at a 128k vocabulary and 1,000 tokens). Calls of one ubatch each hold n_ubatch rows; one
+            // sequence splits into the same ubatches either way, so the numbers are those of a single call. A smaller
+            // ubatch would save more but changes llama.cpp's rounding (measured at n_ubatch 64).
+            var options = new LlamaContextOptions { ContextSize = contextSize, Threads = parsed.GetValue(threadsOption) };
+            using var llama = model.CreateContext(options with { BatchSize = Math.Min(contextSize, options.MicroBatchSize) });
             var tokens = model.Tokenize(prompt);
             var report = LensReport.Compute(llama, lens, tokens, top);
 

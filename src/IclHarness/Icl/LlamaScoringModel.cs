@@ -98,24 +98,57 @@ internal sealed class LlamaScoringModel : IScoringModel, IDisposable
             return;
         }
         var context = Context(requests.Max(r => r.Tokens.Length), requests.Count);
-        // Each sequence has its own KV stream, laid out as if it were decoded alone: the same numbers at any --batch.
-        context.ClearMemory();
-        // Each sequence asks for logits only where it is scored or read (the LM head is most of the cost
-        // elsewhere); a capture without positions then captures exactly those output rows.
-        var inputs = requests.Select((r, i) => new SequenceInput(r.Tokens, i)
-        {
-            OutputPositions = r.ScoredPositions.Concat(r.DistributionPositions).Distinct().Order().ToArray(),
-        }).ToList();
         // Without the lens nothing is captured: log-probs, argmax and ranks come from llama.cpp's own logits.
         var capture = onLens is null ? null : CaptureRequest.AllLayers(LayerCount, null, resultNorm: false);
-        var results = context.Evaluate(inputs, new EvaluationOptions { TopK = 1, Capture = capture, AllPositions = false });
-        for (var r = 0; r < requests.Count; r++)
+        foreach (var group in UbatchGroups(requests, Math.Min(context.MicroBatchSize, context.BatchSize)))
         {
-            var evaluation = results[r];
-            foreach (var pos in requests[r].ScoredPositions)
-                onToken(r, pos, evaluation.NextTokenLogProbs[pos], evaluation.TopTokens![pos][0].Id, evaluation.NextTokenRanks[pos]);
-            if (onLens is not null) Lens(r, requests[r], evaluation.Capture!, onLens);
+            cancellation.ThrowIfCancellationRequested();
+            // Each sequence has its own KV stream, laid out as if it were decoded alone.
+            context.ClearMemory();
+            // Each sequence asks for logits only where it is scored or read (the LM head is most of the cost
+            // elsewhere); a capture without positions then captures exactly those output rows.
+            var inputs = group.Select((r, i) => new SequenceInput(requests[r].Tokens, i)
+            {
+                OutputPositions = requests[r].ScoredPositions.Concat(requests[r].DistributionPositions).Distinct().Order().ToArray(),
+            }).ToList();
+            var results = context.Evaluate(inputs, new EvaluationOptions { TopK = 1, Capture = capture, AllPositions = false });
+            for (var i = 0; i < group.Count; i++)
+            {
+                var r = group[i];
+                var evaluation = results[i];
+                foreach (var pos in requests[r].ScoredPositions)
+                    onToken(r, pos, evaluation.NextTokenLogProbs[pos], evaluation.TopTokens![pos][0].Id, evaluation.NextTokenRanks[pos]);
+                if (onLens is not null) Lens(r, requests[r], evaluation.Capture!, onLens);
+            }
         }
+    }
+
+    /// <summary>
+    /// Requests of equal length packed into decodes of at most <paramref name="ubatch"/> tokens (a longer request
+    /// goes alone). llama.cpp cuts a decode of several sequences into ubatches with the same number of tokens from
+    /// each, so sequences of unequal length leave tails of a few rows, and products over so few rows round
+    /// differently from the same rows in a sequence decoded alone (measured: up to 0.03 bits per answer at
+    /// --batch 16 on the bundled model). Equal lengths within one ubatch give every sequence exactly the rows of a
+    /// decode of it alone, so --batch changes speed only.
+    /// </summary>
+    internal static List<List<int>> UbatchGroups(IReadOnlyList<EvalRequest> requests, int ubatch)
+    {
+        var groups = new List<List<int>>();
+        foreach (var sameLength in Enumerable.Range(0, requests.Count).GroupBy(r => requests[r].Tokens.Length))
+        {
+            var current = new List<int>();
+            foreach (var r in sameLength)
+            {
+                if (current.Count > 0 && (current.Count + 1) * sameLength.Key > ubatch)
+                {
+                    groups.Add(current);
+                    current = [];
+                }
+                current.Add(r);
+            }
+            groups.Add(current);
+        }
+        return groups;
     }
 
     private void EvaluateOne(int r, EvalRequest request, TokenSink onToken, LensSink? onLens)

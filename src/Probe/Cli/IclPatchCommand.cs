@@ -67,14 +67,14 @@ internal static class IclPatchCommand
         var none = patch.Rows[0];
         context.Out.WriteLine($"target x = {patch.TargetX}: target rule → {patch.TargetRuleAnswer}, source rule → {patch.SourceRuleAnswer}; source literal answer {patch.SourceLiteralAnswer} (x = {patch.SourceX})");
         context.Out.WriteLine(string.Create(inv, $"grid: {patch.Model.Layers} layers × {result.PositionCount} positions ({result.FirstPosition}..{result.LastPosition} from the end; source {result.SourceTokens} tokens, target {result.TargetTokens}), aligned by offset from the end"));
-        context.Out.WriteLine(string.Create(inv, $"unpatched: P(target rule) {none.PTargetRule:F4}  P(source rule) {none.PSourceRule:F4}  P(source literal) {none.PSourceLiteral:F4}"));
+        context.Out.WriteLine(string.Create(inv, $"unpatched: P(target rule) {none.PTargetRule:G4}  P(source rule) {none.PSourceRule:G4}  P(source literal) {none.PSourceLiteral:G4}"));
         var names = new[] { "target rule", "source rule", "source literal" };
         for (var k = 0; k < 3; k++)
         {
             var candidate = k;
             double P(PatchGridCell c) => candidate switch { 0 => c.PTargetRule, 1 => c.PSourceRule, _ => c.PSourceLiteral };
             var best = result.Cells.MaxBy(P)!;
-            context.Out.WriteLine(string.Create(inv, $"{names[k],-14} highest {P(best):F4} at layer {best.Layer}, position {best.Position} ({ModelTokenizeCommand.Show(best.Token)})"));
+            context.Out.WriteLine(string.Create(inv, $"{names[k],-14} highest {P(best):G4} at layer {best.Layer}, position {best.Position} ({ModelTokenizeCommand.Show(best.Token)})"));
         }
         context.Out.WriteLine($"wrote {folder}");
         return ExitCodes.Ok;

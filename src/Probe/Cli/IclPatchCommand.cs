@@ -9,7 +9,7 @@ internal static class IclPatchCommand
 {
     public static Command Create(CliContext context)
     {
-        var command = new Command("patch", "Patch the residual (l_out-L) at the last prompt position from a source task's prompt into a target task's prompt, layer by layer.");
+        var command = new Command("patch", "Patch the residual (l_out-L) at the last prompt position from a source task's prompt into a target task's prompt, layer by layer; --grid patches every position too.");
         var source = new Option<string>("--source") { Description = "Source function, e.g. 2x+3", Required = true };
         var target = new Option<string>("--target") { Description = "Target function, e.g. 3x+1", Required = true };
         var model = IclCommands.ModelOption();

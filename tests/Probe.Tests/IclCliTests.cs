@@ -172,6 +172,36 @@ public sealed class IclCliTests : IClassFixture<IclCliTests.TinyModel>
     }
 
     [Fact]
+    public void GivenPatchGrid_WhenRunOnASpan_ThenGridCsvThreeHeatmapsAndRunJson()
+    {
+        var dir = Path.Combine(_model.Folder, "patch-grid");
+        var (code, output, error) = Run("icl", "patch", "--source", "2x+3", "--target", "3x+1", "--model", _model.ModelPath, "--examples", "3",
+            "--threads", "1", "--grid", "--positions", "-4..-1", "--out", dir);
+        Assert.True(code == ExitCodes.Ok, error);
+        var lines = File.ReadAllLines(Path.Combine(dir, "grid.csv"));
+        Assert.Equal("layer,position,index,token,p_target_rule,p_source_rule,p_source_literal", lines[0]);
+        Assert.Equal(1 + 2 * 4, lines.Length); // the tiny model's 2 layers × 4 positions
+        Assert.Equal(["-4", "-3", "-2", "-1"], lines.Skip(1).Take(4).Select(l => l.Split(',')[1]));
+        foreach (var png in Probing.IclHarness.Icl.IclPatchGridWriter.HeatmapFiles) Assert.True(new FileInfo(Path.Combine(dir, png)).Length > 0, png);
+        Assert.Contains("\"patch_grid\"", File.ReadAllText(Path.Combine(dir, "run.json")));
+        Assert.Contains("aligned by offset from the end", output);
+    }
+
+    [Theory]
+    [InlineData("--grid", "--positions", "-100000..-1")]
+    [InlineData("--grid", "--positions", "-3..2")]
+    [InlineData("--grid", "--positions", "a..b")]
+    [InlineData("--positions", "-3..-1")]
+    public void GivenABadGridSpan_WhenPatchRuns_ThenOneLineAndExit2(params string[] extra)
+    {
+        var (code, _, error) = Run(["icl", "patch", "--source", "2x+3", "--target", "3x+1", "--model", _model.ModelPath, "--examples", "3", "--threads", "1",
+            "--out", Path.Combine(_model.Folder, "grid-bad-" + Guid.NewGuid().ToString("N")[..6]), .. extra]);
+        Assert.Equal(ExitCodes.BadInput, code);
+        Assert.Contains("--positions", error);
+        Assert.Single(error.Trim().Split('\n'));
+    }
+
+    [Fact]
     public void GivenTinyModel_WhenBenchIclRuns_ThenEveryVariantHasARatioToThePlainDecode()
     {
         var (code, output, error) = Run("bench", "icl", "--model", _model.ModelPath, "--contexts", "2", "--examples", "3", "--rounds", "1", "--threads", "1");

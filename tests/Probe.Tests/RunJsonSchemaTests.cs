@@ -35,6 +35,8 @@ public sealed class RunJsonSchemaTests : IDisposable
             ("icl", Out("icl-a"), ["icl", "--task", "2x+3", .. icl, "--out", Out("icl-a")]),
             ("icl", Out("icl-b"), ["icl", "--task", "x+1", .. icl, "--out", Out("icl-b")]),
             ("icl patch", Out("patch"), ["icl", "patch", "--source", "2x+3", "--target", "3x+1", "--model", model, "--examples", "3", "--threads", "1", "--out", Out("patch")]),
+            ("icl patch", Out("patch-grid"), ["icl", "patch", "--source", "2x+3", "--target", "3x+1", "--model", model, "--examples", "3", "--threads", "1",
+                "--grid", "--positions", "-3..-1", "--out", Out("patch-grid")]),
             ("icl compare", Out("compare"), ["icl", "compare", Out("icl-a"), Out("icl-b"), "--out", Out("compare")]),
             ("lens", Out("lens"), ["lens", "--model", model, "--prompt", "(1, 5), (2,", "--top", "2", "--threads", "1", "--out", Out("lens")]),
             ("bayes simulate", Out("simulate"), ["bayes", "simulate", "--steps", "5", "--out", Out("simulate")]),

@@ -59,7 +59,25 @@ internal interface IScoringModel
     /// <paramref name="patchPosition"/> replaced by <paramref name="residual"/>; returns ln P(next token) at every position.
     /// </summary>
     double[] EvaluatePatched(int[] tokens, int layer, int patchPosition, float[] residual);
+
+    /// <summary>The residual after block <paramref name="layer"/> at each of <paramref name="positions"/>, from one decode of <paramref name="tokens"/>.</summary>
+    float[][] CaptureResiduals(int[] tokens, int layer, int[] positions);
+
+    /// <summary>
+    /// Each request's teacher-forced pass with its own patch, all as sequences of one batched decode (each sequence in its
+    /// own KV stream, so the numbers are those of <see cref="EvaluatePatched"/> on each alone). Returns, per request,
+    /// ln P(next token) at its <see cref="PatchedRequest.ScoredPositions"/>, in their order.
+    /// </summary>
+    IReadOnlyList<double[]> EvaluatePatchedBatch(IReadOnlyList<PatchedRequest> requests);
 }
+
+/// <summary>One sequence of <see cref="IScoringModel.EvaluatePatchedBatch"/>.</summary>
+/// <param name="Tokens">The tokens.</param>
+/// <param name="Layer">The block whose output (l_out-Layer) is patched.</param>
+/// <param name="PatchPosition">The patched position.</param>
+/// <param name="Residual">The residual written there (n_embd floats); empty for an unpatched pass.</param>
+/// <param name="ScoredPositions">Positions whose ln P(next token) is returned.</param>
+internal sealed record PatchedRequest(int[] Tokens, int Layer, int PatchPosition, float[] Residual, int[] ScoredPositions);
 
 /// <summary>Receives ln P(next token), the most likely token and the next token's rank (1 = top) at one position of one request.</summary>
 internal delegate void TokenSink(int request, int position, double logProbNext, int argMax, int rankNext);

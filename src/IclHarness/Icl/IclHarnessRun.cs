@@ -43,6 +43,18 @@ public static class IclHarnessRun
         return IclPatcher.Run(model, Identity(modelPath, model), options, progress, cancellation);
     }
 
+    /// <summary>
+    /// The layer × position patching grid: the source's residual after each block at each position of <paramref name="positions"/>
+    /// (counted from the end when negative, from the start of the target prompt otherwise; null: every shared position).
+    /// </summary>
+    public static IclPatchGridResult PatchGrid(string modelPath, IclPatchOptions options, (long First, long Last)? positions, IProgress<IclProgress>? progress,
+        CancellationToken cancellation, int threads = 0)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        using var model = new LlamaScoringModel(LlamaModel.Load(modelPath), ownsModel: true, threads);
+        return IclPatchGrid.Run(model, Identity(modelPath, model), options, positions, progress, cancellation);
+    }
+
     internal static ModelIdentity Identity(string path, LlamaScoringModel model) =>
         new(path, Sha256File.Of(path), model.LayerCount, model.VocabSize, model.ContextLength);
 }

@@ -13,6 +13,37 @@ internal static class IclPatcher
 {
     public static IclPatchResult Run(IScoringModel model, ModelIdentity identity, IclPatchOptions options, IProgress<IclProgress>? progress, CancellationToken cancellation)
     {
+        var setup = Prepare(model, options);
+        var candidates = setup.Candidates;
+        var rows = new List<PatchRow>();
+        for (var layer = -1; layer < model.LayerCount; layer++)
+        {
+            cancellation.ThrowIfCancellationRequested();
+            var residual = layer < 0 ? null : model.CaptureResidual(setup.SourceTokens[..(setup.SourcePosition + 1)], layer, setup.SourcePosition);
+            var p = candidates.Select(c =>
+            {
+                var logProbs = residual is null
+                    ? model.EvaluatePatched(c.Tokens, 0, -1, [])
+                    : model.EvaluatePatched(c.Tokens, layer, c.Answer.InformativeToken - 1, residual);
+                return AnswerProbability(logProbs, c.Answer);
+            }).ToArray();
+            rows.Add(new PatchRow(layer, p[0], p[1], p[2]));
+            progress?.Report(new IclProgress("patching", layer + 2, model.LayerCount + 1));
+        }
+        return setup.Result(options, identity, rows);
+    }
+
+    /// <summary>P(candidate) from ln P(next token) at every position: the product over the answer's tokens and its closing token.</summary>
+    internal static double AnswerProbability(double[] logProbs, AnswerTokens answer)
+    {
+        var sum = 0.0;
+        for (var pos = answer.FirstAnswerToken - 1; pos < answer.CloseToken; pos++) sum += logProbs[pos];
+        return Math.Exp(sum);
+    }
+
+    /// <summary>The prompts both the per-layer patch and the grid score: the source prompt and its patched position, and the three candidates.</summary>
+    internal static PatchSetup Prepare(IScoringModel model, IclPatchOptions options)
+    {
         options.Validate();
         var source = options.Source.Function;
         var target = options.Target.Function;
@@ -28,30 +59,11 @@ internal static class IclPatcher
 
         // The source prompt with its own answer appended, to locate the position before the answer.
         var (sourceTokens, sourceAnswer) = Tokenized(model, options.Template, [.. sourceExamples, new IclExample(xSource, ySourceLiteral)]);
-        var sourcePosition = sourceAnswer.InformativeToken - 1;
         var candidates = new[] { yTarget, ySourceRule, ySourceLiteral }
             .Select(y => Tokenized(model, options.Template, [.. targetExamples, new IclExample(xTarget, y)])).ToArray();
-
-        var rows = new List<PatchRow>();
-        for (var layer = -1; layer < model.LayerCount; layer++)
-        {
-            cancellation.ThrowIfCancellationRequested();
-            var residual = layer < 0 ? null : model.CaptureResidual(sourceTokens[..(sourcePosition + 1)], layer, sourcePosition);
-            var p = candidates.Select(c =>
-            {
-                var logProbs = residual is null
-                    ? model.EvaluatePatched(c.Tokens, 0, -1, [])
-                    : model.EvaluatePatched(c.Tokens, layer, c.Answer.InformativeToken - 1, residual);
-                var sum = 0.0;
-                for (var pos = c.Answer.FirstAnswerToken - 1; pos < c.Answer.CloseToken; pos++) sum += logProbs[pos];
-                return Math.Exp(sum);
-            }).ToArray();
-            rows.Add(new PatchRow(layer, p[0], p[1], p[2]));
-            progress?.Report(new IclProgress("patching", layer + 2, model.LayerCount + 1));
-        }
         var text = PromptBuilder.Query(options.Template, targetExamples, targetExamples.Count, xTarget);
         var sourceText = PromptBuilder.Query(options.Template, sourceExamples, sourceExamples.Count, xSource);
-        return new IclPatchResult(options, identity, sourceText, text, xSource, xTarget, yTarget, ySourceRule, ySourceLiteral, rows);
+        return new PatchSetup(sourceTokens, sourceAnswer.InformativeToken - 1, candidates, sourceText, text, xSource, xTarget, yTarget, ySourceRule, ySourceLiteral);
     }
 
     private static (int[] Tokens, AnswerTokens Answer) Tokenized(IScoringModel model, PromptTemplate template, IReadOnlyList<IclExample> examples)

@@ -261,6 +261,45 @@ internal sealed class LlamaScoringModel : IScoringModel, IDisposable
         return context.Evaluate([new SequenceInput(tokens, 0)], options)[0].NextTokenLogProbs;
     }
 
+    public float[][] CaptureResiduals(int[] tokens, int layer, int[] positions)
+    {
+        var context = Context(tokens.Length, 1);
+        context.ClearMemory();
+        var evaluation = context.Evaluate([new SequenceInput(tokens, 0)], new EvaluationOptions { Capture = new CaptureRequest([layer], positions) })[0];
+        return positions.Select(p => evaluation.Capture!.Residual(layer, p).ToArray()).ToArray();
+    }
+
+    /// <summary>KV cells one batched patched decode may hold across its sequences: bounds the cache on large models.</summary>
+    internal const int MaxPatchedCells = 8192;
+
+    public IReadOnlyList<double[]> EvaluatePatchedBatch(IReadOnlyList<PatchedRequest> requests)
+    {
+        ArgumentNullException.ThrowIfNull(requests);
+        var results = new List<double[]>(requests.Count);
+        if (requests.Count == 0) return results;
+        // Each sequence must fit whole in one ubatch, as it does when decoded alone: llama.cpp's split_equal otherwise
+        // cuts every sequence of a batch into pieces of n_ubatch / n_seq tokens, and a sequence evaluated in pieces
+        // moves its probabilities (1e-3 relative measured on the bundled model), where one in a single ubatch is
+        // bit-identical to its own decode. Prompts longer than a ubatch go one per decode, cut as they would be alone.
+        var longest = requests.Max(r => r.Tokens.Length);
+        var cells = Math.Max(256, (longest + 255) / 256 * 256);
+        var perDecode = Math.Clamp(Math.Min(new LlamaContextOptions().MicroBatchSize / longest, MaxPatchedCells / cells), 1, 256);
+        for (var start = 0; start < requests.Count; start += perDecode)
+        {
+            var group = requests.Skip(start).Take(perDecode).ToList();
+            var context = Context(longest, group.Count);
+            // One KV stream per sequence: each row decodes as it would alone.
+            context.ClearMemory();
+            // Logits only where the candidate is scored: the LM head at every other row is most of a small model's cost.
+            var inputs = group.Select((r, i) => new SequenceInput(r.Tokens, i) { OutputPositions = r.ScoredPositions }).ToList();
+            var patches = group.Select((r, i) => (r, i)).Where(x => x.r.Residual.Length > 0)
+                .Select(x => new ResidualPatch(x.r.Layer, x.r.PatchPosition, x.r.Residual, x.i)).ToList();
+            var evaluations = context.Evaluate(inputs, new EvaluationOptions { Patches = patches, AllPositions = false });
+            results.AddRange(group.Select((r, i) => r.ScoredPositions.Select(p => evaluations[i].NextTokenLogProbs[p]).ToArray()));
+        }
+        return results;
+    }
+
     private static int ArgMax(double[] values)
     {
         var best = 0;

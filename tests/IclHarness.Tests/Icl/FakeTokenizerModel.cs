@@ -49,4 +49,8 @@ internal sealed class FakeTokenizerModel(params string[] pieces) : IScoringModel
     public float[] CaptureResidual(int[] tokens, int layer, int position) => throw new NotSupportedException();
 
     public double[] EvaluatePatched(int[] tokens, int layer, int patchPosition, float[] residual) => throw new NotSupportedException();
+
+    public float[][] CaptureResiduals(int[] tokens, int layer, int[] positions) => throw new NotSupportedException();
+
+    public IReadOnlyList<double[]> EvaluatePatchedBatch(IReadOnlyList<PatchedRequest> requests) => throw new NotSupportedException();
 }

@@ -169,5 +169,7 @@ public sealed class ScoringTests(RealTokenizerModels models)
             throw new InvalidOperationException("boom");
         public float[] CaptureResidual(int[] tokens, int layer, int position) => inner.CaptureResidual(tokens, layer, position);
         public double[] EvaluatePatched(int[] tokens, int layer, int patchPosition, float[] residual) => inner.EvaluatePatched(tokens, layer, patchPosition, residual);
+        public float[][] CaptureResiduals(int[] tokens, int layer, int[] positions) => inner.CaptureResiduals(tokens, layer, positions);
+        public IReadOnlyList<double[]> EvaluatePatchedBatch(IReadOnlyList<PatchedRequest> requests) => inner.EvaluatePatchedBatch(requests);
     }
 }

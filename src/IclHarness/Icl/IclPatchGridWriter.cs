@@ -34,17 +34,8 @@ public static class IclPatchGridWriter
                     .SavePng(temp, Math.Clamp(260 + 22 * result.PositionCount, 640, 2400), Math.Clamp(220 + 18 * patch.Model.Layers, 480, 2400)));
             }
         }
-        var o = patch.Options;
-        HarnessInfo.Describe(record);
-        record.Seed = o.Seed;
-        record.SetModel(patch.Model.Path, patch.Model.Sha256)["n_layers"] = patch.Model.Layers;
+        IclPatchWriter.Describe(record, patch);
         var p = record.Parameters;
-        p["source"] = o.Source.Text;
-        p["target"] = o.Target.Text;
-        p["template"] = o.Template.Name;
-        p["examples"] = o.Examples;
-        p["x_range"] = $"{o.XMin}..{o.XMax}";
-        p["seed"] = o.Seed;
         p["grid"] = true;
         p["positions"] = string.Create(CultureInfo.InvariantCulture, $"{result.FirstPosition}..{result.LastPosition}");
         var grid = record.Section("patch_grid");

@@ -19,6 +19,22 @@ public static class IclPatchWriter
         foreach (var r in result.Rows) csv.Row(r.Layer, r.PTargetRule, r.PSourceRule, r.PSourceLiteral);
         AtomicFile.WriteAllText(Path.Combine(folder, "patch.csv"), csv.ToString());
         if (plots) AtomicFile.WritePng(Path.Combine(folder, "patch.png"), temp => Plot(result).SavePng(temp, 900, 560));
+        Describe(record, result);
+        var patch = record.Section("patch");
+        patch["source_prompt"] = result.SourcePrompt;
+        patch["target_prompt"] = result.TargetPrompt;
+        patch["source_x"] = result.SourceX;
+        patch["target_x"] = result.TargetX;
+        patch["target_rule_answer"] = result.TargetRuleAnswer;
+        patch["source_rule_answer"] = result.SourceRuleAnswer;
+        patch["source_literal_answer"] = result.SourceLiteralAnswer;
+        patch["patched"] = "l_out-L at the position that predicts the answer's first informative token, in the source and in each candidate";
+        record.Finish(folder);
+    }
+
+    /// <summary>What run.json says of every patch run (per layer or grid): host, seed, model, the two rules and the prompts' options.</summary>
+    internal static void Describe(RunRecord record, IclPatchResult result)
+    {
         var o = result.Options;
         HarnessInfo.Describe(record);
         record.Seed = o.Seed;
@@ -30,16 +46,6 @@ public static class IclPatchWriter
         p["examples"] = o.Examples;
         p["x_range"] = $"{o.XMin}..{o.XMax}";
         p["seed"] = o.Seed;
-        var patch = record.Section("patch");
-        patch["source_prompt"] = result.SourcePrompt;
-        patch["target_prompt"] = result.TargetPrompt;
-        patch["source_x"] = result.SourceX;
-        patch["target_x"] = result.TargetX;
-        patch["target_rule_answer"] = result.TargetRuleAnswer;
-        patch["source_rule_answer"] = result.SourceRuleAnswer;
-        patch["source_literal_answer"] = result.SourceLiteralAnswer;
-        patch["patched"] = "l_out-L at the position that predicts the answer's first informative token, in the source and in each candidate";
-        record.Finish(folder);
     }
 
     private static Plot Plot(IclPatchResult result)

@@ -34,7 +34,7 @@ public sealed record TaskVectorRow(int Layer, MeanInterval PCorrect, double Accu
 /// <summary>The outcome of <c>probe icl task-vector</c>: one row per layer, and the zero-shot and K-shot baselines on the same queries.</summary>
 public sealed record IclTaskVectorResult(IclTaskVectorOptions Options, ModelIdentity Model, IReadOnlyList<TaskVectorRow> Rows, TaskVectorRow ZeroShot, TaskVectorRow FullIcl, string ExampleZeroShotPrompt);
 
-/// <summary>A prompt tokenized with its last answer appended, and where that answer lies.</summary>
+/// <summary>A prompt tokenized with its last answer appended, where that answer lies, and the prompt's text up to that answer.</summary>
 internal sealed record AnsweredPrompt(int[] Tokens, AnswerTokens Answer, string Text)
 {
     /// <summary>The position that predicts the answer's first informative token (where the vector is read and written).</summary>
@@ -117,7 +117,8 @@ internal static class IclTaskVector
             throw new ArgumentException($"the prompt is {tokens.Length + start.Length} tokens, more than the model's context of {model.ContextLength}; pass fewer --examples");
         var a = TokenAlignment.Locate(model, tokens, prompt, template.Name)[^1];
         var shift = start.Length;
-        return new AnsweredPrompt([.. start, .. tokens], new AnswerTokens(a.FirstAnswerToken + shift, a.CloseToken + shift, a.InformativeToken + shift), prompt.Text);
+        var query = PromptBuilder.Query(template, examples, examples.Count - 1, examples[^1].X);
+        return new AnsweredPrompt([.. start, .. tokens], new AnswerTokens(a.FirstAnswerToken + shift, a.CloseToken + shift, a.InformativeToken + shift), query);
     }
 
     private static TaskVectorRow Score(IScoringModel model, int layer, IReadOnlyList<PatchedRequest> requests)

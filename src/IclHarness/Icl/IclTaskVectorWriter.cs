@@ -61,6 +61,7 @@ public static class IclTaskVectorWriter
             line.LinePattern = pattern;
         }
         plot.Title($"Task vector for {result.Options.Task.Text}: {result.Options.Contexts} contexts, {result.Options.Queries} zero-shot queries");
+        plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericManual(xs, xs.Select(x => x.ToString(inv)).ToArray()); // whole layers only
         plot.XLabel("injected layer L (l_out-L)");
         plot.YLabel("accuracy / P(correct)");
         plot.Axes.SetLimitsY(0, 1.05);

@@ -172,6 +172,34 @@ public sealed class IclCliTests : IClassFixture<IclCliTests.TinyModel>
     }
 
     [Fact]
+    public void GivenTaskVector_WhenRun_ThenOneRowPerLayerPngAndRunJson()
+    {
+        var dir = Path.Combine(_model.Folder, "task-vector");
+        var (code, output, error) = Run("icl", "task-vector", "--task", "2x+3", "--model", _model.ModelPath, "--examples", "3", "--contexts", "2",
+            "--queries", "3", "--threads", "1", "--out", dir);
+        Assert.True(code == ExitCodes.Ok, error);
+        var lines = File.ReadAllLines(Path.Combine(dir, "task_vector.csv"));
+        Assert.Equal("layer,p_correct_mean,p_correct_lo,p_correct_hi,accuracy", lines[0]);
+        Assert.Equal(1 + 2, lines.Length); // the tiny model's 2 layers
+        Assert.True(new FileInfo(Path.Combine(dir, "task_vector.png")).Length > 0);
+        Assert.Contains("\"full_icl_accuracy\"", File.ReadAllText(Path.Combine(dir, "run.json")));
+        Assert.Contains("task vector for 2x+3", output);
+    }
+
+    [Theory]
+    [InlineData("--contexts", "0")]
+    [InlineData("--queries", "-1")]
+    [InlineData("--contexts", "2147483647")]
+    public void GivenABadCount_WhenTaskVectorRuns_ThenOneLineAndExit2(string flag, string value)
+    {
+        var (code, _, error) = Run("icl", "task-vector", "--task", "2x+3", "--model", _model.ModelPath, "--threads", "1", flag, value,
+            "--out", Path.Combine(_model.Folder, "tv-bad-" + Guid.NewGuid().ToString("N")[..6]));
+        Assert.Equal(ExitCodes.BadInput, code);
+        Assert.Contains(flag, error);
+        Assert.Single(error.TrimEnd('\n').Split('\n'));
+    }
+
+    [Fact]
     public void GivenPatchGrid_WhenRunOnASpan_ThenGridCsvThreeHeatmapsAndRunJson()
     {
         var dir = Path.Combine(_model.Folder, "patch-grid");

@@ -43,6 +43,14 @@ public static class IclHarnessRun
         return IclPatcher.Run(model, Identity(modelPath, model), options, progress, cancellation);
     }
 
+    /// <summary>Task vectors (Hendel et al. 2023): the mean K-shot residual injected into zero-shot prompts, layer by layer.</summary>
+    public static IclTaskVectorResult TaskVector(string modelPath, IclTaskVectorOptions options, IProgress<IclProgress>? progress, CancellationToken cancellation, int threads = 0)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        using var model = new LlamaScoringModel(LlamaModel.Load(modelPath), ownsModel: true, threads);
+        return IclTaskVector.Run(model, Identity(modelPath, model), options, progress, cancellation);
+    }
+
     /// <summary>
     /// The layer × position patching grid: the source's residual after each block at each position of <paramref name="positions"/>
     /// (counted from the end when negative, from the start of the target prompt otherwise; null: every shared position).

@@ -82,6 +82,7 @@ public static class IclCommands
         icl.Add(IclMergeCommand.Create(context));
         icl.Add(IclPatchCommand.Create(context));
         icl.Add(IclHeadsCommand.Create(context));
+        icl.Add(IclTaskVectorCommand.Create(context));
         icl.Add(IclCompareCommand.Create(context));
         icl.Add(IclBenchCommand.Create(context, "bench")); // probe icl bench, the same command as probe bench icl (BenchCommands adds CreateBench)
         return icl;

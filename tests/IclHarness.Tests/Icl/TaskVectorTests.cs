@@ -1,0 +1,63 @@
+using Probing.IclHarness.Icl;
+
+namespace Probing.IclHarness.Tests.Icl;
+
+[Collection("icl")]
+public sealed class TaskVectorTests(IclModels models)
+{
+    private static IclTaskVectorOptions Options(int contexts = 1) => new(TaskParser.Parse("2x+3"), IclModels.Template(), Examples: 5, Contexts: contexts, Queries: 4, Seed: 3);
+
+    [Fact]
+    public void GivenOneContext_WhenInjectedAtTheLastLayer_ThenTheZeroShotNextTokenDistributionIsTheContexts()
+    {
+        var model = models.Scoring;
+        var options = Options();
+        var last = model.LayerCount - 1;
+        var vector = IclTaskVector.TaskVectors(model, options, null, CancellationToken.None)[last];
+        var context = IclTaskVector.Context(model, options, 0);
+        var zeroShot = IclTaskVector.ZeroShot(model, options.Template, new IclExample(7, 17));
+        Assert.True(zeroShot.Tokens.Length < context.Tokens.Length); // really a different, shorter prompt
+        // The full next-token distribution at the patched position: each vocabulary token appended, its ln P read there.
+        var contextPrefix = context.Tokens[..(context.FinalPosition + 1)];
+        var zeroPrefix = zeroShot.Tokens[..(zeroShot.FinalPosition + 1)];
+        var vocabulary = Enumerable.Range(0, model.VocabSize).ToArray();
+        var inContext = model.EvaluatePatchedBatch(vocabulary.Select(v => new PatchedRequest([.. contextPrefix, v], 0, -1, [], [context.FinalPosition])).ToList())
+            .Select(l => l[0]).ToArray();
+        var injected = model.EvaluatePatchedBatch(vocabulary.Select(v => new PatchedRequest([.. zeroPrefix, v], last, zeroShot.FinalPosition, vector, [zeroShot.FinalPosition])).ToList())
+            .Select(l => l[0]).ToArray();
+        var unpatched = model.EvaluatePatchedBatch(vocabulary.Select(v => new PatchedRequest([.. zeroPrefix, v], 0, -1, [], [zeroShot.FinalPosition])).ToList())
+            .Select(l => l[0]).ToArray();
+        Assert.Equal(1.0, inContext.Sum(Math.Exp), 1e-5); // the vocabulary really is the whole distribution
+        var kl = vocabulary.Sum(v => Math.Exp(inContext[v]) * (inContext[v] - injected[v]));
+        Assert.True(kl < 1e-6, $"KL(context || injected) = {kl}");
+        Assert.All(vocabulary, v => Assert.Equal(inContext[v], injected[v], 1e-6));
+        // The check can fail: without the injection the zero-shot prompt predicts something else.
+        var klUnpatched = vocabulary.Sum(v => Math.Exp(inContext[v]) * (inContext[v] - unpatched[v]));
+        Assert.True(klUnpatched > 1e-3, $"KL(context || zero-shot) = {klUnpatched}");
+    }
+
+    [Fact]
+    public void GivenContexts_WhenRun_ThenOneRowPerLayerWithIntervalsAndTheSameNumbersTwice()
+    {
+        var result = IclTaskVector.Run(models.Scoring, models.Identity, Options(contexts: 3), null, CancellationToken.None);
+        Assert.Equal(models.Scoring.LayerCount, result.Rows.Count);
+        Assert.Equal(Enumerable.Range(0, models.Scoring.LayerCount), result.Rows.Select(r => r.Layer));
+        Assert.All(result.Rows, r => Assert.InRange(r.PCorrect.Mean, r.PCorrect.Lo, r.PCorrect.Hi));
+        Assert.All(result.Rows, r => Assert.Equal(4, r.PCorrect.Count));
+        Assert.Equal(4, result.ZeroShot.PCorrect.Count);
+        Assert.Equal(4, result.FullIcl.PCorrect.Count);
+        // Same seed, same numbers.
+        var again = IclTaskVector.Run(models.Scoring, models.Identity, Options(contexts: 3), null, CancellationToken.None);
+        Assert.Equal(result.Rows, again.Rows);
+    }
+
+    [Theory]
+    [InlineData(0, 4, "--contexts")]
+    [InlineData(1, 0, "--queries")]
+    public void GivenBadCounts_WhenValidated_ThenOneLineNamesTheFlag(int contexts, int queries, string flag)
+    {
+        var e = Assert.Throws<ArgumentException>(() => (Options() with { Contexts = contexts, Queries = queries }).Validate());
+        Assert.Contains(flag, e.Message);
+        Assert.DoesNotContain('\n', e.Message);
+    }
+}

@@ -41,9 +41,12 @@ public sealed class ToySweepShardCliTests : IDisposable
         {
             _ = process.StandardOutput.ReadToEndAsync();
             _ = process.StandardError.ReadToEndAsync();
-            using var hang = new CancellationTokenSource(TimeSpan.FromMinutes(3));
-            while (!(File.Exists(shardFile) && File.ReadAllLines(shardFile).Length >= 1) && !process.HasExited)
-                await Task.Delay(10, hang.Token);
+            // Killed once its second point (index 3) has started training: then point 0 is written and point 3 is
+            // not, whatever the machine's speed (a quiet machine trains a point in tens of milliseconds).
+            var secondPoint = Path.Combine(sharded, "runs", "point-003");
+            var clock = System.Diagnostics.Stopwatch.StartNew();
+            while (!Directory.Exists(secondPoint) && !process.HasExited && clock.Elapsed < TimeSpan.FromMinutes(3))
+                Thread.Yield();
             var running = !process.HasExited;
             process.Kill(entireProcessTree: true);
             await process.WaitForExitAsync();

@@ -16,8 +16,7 @@ public static class IclHarnessRun
     {
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
-        using var model = new LlamaScoringModel(LlamaModel.Load(modelPath), ownsModel: true, threads);
-        return IclRunner.Run(model, Identity(modelPath, model), options, progress, cancellation);
+        return Hosted(modelPath, threads, (model, identity) => IclRunner.Run(model, identity, options, progress, cancellation));
     }
 
     /// <summary>
@@ -31,24 +30,21 @@ public static class IclHarnessRun
         ArgumentNullException.ThrowIfNull(shard);
         options.Validate();
         shard.Validate();
-        using var model = new LlamaScoringModel(LlamaModel.Load(modelPath), ownsModel: true, threads);
-        return IclShardRunner.Run(model, Identity(modelPath, model), options, shard, folder, progress, cancellation);
+        return Hosted(modelPath, threads, (model, identity) => IclShardRunner.Run(model, identity, options, shard, folder, progress, cancellation));
     }
 
     /// <summary>Activation patching from a source task's prompt into a target task's prompt, layer by layer.</summary>
     public static IclPatchResult Patch(string modelPath, IclPatchOptions options, IProgress<IclProgress>? progress, CancellationToken cancellation, int threads = 0)
     {
         ArgumentNullException.ThrowIfNull(options);
-        using var model = new LlamaScoringModel(LlamaModel.Load(modelPath), ownsModel: true, threads);
-        return IclPatcher.Run(model, Identity(modelPath, model), options, progress, cancellation);
+        return Hosted(modelPath, threads, (model, identity) => IclPatcher.Run(model, identity, options, progress, cancellation));
     }
 
     /// <summary>Task vectors (Hendel et al. 2023): the mean K-shot residual injected into zero-shot prompts, layer by layer.</summary>
     public static IclTaskVectorResult TaskVector(string modelPath, IclTaskVectorOptions options, IProgress<IclProgress>? progress, CancellationToken cancellation, int threads = 0)
     {
         ArgumentNullException.ThrowIfNull(options);
-        using var model = new LlamaScoringModel(LlamaModel.Load(modelPath), ownsModel: true, threads);
-        return IclTaskVector.Run(model, Identity(modelPath, model), options, progress, cancellation);
+        return Hosted(modelPath, threads, (model, identity) => IclTaskVector.Run(model, identity, options, progress, cancellation));
     }
 
     /// <summary>
@@ -59,8 +55,14 @@ public static class IclHarnessRun
         CancellationToken cancellation, int threads = 0)
     {
         ArgumentNullException.ThrowIfNull(options);
+        return Hosted(modelPath, threads, (model, identity) => IclPatchGrid.Run(model, identity, options, positions, progress, cancellation));
+    }
+
+    /// <summary>Loads <paramref name="modelPath"/> (our reader and preflight first), runs <paramref name="measure"/> on it, and frees it.</summary>
+    internal static T Hosted<T>(string modelPath, int threads, Func<LlamaScoringModel, ModelIdentity, T> measure)
+    {
         using var model = new LlamaScoringModel(LlamaModel.Load(modelPath), ownsModel: true, threads);
-        return IclPatchGrid.Run(model, Identity(modelPath, model), options, positions, progress, cancellation);
+        return measure(model, Identity(modelPath, model));
     }
 
     internal static ModelIdentity Identity(string path, LlamaScoringModel model) =>

@@ -17,8 +17,7 @@ public static class IclHeadsRunner
     {
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
-        using var model = new LlamaScoringModel(LlamaModel.Load(modelPath), ownsModel: true, threads);
-        return Run(model, IclHarnessRun.Identity(modelPath, model), options, progress, cancellation);
+        return IclHarnessRun.Hosted(modelPath, threads, (model, identity) => Run(model, identity, options, progress, cancellation));
     }
 
     internal static IclHeadsResult Run(LlamaScoringModel model, ModelIdentity identity, IclHeadsOptions options, IProgress<IclProgress>? progress, CancellationToken cancellation)

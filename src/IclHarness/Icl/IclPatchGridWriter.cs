@@ -38,14 +38,7 @@ public static class IclPatchGridWriter
         var p = record.Parameters;
         p["grid"] = true;
         p["positions"] = string.Create(CultureInfo.InvariantCulture, $"{result.FirstPosition}..{result.LastPosition}");
-        var grid = record.Section("patch_grid");
-        grid["source_prompt"] = patch.SourcePrompt;
-        grid["target_prompt"] = patch.TargetPrompt;
-        grid["source_x"] = patch.SourceX;
-        grid["target_x"] = patch.TargetX;
-        grid["target_rule_answer"] = patch.TargetRuleAnswer;
-        grid["source_rule_answer"] = patch.SourceRuleAnswer;
-        grid["source_literal_answer"] = patch.SourceLiteralAnswer;
+        var grid = IclPatchWriter.PromptsAndAnswers(record.Section("patch_grid"), patch);
         grid["source_tokens"] = result.SourceTokens;
         grid["target_tokens"] = result.TargetTokens;
         grid["aligned"] = "by offset from the end: position -k of each candidate (-1 = the position that predicts its first informative token) receives the source's l_out-L at its position -k";

@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using ScottPlot;
 using Probing.Runs;
 
@@ -20,14 +21,7 @@ public static class IclPatchWriter
         AtomicFile.WriteAllText(Path.Combine(folder, "patch.csv"), csv.ToString());
         if (plots) AtomicFile.WritePng(Path.Combine(folder, "patch.png"), temp => Plot(result).SavePng(temp, 900, 560));
         Describe(record, result);
-        var patch = record.Section("patch");
-        patch["source_prompt"] = result.SourcePrompt;
-        patch["target_prompt"] = result.TargetPrompt;
-        patch["source_x"] = result.SourceX;
-        patch["target_x"] = result.TargetX;
-        patch["target_rule_answer"] = result.TargetRuleAnswer;
-        patch["source_rule_answer"] = result.SourceRuleAnswer;
-        patch["source_literal_answer"] = result.SourceLiteralAnswer;
+        var patch = PromptsAndAnswers(record.Section("patch"), result);
         patch["patched"] = "l_out-L at the position that predicts the answer's first informative token, in the source and in each candidate";
         record.Finish(folder);
     }
@@ -46,6 +40,19 @@ public static class IclPatchWriter
         p["examples"] = o.Examples;
         p["x_range"] = $"{o.XMin}..{o.XMax}";
         p["seed"] = o.Seed;
+    }
+
+    /// <summary>The two prompts, their x and the three candidate answers, into <paramref name="section"/> (returned for more keys).</summary>
+    internal static JsonObject PromptsAndAnswers(JsonObject section, IclPatchResult result)
+    {
+        section["source_prompt"] = result.SourcePrompt;
+        section["target_prompt"] = result.TargetPrompt;
+        section["source_x"] = result.SourceX;
+        section["target_x"] = result.TargetX;
+        section["target_rule_answer"] = result.TargetRuleAnswer;
+        section["source_rule_answer"] = result.SourceRuleAnswer;
+        section["source_literal_answer"] = result.SourceLiteralAnswer;
+        return section;
     }
 
     private static Plot Plot(IclPatchResult result)

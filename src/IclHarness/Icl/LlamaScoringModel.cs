@@ -131,15 +131,19 @@ internal sealed class LlamaScoringModel : IScoringModel, IDisposable
     /// --batch 16 on the bundled model). Equal lengths within one ubatch give every sequence exactly the rows of a
     /// decode of it alone, so --batch changes speed only.
     /// </summary>
-    internal static List<List<int>> UbatchGroups(IReadOnlyList<EvalRequest> requests, int ubatch)
+    internal static List<List<int>> UbatchGroups(IReadOnlyList<EvalRequest> requests, int ubatch) =>
+        UbatchGroups(requests.Select(r => r.Tokens.Length).ToList(), ubatch, int.MaxValue);
+
+    /// <summary>Indices of <paramref name="lengths"/> grouped as above, at most <paramref name="maxSequences"/> to a decode.</summary>
+    internal static List<List<int>> UbatchGroups(IReadOnlyList<int> lengths, int ubatch, int maxSequences)
     {
         var groups = new List<List<int>>();
-        foreach (var sameLength in Enumerable.Range(0, requests.Count).GroupBy(r => requests[r].Tokens.Length))
+        foreach (var sameLength in Enumerable.Range(0, lengths.Count).GroupBy(r => lengths[r]))
         {
             var current = new List<int>();
             foreach (var r in sameLength)
             {
-                if (current.Count > 0 && (current.Count + 1) * sameLength.Key > ubatch)
+                if (current.Count > 0 && ((current.Count + 1) * sameLength.Key > ubatch || current.Count == maxSequences))
                 {
                     groups.Add(current);
                     current = [];
@@ -275,18 +279,16 @@ internal sealed class LlamaScoringModel : IScoringModel, IDisposable
     public IReadOnlyList<double[]> EvaluatePatchedBatch(IReadOnlyList<PatchedRequest> requests)
     {
         ArgumentNullException.ThrowIfNull(requests);
-        var results = new List<double[]>(requests.Count);
-        if (requests.Count == 0) return results;
-        // Each sequence must fit whole in one ubatch, as it does when decoded alone: llama.cpp's split_equal otherwise
-        // cuts every sequence of a batch into pieces of n_ubatch / n_seq tokens, and a sequence evaluated in pieces
-        // moves its probabilities (1e-3 relative measured on the bundled model), where one in a single ubatch is
-        // bit-identical to its own decode. Prompts longer than a ubatch go one per decode, cut as they would be alone.
+        if (requests.Count == 0) return [];
+        // Packed as the ICL batches are (UbatchGroups: one length per decode, within one ubatch), so every candidate
+        // decodes bit-identically to its own decode; the KV cells of one decode stay under MaxPatchedCells.
         var longest = requests.Max(r => r.Tokens.Length);
         var cells = Math.Max(256, (longest + 255) / 256 * 256);
-        var perDecode = Math.Clamp(Math.Min(new LlamaContextOptions().MicroBatchSize / longest, MaxPatchedCells / cells), 1, 256);
-        for (var start = 0; start < requests.Count; start += perDecode)
+        var results = new double[requests.Count][];
+        var groups = UbatchGroups(requests.Select(r => r.Tokens.Length).ToList(), new LlamaContextOptions().MicroBatchSize, Math.Max(1, MaxPatchedCells / cells));
+        foreach (var indices in groups)
         {
-            var group = requests.Skip(start).Take(perDecode).ToList();
+            var group = indices.Select(i => requests[i]).ToList();
             var context = Context(longest, group.Count);
             // One KV stream per sequence: each row decodes as it would alone.
             context.ClearMemory();
@@ -295,7 +297,8 @@ internal sealed class LlamaScoringModel : IScoringModel, IDisposable
             var patches = group.Select((r, i) => (r, i)).Where(x => x.r.Residual.Length > 0)
                 .Select(x => new ResidualPatch(x.r.Layer, x.r.PatchPosition, x.r.Residual, x.i)).ToList();
             var evaluations = context.Evaluate(inputs, new EvaluationOptions { Patches = patches, AllPositions = false });
-            results.AddRange(group.Select((r, i) => r.ScoredPositions.Select(p => evaluations[i].NextTokenLogProbs[p]).ToArray()));
+            for (var i = 0; i < group.Count; i++)
+                results[indices[i]] = group[i].ScoredPositions.Select(p => evaluations[i].NextTokenLogProbs[p]).ToArray();
         }
         return results;
     }

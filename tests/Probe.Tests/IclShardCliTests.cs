@@ -180,8 +180,10 @@ public sealed class IclShardCliTests : IClassFixture<IclShardCliTests.ShardedRun
         {
             _ = process.StandardOutput.ReadToEndAsync();
             _ = process.StandardError.ReadToEndAsync();
-            using var hang = new CancellationTokenSource(TimeSpan.FromMinutes(3));
-            while (!File.Exists(fourth) && !process.HasExited) await Task.Delay(10, hang.Token);
+            // Polled without sleeping: on a quiet machine the bundled model scores the remaining 16 batches in a few
+            // milliseconds, faster than a 10 ms poll.
+            var clock = System.Diagnostics.Stopwatch.StartNew();
+            while (!File.Exists(fourth) && !process.HasExited && clock.Elapsed < TimeSpan.FromMinutes(3)) Thread.Yield();
             var running = !process.HasExited;
             process.Kill(entireProcessTree: true); // SIGKILL: no chance to write anything more
             await process.WaitForExitAsync();

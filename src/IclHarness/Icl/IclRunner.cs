@@ -60,11 +60,11 @@ internal static class IclRunner
             {
                 partial = true;
             }
-            catch (Exception ex) when (ex is ArgumentException or NotSupportedException or InvalidOperationException or InvalidDataException)
+            catch (Exception ex) when (IsSweepFailure(ex))
             {
                 // The contexts are measured: a sweep that cannot run must not take them with it.
                 sweep = [];
-                warnings.Add($"the prediction sweep did not run ({ex.Message}); every other measurement is complete");
+                warnings.Add(SweepWarning(ex.Message));
             }
         }
 
@@ -77,6 +77,13 @@ internal static class IclRunner
             Warnings = warnings,
         };
     }
+
+    /// <summary>Whether <paramref name="ex"/> is a sweep that cannot run on this model or task (kept as a warning), not a fault.</summary>
+    internal static bool IsSweepFailure(Exception ex) =>
+        ex is ArgumentException or NotSupportedException or InvalidOperationException or InvalidDataException;
+
+    /// <summary>The warning a run (single or merged from shards) gives when its prediction sweep could not run.</summary>
+    internal static string SweepWarning(string reason) => $"the prediction sweep did not run ({reason}); every other measurement is complete";
 
     /// <summary>[layer][n]: the integer lens summed over <paramref name="contexts"/> contexts, as their mean; empty without the lens.</summary>
     internal static double[][] MeanIntegerLens(IclRunOptions options, double[][] sums, int contexts) =>

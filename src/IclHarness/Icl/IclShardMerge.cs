@@ -38,6 +38,7 @@ public static class IclShardMerge
         var options = first.Options;
         var batches = new List<IclShardBatch>();
         IReadOnlyList<SweepPoint> sweep = [];
+        string? sweepFailure = null;
         foreach (var m in manifests.OrderBy(m => m.Shard.Index))
         {
             var store = new IclShardStore(m.Folder);
@@ -51,9 +52,9 @@ public static class IclShardMerge
             if (unfinished.Count > 0)
                 throw new IOException(string.Create(CultureInfo.InvariantCulture,
                     $"shard {m.Shard} in '{m.Folder}' is unfinished ({unfinished.Count} of {owned.Count} batches missing); rerun it with the same options, it resumes"));
-            if (m.Shard.OwnsSweep && options.EffectiveSweepShots.Count > 0)
+            if (m.Shard.OwnsSweep && options.EffectiveSweepShots.Count > 0 && (sweepFailure = store.ReadSweepFailure()) is null)
                 sweep = store.ReadSweep() ?? throw new IOException($"shard {m.Shard} in '{m.Folder}' has not run the prediction sweep; rerun it with the same options, it resumes");
         }
-        return IclShardRunner.Assemble(options, first.Model, batches, sweep, partial: false);
+        return IclShardRunner.Assemble(options, first.Model, batches, sweep, partial: false, sweepFailure);
     }
 }

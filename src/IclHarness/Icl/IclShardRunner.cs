@@ -53,18 +53,26 @@ internal static class IclShardRunner
         }
 
         IReadOnlyList<SweepPoint> sweep = [];
+        string? sweepFailure = null;
         if (!partial && shard.OwnsSweep && options.EffectiveSweepShots.Count > 0)
         {
             try
             {
-                sweep = store.ReadSweep() ?? RunSweep(model, options, store, progress, cancellation);
+                sweepFailure = store.ReadSweepFailure();
+                if (sweepFailure is null) sweep = store.ReadSweep() ?? RunSweep(model, options, store, progress, cancellation);
             }
             catch (OperationCanceledException) when (cancellation.IsCancellationRequested)
             {
                 partial = true;
             }
+            catch (Exception ex) when (IclRunner.IsSweepFailure(ex))
+            {
+                // As the single run: the batches are kept and the merge carries the same warning.
+                sweepFailure = ex.Message;
+                store.WriteSweepFailure(sweepFailure);
+            }
         }
-        return Assemble(options, identity, done, sweep, partial);
+        return Assemble(options, identity, done, sweep, partial, sweepFailure);
     }
 
     private static List<SweepPoint> RunSweep(IScoringModel model, IclRunOptions options, IclShardStore store, IProgress<IclProgress>? progress, CancellationToken cancellation)
@@ -79,7 +87,8 @@ internal static class IclShardRunner
     /// context by context and divided by the contexts finished, then the summaries and the fit, as
     /// <see cref="IclRunner.Run"/> computes them, so equal inputs give equal bytes.
     /// </summary>
-    internal static IclRunResult Assemble(IclRunOptions options, ModelIdentity model, IEnumerable<IclShardBatch> batches, IReadOnlyList<SweepPoint> sweep, bool partial)
+    internal static IclRunResult Assemble(IclRunOptions options, ModelIdentity model, IEnumerable<IclShardBatch> batches, IReadOnlyList<SweepPoint> sweep, bool partial,
+        string? sweepFailure = null)
     {
         var examples = new List<ExampleMeasurement>();
         var lens = new List<LensMeasurement>();
@@ -102,7 +111,7 @@ internal static class IclShardRunner
         var fit = IclRunner.FitCurve(summaries);
         return new IclRunResult(options, model, finished, partial, examples, options.Lens ? lens : [], integerLens, sweep, summaries, fit)
         {
-            Warnings = [.. IclRunner.Warnings(options, examples, finished, integerContexts)],
+            Warnings = [.. (sweepFailure is null ? [] : new[] { IclRunner.SweepWarning(sweepFailure) }), .. IclRunner.Warnings(options, examples, finished, integerContexts)],
         };
     }
 

@@ -51,6 +51,7 @@ internal sealed class IclShardStore(string folder)
     private string BatchPath(int batch) => Path.Combine(Folder, "batches", string.Create(CultureInfo.InvariantCulture, $"batch-{batch:D5}.json"));
 
     private string SweepPath => Path.Combine(Folder, "sweep.json");
+    private string SweepFailurePath => Path.Combine(Folder, "sweep-failed.txt");
 
     /// <summary>Writes shard.json, or checks that the one there describes the same shard of the same run (a restart).</summary>
     public void Claim(IclShard shard, IclRunOptions options, ModelIdentity model)
@@ -154,6 +155,12 @@ internal sealed class IclShardStore(string folder)
             throw new InvalidDataException($"{SweepPath} is damaged ({ex.Message.Split('\n')[0]}); delete it and rerun shard 0, which redoes the sweep");
         }
     }
+
+    /// <summary>Why the sweep could not run on this model or task, if it could not (the run kept its batches), or null.</summary>
+    public string? ReadSweepFailure() => File.Exists(SweepFailurePath) ? File.ReadAllText(SweepFailurePath).TrimEnd('\n') : null;
+
+    /// <summary>Records atomically that the sweep could not run, and why, so a resumed shard and the merge say so too.</summary>
+    public void WriteSweepFailure(string reason) => AtomicFile.WriteAllText(SweepFailurePath, reason + "\n");
 
     /// <summary>Writes the finished sweep atomically.</summary>
     public void WriteSweep(IReadOnlyList<SweepPoint> sweep) => AtomicFile.WriteAllText(SweepPath, JsonSerializer.Serialize(sweep, Serializer) + "\n");

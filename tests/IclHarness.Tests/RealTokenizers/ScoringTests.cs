@@ -86,6 +86,36 @@ public sealed class ScoringTests(RealTokenizerModels models)
         Assert.Contains(result.Warnings, w => w.Contains("sweep did not run", StringComparison.Ordinal) && w.Contains("boom", StringComparison.Ordinal));
     }
 
+    [Fact]
+    public void GivenAShardWhoseSweepFails_WhenRerunAndMerged_ThenTheMergedRunCarriesTheSingleRunsWarning()
+    {
+        var model = new FailingSweepModel(new UnigramScoringModel(models.Scoring("gpt-2")));
+        var options = Options(shots: [0, 2]) with { Contexts = 3, BatchContexts = 1 };
+        var single = IclRunner.Run(model, models.Identity("gpt-2"), options, null, CancellationToken.None);
+        var root = Path.Combine(Path.GetTempPath(), "probing-sweepfail-" + Guid.NewGuid().ToString("N")[..8]);
+        try
+        {
+            var folders = Enumerable.Range(0, 2).Select(i => Path.Combine(root, "s" + i)).ToList();
+            for (var i = 0; i < 2; i++)
+            {
+                var shard = IclShardRunner.Run(model, models.Identity("gpt-2"), options, new IclShard(i, 2), folders[i], null, CancellationToken.None);
+                Assert.Equal(i == 0, shard.Warnings.Any(w => w.Contains("boom", StringComparison.Ordinal)));
+            }
+            // A restarted shard 0 keeps the recorded failure rather than reporting a clean run.
+            var rerun = IclShardRunner.Run(model, models.Identity("gpt-2"), options, new IclShard(0, 2), folders[0], null, CancellationToken.None);
+            Assert.Contains(rerun.Warnings, w => w.Contains("boom", StringComparison.Ordinal));
+
+            var merged = IclShardMerge.Merge(folders);
+            Assert.Empty(merged.Sweep);
+            Assert.Equal(single.Warnings, merged.Warnings);
+            Assert.Contains(merged.Warnings, w => w.Contains("sweep did not run", StringComparison.Ordinal));
+        }
+        finally
+        {
+            Directory.Delete(root, recursive: true);
+        }
+    }
+
     [Theory]
     [InlineData("llama-bpe")]
     [InlineData("llama-spm")]

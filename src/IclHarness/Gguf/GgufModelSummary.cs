@@ -35,6 +35,12 @@ public sealed record GgufModelSummary(
     /// </summary>
     public bool? AddBos { get; init; }
 
+    /// <summary>
+    /// Whether llama.cpp adds BOS with this vocabulary: <see cref="AddBos"/> when the file sets it, otherwise the
+    /// tokenizer's default as llama.cpp's loader applies it; null when the file has no tokenizer llama.cpp knows.
+    /// </summary>
+    public bool? AddsBos { get; init; }
+
     /// <summary>Summarizes an opened file; <paramref name="sha256"/> comes from <c>Probing.Runs.Sha256File.Of</c>.</summary>
     public static GgufModelSummary From(GgufFile file, string sha256)
     {
@@ -57,6 +63,7 @@ public sealed record GgufModelSummary(
         {
             PreTokenizer = file.Find("tokenizer.ggml.pre")?.Value as string,
             AddBos = file.Find("tokenizer.ggml.add_bos_token")?.Value as bool?,
+            AddsBos = VocabularyPreflight.AddsBos(file),
         };
     }
 

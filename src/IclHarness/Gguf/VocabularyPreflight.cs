@@ -27,14 +27,8 @@ internal static class VocabularyPreflight
         if (file.Find(modelKey) is not { } modelValue) return; // llama.cpp refuses cleanly: "key not found"
         var model = modelValue.Value as string
             ?? throw Bad(file, modelKey, modelValue, "it must be a string such as \"llama\" (SentencePiece) or \"gpt2\" (BPE)", "re-convert the model with llama.cpp's convert_hf_to_gguf.py");
-        var kind = model switch
+        var kind = KindOf(model) ?? model switch
         {
-            "llama" => Kind.Spm,
-            "bert" => Kind.Wpm,
-            "gpt2" or "hybriddna" or "whitespace" or "gemma4" => Kind.Bpe,
-            "t5" => Kind.Ugm,
-            "rwkv" => Kind.Rwkv,
-            "plamo2" => Kind.Plamo2,
             "none" or "no_vocab" => throw Bad(file, modelKey, modelValue,
                 "the file has no tokenizer, and probe needs one to turn prompts into tokens", "use the full model file, which includes its tokenizer"),
             "test" => throw Bad(file, modelKey, modelValue,
@@ -58,6 +52,47 @@ internal static class VocabularyPreflight
     }
 
     private enum Kind { Spm, Bpe, Wpm, Ugm, Rwkv, Plamo2 }
+
+    private static Kind? KindOf(string model) => model switch
+    {
+        "llama" => Kind.Spm,
+        "bert" => Kind.Wpm,
+        "gpt2" or "hybriddna" or "whitespace" or "gemma4" => Kind.Bpe,
+        "t5" => Kind.Ugm,
+        "rwkv" => Kind.Rwkv,
+        "plamo2" => Kind.Plamo2,
+        _ => null,
+    };
+
+    /// <summary>
+    /// Whether llama.cpp adds BOS when tokenizing with this file's vocabulary, by the same rules as its loader: the
+    /// file's <c>add_bos_token</c> when set, otherwise the tokenizer's default (SentencePiece and WordPiece add it,
+    /// Llama 3's BPE pre-tokenizers add it, GPT-2's and Qwen2's do not; Gemma 4 always does). Null when the file has
+    /// no tokenizer llama.cpp knows.
+    /// </summary>
+    public static bool? AddsBos(GgufFile file)
+    {
+        ArgumentNullException.ThrowIfNull(file);
+        if (file.Find(Prefix + "model")?.Value is not string model || KindOf(model) is not { } kind) return null;
+        return AddsBos(file, kind, model);
+    }
+
+    private static bool AddsBos(GgufFile file, Kind kind, string model)
+    {
+        if (kind == Kind.Wpm) return true; // WordPiece adds [CLS] whenever special tokens are asked for, whatever the flag says
+        var pre = PreTokenizer(file, model);
+        var byDefault = kind switch
+        {
+            Kind.Spm => true,
+            Kind.Bpe => BpeAddsBos.Contains(pre),
+            _ => false,
+        };
+        return Flag(file, "add_bos_token", byDefault) || (kind == Kind.Bpe && pre == "gemma4"); // llama.cpp forces it for Gemma 4
+    }
+
+    // The gemma4 tokenizer sets its own pre-tokenizer.
+    private static string PreTokenizer(GgufFile file, string model) =>
+        model == "gemma4" ? "gemma4" : file.Find(Prefix + "pre")?.Value as string ?? "";
 
     private static string[] Tokens(GgufFile file)
     {
@@ -172,8 +207,8 @@ internal static class VocabularyPreflight
     // that is inside the vocabulary.
     private static void CheckSpecialTokens(GgufFile file, Kind kind, string model, int count)
     {
-        // The gemma4 tokenizer sets its own pre-tokenizer; glm4's and chatglm's have no default BOS.
-        var pre = model == "gemma4" ? "gemma4" : file.Find(Prefix + "pre")?.Value as string ?? "";
+        // glm4's and chatglm's pre-tokenizers have no default BOS.
+        var pre = PreTokenizer(file, model);
         var (bos, eos, sep) = kind switch
         {
             Kind.Spm => (1, 2, NoToken),
@@ -187,19 +222,9 @@ internal static class VocabularyPreflight
         eos = SpecialId(file, "eos_token_id", eos, count);
         sep = SpecialId(file, "seperator_token_id", sep, count);
 
-        var (addBos, addEos) = kind switch
-        {
-            Kind.Spm => (true, false),
-            Kind.Wpm => (true, false),
-            Kind.Bpe => (BpeAddsBos.Contains(pre), false),
-            Kind.Ugm => (false, true),
-            _ => (false, false),
-        };
-        addBos = Flag(file, "add_bos_token", addBos) || (kind == Kind.Bpe && pre == "gemma4"); // llama.cpp forces it for Gemma 4
-        addEos = Flag(file, "add_eos_token", addEos);
-
-        // WordPiece adds [CLS] and [SEP] whenever special tokens are asked for, whatever the flags say.
-        if (kind == Kind.Wpm) (addBos, addEos) = (true, false);
+        var addBos = AddsBos(file, kind, model);
+        // WordPiece adds [CLS] and [SEP] whenever special tokens are asked for, whatever the flags say; T5's UGM adds EOS.
+        var addEos = kind != Kind.Wpm && Flag(file, "add_eos_token", kind == Kind.Ugm);
         var needsSep = kind == Kind.Wpm;
         if (kind is Kind.Spm or Kind.Bpe or Kind.Wpm or Kind.Ugm)
         {

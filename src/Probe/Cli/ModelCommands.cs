@@ -62,7 +62,12 @@ public static class ModelCommands
             ("context", N(s.NCtx)),
             ("vocabulary", $"{N(s.DVocab)} ({s.Tokenizer ?? "no"} tokenizer)"),
             ("pretokenizer", s.PreTokenizer ?? "-"),
-            ("add_bos", s.AddBos switch { true => "true", false => "false", null => "not set in the file (llama.cpp's default for the tokenizer; probe model tokenize shows it)" }),
+            ("add_bos", (s.AddBos, s.AddsBos) switch
+            {
+                ({ } set, _) => set ? "true" : "false",
+                (null, { } byDefault) => $"{(byDefault ? "true" : "false")} (not set in the file: llama.cpp's default for this tokenizer)",
+                _ => "not set in the file, and llama.cpp knows no such tokenizer",
+            }),
             ("tensors", $"{s.TensorTypes.Values.Sum()}: " + string.Join(", ", s.TensorTypes.Select(t => $"{t.Key} x {t.Value}"))),
             ("quantization", s.DominantType),
             ("parameters", N(s.NParams)),

@@ -56,6 +56,23 @@ public sealed class TokenTextTests(RealTokenizerModels models)
     }
 
     [Theory]
+    [MemberData(nameof(VocabularyNames))]
+    public void GivenARealTokenizer_WhenSummarized_ThenWhetherItAddsBosMatchesLlamaCppsTokenizer(string name)
+    {
+        using var file = GgufReader.Open(models.PathOf(name));
+        var summary = GgufModelSummary.From(file, "0");
+        var model = models.Model(name);
+        var plain = model.Tokenize("(3, 7)", addSpecial: false);
+        var special = model.Tokenize("(3, 7)", addSpecial: true);
+        var addsBos = special.Length > plain.Length && special.Skip(1).Take(plain.Length).SequenceEqual(plain);
+        Assert.Equal(addsBos, summary.AddsBos);
+        if (summary.AddBos is { } set) Assert.Equal(set, summary.AddsBos);
+    }
+
+    /// <summary>Every real vocabulary the fixtures carry.</summary>
+    public static TheoryData<string> VocabularyNames() => [.. LlamaVocabFiles.Names];
+
+    [Theory]
     [InlineData(3, 5)]
     [InlineData(12, 8)]
     [InlineData(80, 30)]

@@ -84,12 +84,8 @@ public static class IclCommands
         icl.Add(IclHeadsCommand.Create(context));
         icl.Add(IclTaskVectorCommand.Create(context));
         icl.Add(IclCompareCommand.Create(context));
-        icl.Add(IclBenchCommand.Create(context, "bench")); // probe icl bench, the same command as probe bench icl (BenchCommands adds CreateBench)
         return icl;
     }
-
-    /// <summary>The <c>icl</c> benchmark command, for <c>probe bench icl</c> (and <c>probe icl bench</c>).</summary>
-    public static Command CreateBench(CliContext context) => IclBenchCommand.Create(context, "icl");
 
     internal static Option<string?> ModelOption() => new("--model") { Description = $"GGUF model (default: $PROBE_MODEL, then {DefaultModel})" };
 

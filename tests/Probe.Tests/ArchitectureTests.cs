@@ -4,8 +4,8 @@ namespace Probing.Probe.Tests;
 
 /// <summary>
 /// The dependency directions of DEVELOPERS.md, read from the built assemblies' metadata (what the runtime would
-/// load), transitively: Bayes references nothing of ours; ToyModels never reaches the llama.cpp host; no library
-/// reaches the CLI packages.
+/// load), transitively: Bayes references nothing of ours and no plotting; BayesExperiments only Bayes and Runs;
+/// ToyModels never reaches the llama.cpp host; no library reaches the CLI packages.
 /// </summary>
 public sealed class ArchitectureTests
 {
@@ -41,10 +41,11 @@ public sealed class ArchitectureTests
     }
 
     [Fact]
-    public void GivenBuiltLibraries_WhenListed_ThenTheThreeKnownOnesArePresent()
+    public void GivenBuiltLibraries_WhenListed_ThenTheKnownOnesArePresent()
     {
         var libraries = Libraries();
         Assert.Contains("Probing.Bayes", libraries);
+        Assert.Contains("Probing.BayesExperiments", libraries);
         Assert.Contains("Probing.IclHarness", libraries);
         Assert.Contains("Probing.ToyModels", libraries);
     }
@@ -54,6 +55,21 @@ public sealed class ArchitectureTests
     {
         var ours = Reachable("Probing.Bayes").Where(n => n.StartsWith("Probing.", StringComparison.Ordinal)).ToList();
         Assert.Empty(ours);
+    }
+
+    [Fact]
+    public void GivenBayes_WhenItsReferencesAreFollowed_ThenNoPlottingIsReached()
+    {
+        // The math never imports plotting; the Bayes experiments (BayesExperiments) draw its curves.
+        Assert.DoesNotContain(Reachable("Probing.Bayes"), n => n.StartsWith("ScottPlot", StringComparison.Ordinal) || n.StartsWith("SkiaSharp", StringComparison.Ordinal));
+        Assert.Contains("ScottPlot", Reachable("Probing.BayesExperiments"));
+    }
+
+    [Fact]
+    public void GivenBayesExperiments_WhenItsReferencesAreFollowed_ThenOnlyBayesAndRunsOfOursAreReached()
+    {
+        var ours = Reachable("Probing.BayesExperiments").Where(n => n.StartsWith("Probing.", StringComparison.Ordinal)).ToList();
+        Assert.Equal(["Probing.Bayes", "Probing.Runs"], ours);
     }
 
     [Fact]

@@ -63,9 +63,13 @@ internal sealed class ContextScorer(IScoringModel model, IclRunOptions options, 
                 var rank = first.Rank;
                 var bits = Surprisal.NatsToBits(nats);
                 cumulative += bits;
-                rows.Add(new ExampleMeasurement(plan.Context, plan.Function.ToString(), e + 1, plan.Examples[e].X, plan.Examples[e].Y,
-                    a.ScoredCount, nats, bits, Surprisal.NatsToBits(-first.LogProb), Math.Exp(-nats), rank, greedy,
-                    cumulative, ideal.SurprisalBits[e]) { FirstToken = Display(plan.Tokens[a.InformativeToken]) });
+                rows.Add(new ExampleMeasurement
+                {
+                    Context = plan.Context, Function = plan.Function.ToString(), Index = e + 1, X = plan.Examples[e].X, Y = plan.Examples[e].Y,
+                    ScoredTokens = a.ScoredCount, SurprisalNats = nats, SurprisalBits = bits, FirstTokenSurprisalBits = Surprisal.NatsToBits(-first.LogProb),
+                    PCorrect = Math.Exp(-nats), FirstTokenRank = rank, GreedyCorrect = greedy, CumulativeBits = cumulative,
+                    IdealSurprisalBits = ideal.SurprisalBits[e], FirstToken = Display(plan.Tokens[a.InformativeToken]),
+                });
             }
             var lens = lensRows[r].OrderBy(l => l.Index).ThenBy(l => l.Layer).ToList();
             var last = plan.Tokens[plan.Answers[^1].InformativeToken];

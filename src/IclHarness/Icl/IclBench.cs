@@ -22,7 +22,16 @@ public static class IclBench
         using var model = new LlamaScoringModel(LlamaModel.Load(modelPath), ownsModel: true, threads);
         using var other = new LlamaScoringModel(model.Model, ownsModel: false, threads) { BatchAcrossRequests = !model.BatchAcrossRequests };
         var template = PromptTemplate.Load(PromptTemplate.DefaultName, PromptTemplate.DefaultDirectory);
-        var options = new IclRunOptions(TaskParser.Parse("2x+3"), template, examples, Contexts: contexts, SweepShots: [], BatchContexts: batchContexts, Lens: false);
+        var options = new IclRunOptions
+        {
+            Task = TaskParser.Parse("2x+3"),
+            Template = template,
+            Examples = examples,
+            Contexts = contexts,
+            SweepShots = [],
+            BatchContexts = batchContexts,
+            Lens = false,
+        };
         var plans = Enumerable.Range(0, contexts).Select(c => ContextPlan.Create(model, options, c)).ToList();
         var family = options.EffectiveIdealFamily.Members().Select(f => (Func<long, long>)f.Apply).ToList();
         var numeric = new NumericTokens(model, options.MaxInteger);

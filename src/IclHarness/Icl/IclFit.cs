@@ -1,22 +1,47 @@
 namespace Probing.IclHarness.Icl;
 
-/// <summary>The two-hypothesis model fitted to the LM's mean P(correct) curve (fit.json).</summary>
-/// <param name="Theta0">Fitted θ₀, or null when the fit failed.</param>
-/// <param name="C">Fitted sensitivity c, or null.</param>
-/// <param name="Theta0Ci95">95% interval of θ₀.</param>
-/// <param name="CCi95">95% interval of c.</param>
-/// <param name="Theta0StdErr">Standard error of θ₀.</param>
-/// <param name="CStdErr">Standard error of c.</param>
-/// <param name="Rmse">RMS difference between the LM's P(correct) and the fitted θ_A.</param>
-/// <param name="LogLikelihood">Quasi-log-likelihood at the fit (nats).</param>
-/// <param name="N">Points fitted.</param>
-/// <param name="ThetaA">Fitted θ_A before each example (empty when the fit failed).</param>
-/// <param name="SimulatedSurprisalBits">−log₂ θ_A, the simulated posterior's surprisal.</param>
-/// <param name="Error">Why the fit failed, or null.</param>
-public sealed record IclFit(
-    double? Theta0, double? C, double[]? Theta0Ci95, double[]? CCi95, double? Theta0StdErr, double? CStdErr,
-    double? Rmse, double? LogLikelihood, int N, double[] ThetaA, double[] SimulatedSurprisalBits, string? Error)
+/// <summary>
+/// The two-hypothesis model fitted to the LM's mean P(correct) curve (fit.json). A failed fit sets only
+/// <see cref="N"/> and <see cref="Error"/>; every estimate is then null and the curves empty.
+/// </summary>
+public sealed record IclFit
 {
+    /// <summary>Fitted θ₀, or null when the fit failed.</summary>
+    public double? Theta0 { get; init; }
+
+    /// <summary>Fitted sensitivity c, or null.</summary>
+    public double? C { get; init; }
+
+    /// <summary>95% interval of θ₀.</summary>
+    public double[]? Theta0Ci95 { get; init; }
+
+    /// <summary>95% interval of c.</summary>
+    public double[]? CCi95 { get; init; }
+
+    /// <summary>Standard error of θ₀.</summary>
+    public double? Theta0StdErr { get; init; }
+
+    /// <summary>Standard error of c.</summary>
+    public double? CStdErr { get; init; }
+
+    /// <summary>RMS difference between the LM's P(correct) and the fitted θ_A.</summary>
+    public double? Rmse { get; init; }
+
+    /// <summary>Quasi-log-likelihood at the fit (nats).</summary>
+    public double? LogLikelihood { get; init; }
+
+    /// <summary>Points fitted.</summary>
+    public required int N { get; init; }
+
+    /// <summary>Fitted θ_A before each example (empty when the fit failed).</summary>
+    public double[] ThetaA { get; init; } = [];
+
+    /// <summary>−log₂ θ_A, the simulated posterior's surprisal (empty when the fit failed).</summary>
+    public double[] SimulatedSurprisalBits { get; init; } = [];
+
+    /// <summary>Why the fit failed, or null.</summary>
+    public string? Error { get; init; }
+
     /// <summary>RMS difference between the LM's and the fitted surprisal, in bits (the scale the curve is measured on).</summary>
     public double? RmseSurprisalBits { get; init; }
 

@@ -45,7 +45,21 @@ public sealed record IclHeadsOptions(
     int BatchContexts = 4)
 {
     /// <summary>The run options that draw the same contexts as <c>probe icl</c>.</summary>
-    public IclRunOptions RunOptions => new(Task, Template, Examples, XMin, XMax, Seed, Distinct, Contexts, SweepShots: [], MaxInteger: MaxInteger, Lens: false, BatchContexts: BatchContexts);
+    public IclRunOptions RunOptions => new()
+    {
+        Task = Task,
+        Template = Template,
+        Examples = Examples,
+        XMin = XMin,
+        XMax = XMax,
+        Seed = Seed,
+        Distinct = Distinct,
+        Contexts = Contexts,
+        SweepShots = [],
+        MaxInteger = MaxInteger,
+        Lens = false,
+        BatchContexts = BatchContexts,
+    };
 
     /// <summary>Checks ranges; throws <see cref="ArgumentException"/> naming the option to fix.</summary>
     public void Validate()

@@ -1,40 +1,56 @@
 namespace Probing.IclHarness.Icl;
 
-/// <summary>Every parameter of an ICL run; all of them are written to run.json.</summary>
-/// <param name="Task">The task (a function, or a family drawn from per context).</param>
-/// <param name="Template">The prompt template.</param>
-/// <param name="Examples">Examples per context (K).</param>
-/// <param name="XMin">Smallest x.</param>
-/// <param name="XMax">Largest x.</param>
-/// <param name="Seed">Seed of every random draw.</param>
-/// <param name="Distinct">Draw the x of a context without replacement.</param>
-/// <param name="Contexts">Independent contexts (R); figures are means with 95% intervals over them.</param>
-/// <param name="SweepShots">Context sizes k of the prediction sweep (those above K are skipped); empty: no sweep.</param>
-/// <param name="SweepXMin">Smallest final x of the sweep.</param>
-/// <param name="SweepXMax">Largest final x of the sweep.</param>
-/// <param name="IdealFamily">The family of the ideal discrete learner (the second reference curve); null: the task's family when it is one, else <see cref="DefaultIdealFamily"/>.</param>
-/// <param name="Epsilon">The ideal learner's noise floor ε.</param>
-/// <param name="MaxInteger">N of the lens's distribution over the integer tokens 0..N.</param>
-/// <param name="Lens">Run the logit lens.</param>
-/// <param name="BatchContexts">Contexts evaluated together in one batch.</param>
-public sealed record IclRunOptions(
-    TaskSpec Task,
-    PromptTemplate Template,
-    int Examples = 12,
-    long XMin = 0,
-    long XMax = 19,
-    int Seed = 0,
-    bool Distinct = true,
-    int Contexts = 8,
-    IReadOnlyList<int>? SweepShots = null,
-    long? SweepXMin = null,
-    long? SweepXMax = null,
-    TaskSpec? IdealFamily = null,
-    double Epsilon = 1e-6,
-    int MaxInteger = 100,
-    bool Lens = true,
-    int BatchContexts = 4)
+/// <summary>Every parameter of an ICL run; all of them are written to run.json. Built with an object initializer, so each value is named.</summary>
+public sealed record IclRunOptions
 {
+    /// <summary>The task (a function, or a family drawn from per context).</summary>
+    public required TaskSpec Task { get; init; }
+
+    /// <summary>The prompt template.</summary>
+    public required PromptTemplate Template { get; init; }
+
+    /// <summary>Examples per context (K).</summary>
+    public int Examples { get; init; } = 12;
+
+    /// <summary>Smallest x.</summary>
+    public long XMin { get; init; }
+
+    /// <summary>Largest x.</summary>
+    public long XMax { get; init; } = 19;
+
+    /// <summary>Seed of every random draw.</summary>
+    public int Seed { get; init; }
+
+    /// <summary>Draw the x of a context without replacement.</summary>
+    public bool Distinct { get; init; } = true;
+
+    /// <summary>Independent contexts (R); figures are means with 95% intervals over them.</summary>
+    public int Contexts { get; init; } = 8;
+
+    /// <summary>Context sizes k of the prediction sweep (those above K are skipped); empty: no sweep; null: <see cref="DefaultSweepShots"/>.</summary>
+    public IReadOnlyList<int>? SweepShots { get; init; }
+
+    /// <summary>Smallest final x of the sweep (null: <see cref="XMin"/>).</summary>
+    public long? SweepXMin { get; init; }
+
+    /// <summary>Largest final x of the sweep (null: <see cref="XMax"/>).</summary>
+    public long? SweepXMax { get; init; }
+
+    /// <summary>The family of the ideal discrete learner (the second reference curve); null: the task's family when it is one, else <see cref="DefaultIdealFamily"/>.</summary>
+    public TaskSpec? IdealFamily { get; init; }
+
+    /// <summary>The ideal learner's noise floor ε.</summary>
+    public double Epsilon { get; init; } = 1e-6;
+
+    /// <summary>N of the lens's distribution over the integer tokens 0..N.</summary>
+    public int MaxInteger { get; init; } = 100;
+
+    /// <summary>Run the logit lens.</summary>
+    public bool Lens { get; init; } = true;
+
+    /// <summary>Contexts evaluated together in one batch.</summary>
+    public int BatchContexts { get; init; } = 4;
+
     /// <summary>The default ideal-learner family of the issue: a·x+b, a in −5..5, b in −10..10.</summary>
     public const string DefaultIdealFamily = "ax+b, a in -5..5, b in -10..10";
 

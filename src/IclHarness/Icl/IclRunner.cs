@@ -148,10 +148,19 @@ internal static class IclRunner
         {
             var fit = TwoHypothesisFitter.Fit(observed);
             var curve = TwoHypothesisModel.Simulate(fit.Theta0, fit.C, observed.Count);
-            return new IclFit(fit.Theta0, fit.C, [fit.Theta0Ci95.Lo, fit.Theta0Ci95.Hi], [fit.CCi95.Lo, fit.CCi95.Hi],
-                fit.Theta0StdErr, fit.CStdErr, fit.Rmse, fit.LogLikelihood, fit.N,
-                curve.ProbabilityA, curve.SurprisalNats.Select(Surprisal.NatsToBits).ToArray(), null)
+            return new IclFit
             {
+                Theta0 = fit.Theta0,
+                C = fit.C,
+                Theta0Ci95 = [fit.Theta0Ci95.Lo, fit.Theta0Ci95.Hi],
+                CCi95 = [fit.CCi95.Lo, fit.CCi95.Hi],
+                Theta0StdErr = fit.Theta0StdErr,
+                CStdErr = fit.CStdErr,
+                Rmse = fit.Rmse,
+                LogLikelihood = fit.LogLikelihood,
+                N = fit.N,
+                ThetaA = curve.ProbabilityA,
+                SimulatedSurprisalBits = curve.SurprisalNats.Select(Surprisal.NatsToBits).ToArray(),
                 RmseSurprisalBits = fit.RmseSurprisalBits,
                 Theta0JointCi95 = [fit.Theta0JointCi95.Lo, fit.Theta0JointCi95.Hi],
                 CJointCi95 = [fit.CJointCi95.Lo, fit.CJointCi95.Hi],
@@ -160,7 +169,7 @@ internal static class IclRunner
         }
         catch (ArgumentException ex)
         {
-            return new IclFit(null, null, null, null, null, null, null, null, observed.Count, [], [], ex.Message);
+            return new IclFit { N = observed.Count, Error = ex.Message };
         }
     }
 }

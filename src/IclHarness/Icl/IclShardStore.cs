@@ -229,15 +229,25 @@ internal sealed class IclShardStore(string folder)
             static long? OptionalLong(JsonElement e) => e.ValueKind == JsonValueKind.Null ? null : e.GetInt64();
             var shots = r.GetProperty("sweep_shots");
             var family = r.GetProperty("ideal_family");
-            return new IclRunOptions(
-                TaskParser.Parse(r.GetProperty("task").GetString()!), template,
-                r.GetProperty("examples").GetInt32(), r.GetProperty("x_min").GetInt64(), r.GetProperty("x_max").GetInt64(),
-                r.GetProperty("seed").GetInt32(), r.GetProperty("distinct").GetBoolean(), r.GetProperty("contexts").GetInt32(),
-                shots.ValueKind == JsonValueKind.Null ? null : shots.EnumerateArray().Select(e => e.GetInt32()).ToList(),
-                OptionalLong(r.GetProperty("sweep_x_min")), OptionalLong(r.GetProperty("sweep_x_max")),
-                family.ValueKind == JsonValueKind.Null ? null : TaskParser.Parse(family.GetString()!),
-                r.GetProperty("epsilon").GetDouble(), r.GetProperty("max_integer").GetInt32(), r.GetProperty("lens").GetBoolean(),
-                r.GetProperty("batch_contexts").GetInt32());
+            return new IclRunOptions
+            {
+                Task = TaskParser.Parse(r.GetProperty("task").GetString()!),
+                Template = template,
+                Examples = r.GetProperty("examples").GetInt32(),
+                XMin = r.GetProperty("x_min").GetInt64(),
+                XMax = r.GetProperty("x_max").GetInt64(),
+                Seed = r.GetProperty("seed").GetInt32(),
+                Distinct = r.GetProperty("distinct").GetBoolean(),
+                Contexts = r.GetProperty("contexts").GetInt32(),
+                SweepShots = shots.ValueKind == JsonValueKind.Null ? null : shots.EnumerateArray().Select(e => e.GetInt32()).ToList(),
+                SweepXMin = OptionalLong(r.GetProperty("sweep_x_min")),
+                SweepXMax = OptionalLong(r.GetProperty("sweep_x_max")),
+                IdealFamily = family.ValueKind == JsonValueKind.Null ? null : TaskParser.Parse(family.GetString()!),
+                Epsilon = r.GetProperty("epsilon").GetDouble(),
+                MaxInteger = r.GetProperty("max_integer").GetInt32(),
+                Lens = r.GetProperty("lens").GetBoolean(),
+                BatchContexts = r.GetProperty("batch_contexts").GetInt32(),
+            };
         }
         catch (Exception ex) when (ex is JsonException or KeyNotFoundException or InvalidOperationException or FormatException or ArgumentException)
         {

@@ -11,7 +11,7 @@ public static class BenchCommands
         var bench = new Command("bench", "Speed benchmarks; every figure is a ratio to a reference measured in the same run.");
         bench.Add(BenchLlamaCommand.Create(context));
         bench.Add(BenchToyCommand.Create(context));
-        bench.Add(IclCommands.CreateBench(context));
+        bench.Add(IclBenchCommand.Create(context));
         return bench;
     }
 }

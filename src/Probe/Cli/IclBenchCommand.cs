@@ -9,9 +9,9 @@ namespace Probing.Cli;
 /// <summary><c>probe bench icl --model M</c>: the harness against a plain llama.cpp decode of the same tokens.</summary>
 internal static class IclBenchCommand
 {
-    public static Command Create(CliContext context, string name)
+    public static Command Create(CliContext context)
     {
-        var command = new Command(name, "Time the ICL measurement pass (16 contexts x 12 examples) against a plain llama.cpp decode of the same tokens; target ratio <= 1.3.");
+        var command = new Command("icl", "Time the ICL measurement pass (16 contexts x 12 examples) against a plain llama.cpp decode of the same tokens; target ratio <= 1.3.");
         var model = IclCommands.ModelOption();
         var contexts = new Option<int>("--contexts") { Description = "Contexts", DefaultValueFactory = _ => 16 };
         var examples = new Option<int>("--examples") { Description = "Examples per context", DefaultValueFactory = _ => 12 };

@@ -49,13 +49,25 @@ public static class IclCommands
             if (parse.GetValue(distinct) && parse.GetValue(withReplacement)) throw new UsageException("--distinct and --with-replacement exclude each other; pass one");
             var (xMin, xMax) = ExampleSampler.ParseRange(parse.GetValue(xRange)!, "--x-range");
             (long, long)? sweep = parse.GetValue(sweepRange) is { } s ? ExampleSampler.ParseRange(s, "--sweep-x-range") : null;
-            var options = new IclRunOptions(
-                TaskParser.Parse(parse.GetValue(task)!),
-                LoadTemplate(parse.GetValue(template)!),
-                parse.GetValue(examples), xMin, xMax, parse.GetValue(seed), !parse.GetValue(withReplacement), parse.GetValue(contexts),
-                ParseShots(parse.GetValue(sweepShots)!), sweep?.Item1, sweep?.Item2,
-                parse.GetValue(family) is { } f ? TaskParser.Parse(f) : null, parse.GetValue(epsilon), parse.GetValue(maxInteger),
-                !parse.GetValue(noLens), parse.GetValue(batch));
+            var options = new IclRunOptions
+            {
+                Task = TaskParser.Parse(parse.GetValue(task)!),
+                Template = LoadTemplate(parse.GetValue(template)!),
+                Examples = parse.GetValue(examples),
+                XMin = xMin,
+                XMax = xMax,
+                Seed = parse.GetValue(seed),
+                Distinct = !parse.GetValue(withReplacement),
+                Contexts = parse.GetValue(contexts),
+                SweepShots = ParseShots(parse.GetValue(sweepShots)!),
+                SweepXMin = sweep?.Item1,
+                SweepXMax = sweep?.Item2,
+                IdealFamily = parse.GetValue(family) is { } f ? TaskParser.Parse(f) : null,
+                Epsilon = parse.GetValue(epsilon),
+                MaxInteger = parse.GetValue(maxInteger),
+                Lens = !parse.GetValue(noLens),
+                BatchContexts = parse.GetValue(batch),
+            };
             options.Validate();
             if (parse.GetResult(sweepShots) is { Implicit: false } && options.SweepShots!.FirstOrDefault(k => k > options.Examples) is var tooMany and > 0)
                 throw new UsageException($"--sweep-shots {tooMany} is more than --examples {options.Examples}; a sweep context holds at most K examples, so drop it or raise --examples");
@@ -84,12 +96,8 @@ public static class IclCommands
         icl.Add(IclHeadsCommand.Create(context));
         icl.Add(IclTaskVectorCommand.Create(context));
         icl.Add(IclCompareCommand.Create(context));
-        icl.Add(IclBenchCommand.Create(context, "bench")); // probe icl bench, the same command as probe bench icl (BenchCommands adds CreateBench)
         return icl;
     }
-
-    /// <summary>The <c>icl</c> benchmark command, for <c>probe bench icl</c> (and <c>probe icl bench</c>).</summary>
-    public static Command CreateBench(CliContext context) => IclBenchCommand.Create(context, "icl");
 
     internal static Option<string?> ModelOption() => new("--model") { Description = $"GGUF model (default: $PROBE_MODEL, then {DefaultModel})" };
 

@@ -9,9 +9,9 @@ namespace Probing.Cli;
 
 /// <summary>
 /// <c>probe toy export-gguf</c>: writes a checkpoint as a GGUF model that llama.cpp can run. ToyModels
-/// describes the tensors and hyperparameters (<see cref="GgufExporter"/>); this command adds the task's
-/// vocabulary and hands everything to IclHarness's <see cref="GgufWriter"/>, so that ToyModels never
-/// references IclHarness.
+/// describes the tensors, hyperparameters and the task's vocabulary (<see cref="GgufExporter"/>,
+/// <see cref="GgufTokenizerMetadata"/>); this command hands that description to IclHarness's
+/// <see cref="GgufWriter"/>, so that ToyModels never references IclHarness.
 /// </summary>
 public static class ToyExportGgufCommand
 {
@@ -31,8 +31,8 @@ public static class ToyExportGgufCommand
             var path = parse.GetValue(output)!;
             using var model = ToyCheckpoint.LoadModel(directory);
             var tokenizer = Tokenizer(directory, parse.GetValue(task), model.Config.NCtx);
-            var export = GgufExporter.Describe(model, Path.GetFileName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(directory))));
-            var writer = ToGguf(export, tokenizer);
+            var export = GgufExporter.Describe(model, tokenizer, Path.GetFileName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(directory))));
+            var writer = ToGguf(export);
             writer.Write(path);
             context.Out.WriteLine($"wrote {path}: architecture {export.Architecture}, {writer.TensorCount} tensors, {tokenizer.Count} tokens");
             return ExitCodes.Ok;
@@ -40,30 +40,12 @@ public static class ToyExportGgufCommand
         return command;
     }
 
-    /// <summary>The GGUF writer for an export description plus a task vocabulary.</summary>
-    /// <exception cref="ArgumentException">The vocabulary size differs from the model's d_vocab.</exception>
-    public static GgufWriter ToGguf(GgufExport export, ToyTokenizer tokenizer)
+    /// <summary>The GGUF writer for an export description (metadata, tokenizer keys included, then tensors, in order).</summary>
+    public static GgufWriter ToGguf(GgufExport export)
     {
         ArgumentNullException.ThrowIfNull(export);
-        ArgumentNullException.ThrowIfNull(tokenizer);
-        if (tokenizer.Count != export.VocabularySize)
-            throw new ArgumentException($"the task has {tokenizer.Count} tokens but the model's d_vocab is {export.VocabularySize}; pass the task the model was trained on with --task.");
         var writer = new GgufWriter();
         foreach (var (key, value) in export.Metadata) writer.Add(key, value);
-        // An SPM ("llama") vocabulary of the task's tokens, ids unchanged. Toy tasks have no BOS/EOS or
-        // unknown token, so those ids point at token 0 and nothing is added to prompts.
-        var pieces = tokenizer.Tokens.Select(t => t.Replace(" ", SpmCharVocabulary.SpaceMarker, StringComparison.Ordinal)).ToArray();
-        writer
-            .Add("tokenizer.ggml.model", "llama")
-            .Add("tokenizer.ggml.tokens", pieces)
-            .Add("tokenizer.ggml.scores", new float[pieces.Length])
-            .Add("tokenizer.ggml.token_type", Enumerable.Repeat((int)SpmTokenType.Normal, pieces.Length).ToArray())
-            .Add("tokenizer.ggml.bos_token_id", 0u)
-            .Add("tokenizer.ggml.eos_token_id", 0u)
-            .Add("tokenizer.ggml.unknown_token_id", 0u)
-            .Add("tokenizer.ggml.add_bos_token", false)
-            .Add("tokenizer.ggml.add_eos_token", false)
-            .Add("tokenizer.ggml.add_space_prefix", false);
         foreach (var tensor in export.Tensors) writer.AddTensor(tensor.Name, tensor.Data, tensor.Ne);
         return writer;
     }

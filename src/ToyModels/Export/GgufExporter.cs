@@ -1,4 +1,5 @@
 using Probing.ToyModels.Model;
+using Probing.ToyModels.Tasks;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -49,6 +50,21 @@ public static class GgufExporter
             return Llama(model, name);
         }
         return Gpt2(model, name);
+    }
+
+    /// <summary>
+    /// The GGUF description of <paramref name="model"/> with <paramref name="tokenizer"/>'s vocabulary as its
+    /// tokenizer (<see cref="GgufTokenizerMetadata"/>): everything a GGUF writer needs. <paramref name="name"/> goes to general.name.
+    /// </summary>
+    /// <exception cref="ArgumentException">The vocabulary size differs from the model's d_vocab.</exception>
+    public static GgufExport Describe(HookedTransformer model, ToyTokenizer tokenizer, string name)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(tokenizer);
+        if (tokenizer.Count != model.Config.DVocab)
+            throw new ArgumentException($"the task has {tokenizer.Count} tokens but the model's d_vocab is {model.Config.DVocab}; export with the task the model was trained on.");
+        var export = Describe(model, name);
+        return export with { Metadata = [.. export.Metadata, .. GgufTokenizerMetadata.For(tokenizer)] };
     }
 
     /// <summary>

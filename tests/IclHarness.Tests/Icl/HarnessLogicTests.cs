@@ -17,7 +17,11 @@ public sealed class HarnessLogicTests
         var rows = Enumerable.Range(1, 8).SelectMany(i => Enumerable.Range(1, 3).Select(c =>
         {
             var nats = 92.0 + 0.1 * i + 0.2 * c;
-            return new ExampleMeasurement(c, "f", i, i, i, 3, nats, Surprisal.NatsToBits(nats), 1, Math.Exp(-nats), 1000, false, 0, 19.93);
+            return new ExampleMeasurement
+            {
+                Context = c, Function = "f", Index = i, X = i, Y = i, ScoredTokens = 3, SurprisalNats = nats, SurprisalBits = Surprisal.NatsToBits(nats),
+                FirstTokenSurprisalBits = 1, PCorrect = Math.Exp(-nats), FirstTokenRank = 1000, GreedyCorrect = false, CumulativeBits = 0, IdealSurprisalBits = 19.93,
+            };
         })).ToList();
         var fit = IclRunner.FitCurve(IclRunner.Summarize(rows, 8));
         Assert.True(fit.NotIdentifiable);

@@ -7,8 +7,21 @@ namespace Probing.IclHarness.Tests.Icl;
 public sealed class IclRunnerTests(IclModels models)
 {
     private static IclRunOptions Options(string task = "2x+3", int contexts = 3, int examples = 5) =>
-        new(TaskParser.Parse(task), IclModels.Template(), Examples: examples, XMin: 0, XMax: 19, Seed: 5, Contexts: contexts,
-            SweepShots: [0, 2], SweepXMin: 0, SweepXMax: 4, MaxInteger: 20, BatchContexts: 2);
+        new()
+        {
+            Task = TaskParser.Parse(task),
+            Template = IclModels.Template(),
+            Examples = examples,
+            XMin = 0,
+            XMax = 19,
+            Seed = 5,
+            Contexts = contexts,
+            SweepShots = [0, 2],
+            SweepXMin = 0,
+            SweepXMax = 4,
+            MaxInteger = 20,
+            BatchContexts = 2,
+        };
 
     [Fact]
     public void GivenTinyModel_WhenRun_ThenSinglePassSurprisalsEqualIncrementalDecoding()

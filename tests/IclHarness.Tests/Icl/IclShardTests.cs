@@ -9,8 +9,21 @@ public sealed class IclShardTests(IclModels models)
     private static readonly DateTimeOffset Stamp = new(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
 
     private static IclRunOptions Options(int contexts = 5, int batch = 2) =>
-        new(TaskParser.Parse("2x+3"), IclModels.Template(), Examples: 5, XMin: 0, XMax: 19, Seed: 9, Contexts: contexts,
-            SweepShots: [0, 2], SweepXMin: 0, SweepXMax: 4, MaxInteger: 20, BatchContexts: batch);
+        new()
+        {
+            Task = TaskParser.Parse("2x+3"),
+            Template = IclModels.Template(),
+            Examples = 5,
+            XMin = 0,
+            XMax = 19,
+            Seed = 9,
+            Contexts = contexts,
+            SweepShots = [0, 2],
+            SweepXMin = 0,
+            SweepXMax = 4,
+            MaxInteger = 20,
+            BatchContexts = batch,
+        };
 
     private string Folder(string name) => Path.Combine(models.Folder, "shards-" + name + "-" + Guid.NewGuid().ToString("N")[..6]);
 
@@ -93,9 +106,25 @@ public sealed class IclShardTests(IclModels models)
     [Fact]
     public void GivenOptionsWithEveryFieldSet_WhenWrittenToTheManifestAndReadBack_ThenTheyAreTheSame()
     {
-        var options = new IclRunOptions(TaskParser.Parse("ax+b, a in -2..2, b in 0..3"), IclModels.Template("arrow"), Examples: 7, XMin: -4, XMax: 9,
-            Seed: 12, Distinct: false, Contexts: 9, SweepShots: [0, 3], SweepXMin: -2, SweepXMax: 2, IdealFamily: TaskParser.Parse("ax+b, a in -3..3, b in -3..3"),
-            Epsilon: 1.0 / 3e5, MaxInteger: 30, Lens: false, BatchContexts: 3);
+        var options = new IclRunOptions
+        {
+            Task = TaskParser.Parse("ax+b, a in -2..2, b in 0..3"),
+            Template = IclModels.Template("arrow"),
+            Examples = 7,
+            XMin = -4,
+            XMax = 9,
+            Seed = 12,
+            Distinct = false,
+            Contexts = 9,
+            SweepShots = [0, 3],
+            SweepXMin = -2,
+            SweepXMax = 2,
+            IdealFamily = TaskParser.Parse("ax+b, a in -3..3, b in -3..3"),
+            Epsilon = 1.0 / 3e5,
+            MaxInteger = 30,
+            Lens = false,
+            BatchContexts = 3,
+        };
         var json = IclShardStore.WriteOptions(options);
         var back = IclShardStore.ReadOptions(json, "test");
         Assert.Equal(json, IclShardStore.WriteOptions(back));

@@ -16,8 +16,22 @@ public sealed class ScoringTests(RealTokenizerModels models)
     }
 
     internal static IclRunOptions Options(string task = "2x+3", string template = "pairs", long xMin = 0, long xMax = 19, IReadOnlyList<int>? shots = null) =>
-        new(TaskParser.Parse(task), PromptTemplate.Load(template, PromptTemplate.DefaultDirectory), Examples: 6, XMin: xMin, XMax: xMax, Seed: 1,
-            Contexts: 2, SweepShots: shots ?? [], SweepXMin: xMin, SweepXMax: xMin + 3, MaxInteger: 20, Lens: false, BatchContexts: 2);
+        new()
+        {
+            Task = TaskParser.Parse(task),
+            Template = PromptTemplate.Load(template, PromptTemplate.DefaultDirectory),
+            Examples = 6,
+            XMin = xMin,
+            XMax = xMax,
+            Seed = 1,
+            Contexts = 2,
+            SweepShots = shots ?? [],
+            SweepXMin = xMin,
+            SweepXMax = xMin + 3,
+            MaxInteger = 20,
+            Lens = false,
+            BatchContexts = 2,
+        };
 
     [Theory]
     [MemberData(nameof(TokenizersAndTemplates))]

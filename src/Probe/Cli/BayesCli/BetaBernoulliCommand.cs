@@ -1,7 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
-using System.Text.Json;
 using Probing.Bayes;
+using Probing.BayesExperiments;
 using Spectre.Console;
 using static Probing.Cli.BayesCli.BayesConsole;
 
@@ -34,19 +34,7 @@ internal static class BetaBernoulliCommand
         var floor = BetaBernoulli.KnownPFloor(alpha, beta);
         if (asJson)
         {
-            using var stream = new MemoryStream();
-            using (var writer = new Utf8JsonWriter(stream))
-            {
-                writer.WriteStartObject();
-                writer.WriteNumber("mean_loss_nats", mean);
-                writer.WriteNumber("known_p_floor_nats", floor);
-                writer.WriteStartArray("per_position_nats");
-                foreach (var value in perPosition) writer.WriteNumberValue(value);
-                writer.WriteEndArray();
-                writer.WriteEndObject();
-            }
-
-            context.Out.WriteLine(System.Text.Encoding.UTF8.GetString(stream.ToArray()));
+            context.Out.WriteLine(BayesJson.BetaBernoulli(perPosition, mean, floor));
             return ExitCodes.Ok;
         }
 

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Probing.Bayes;
+using Probing.BayesExperiments;
 using Spectre.Console;
 using static Probing.Cli.BayesCli.BayesConsole;
 
@@ -36,8 +37,17 @@ internal static class FitCommand
     private static int Run(CliContext context, string path, string? column, int bootstrap, int seed)
     {
         RequireRange(bootstrap, 0, 100_000, "--bootstrap");
-        var (name, values) = CsvColumnReader.Read(path, column);
-        var fit = TwoHypothesisFitter.Fit(values, new TwoHypothesisFitOptions(BootstrapSamples: bootstrap, Seed: seed));
+        CsvColumn observed;
+        try
+        {
+            observed = CsvColumnReader.Read(path, column);
+        }
+        catch (ArgumentException ex) when (ex.ParamName == "column")
+        {
+            throw new UsageException($"{ProbeApp.OneLine(ex.Message).TrimEnd('.')} with --column.");
+        }
+
+        var fit = TwoHypothesisFitter.Fit(observed.Values, new TwoHypothesisFitOptions(BootstrapSamples: bootstrap, Seed: seed));
 
         var console = For(context);
         var table = PlainTable("parameter", "estimate", "std. error", "95% interval");
@@ -47,7 +57,7 @@ internal static class FitCommand
         context.Out.WriteLine(bootstrap > 0
             ? $"intervals: bootstrap percentiles, {bootstrap} resamples, seed {seed}"
             : "intervals: robust (sandwich) Wald intervals on the logit scale, mapped back to (0, 1)");
-        context.Out.WriteLine($"column: {name}, N = {fit.N}");
+        context.Out.WriteLine($"column: {observed.Name}, N = {fit.N}");
         context.Out.WriteLine($"RMSE (probability): {F(fit.Rmse, "0.00000")}");
         context.Out.WriteLine($"log-likelihood (fractional Bernoulli, nats): {F(fit.LogLikelihood, "0.0000")}");
         return ExitCodes.Ok;

@@ -1,7 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
-using System.Text.Json;
 using Probing.Bayes;
+using Probing.BayesExperiments;
 using Spectre.Console;
 using static Probing.Cli.BayesCli.BayesConsole;
 
@@ -73,49 +73,14 @@ internal static class NRecurrenceCommand
         RequireRange(sequences, 1, 100_000, "--sequences");
         spec.Validate();
 
-        // per position p = 1 … T−1: the loss of predicting token p from tokens 0 … p−1.
-        var sums = new double[contextLength];
-        double targetSum = 0;
-        long targetCount = 0;
-        var random = new Random(seed);
-        for (var s = 0; s < sequences; s++)
-        {
-            context.Cancellation.ThrowIfCancellationRequested();
-            var sample = NRecurrenceSampler.Sample(spec, contextLength, random);
-            var loss = NRecurrenceObserver.LossNats(spec, sample.Tokens);
-            for (var p = 1; p < contextLength; p++)
-            {
-                sums[p] += loss[p - 1];
-                if (sample.IsTarget[p] && p >= 3 * sample.N[p])
-                {
-                    targetSum += loss[p - 1];
-                    targetCount++;
-                }
-            }
-        }
-
-        var perPosition = sums.Skip(1).Select(v => v / sequences).ToArray();
-        var mean = perPosition.Average();
-        var target = targetCount > 0 ? targetSum / targetCount : double.NaN;
+        var loss = NRecurrenceIdealLoss.Estimate(spec, contextLength, sequences, seed, context.Cancellation);
         if (asJson)
         {
-            using var stream = new MemoryStream();
-            using (var writer = new Utf8JsonWriter(stream))
-            {
-                writer.WriteStartObject();
-                writer.WriteNumber("ideal_loss_nats", mean);
-                if (double.IsNaN(target)) writer.WriteNull("ideal_target_loss_nats");
-                else writer.WriteNumber("ideal_target_loss_nats", target);
-                writer.WriteStartArray("per_position_nats");
-                foreach (var value in perPosition) writer.WriteNumberValue(value);
-                writer.WriteEndArray();
-                writer.WriteEndObject();
-            }
-
-            context.Out.WriteLine(System.Text.Encoding.UTF8.GetString(stream.ToArray()));
+            context.Out.WriteLine(BayesJson.NRecurrence(loss));
             return ExitCodes.Ok;
         }
 
+        var (perPosition, mean, target, targetCount) = (loss.PerPositionNats, loss.MeanNats, loss.TargetMeanNats, loss.TargetCount);
         var console = For(context);
         var summary = PlainTable("quantity", "nats");
         summary.AddPlainRow($"ideal loss, positions 1 … {contextLength - 1}, {sequences} sequences", F(mean, "0.000000"));

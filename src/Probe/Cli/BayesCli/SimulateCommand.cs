@@ -1,20 +1,16 @@
 using System.CommandLine;
 using System.Globalization;
-using System.Text;
 using Probing.Bayes;
+using Probing.BayesExperiments;
 using Spectre.Console;
 using Probing.Runs;
 using static Probing.Cli.BayesCli.BayesConsole;
 
 namespace Probing.Cli.BayesCli;
 
-/// <summary><c>probe bayes simulate</c>: the two-hypothesis learner of seed 004, as CSV, PNG plots, a table and run.json.</summary>
+/// <summary><c>probe bayes simulate</c>: the two-hypothesis learner of seed 004 (<see cref="TwoHypothesisSimulationWriter"/> writes CSV, PNG plots and run.json); prints a table.</summary>
 internal static class SimulateCommand
 {
-    public const string CsvName = "simulate.csv";
-    public const string PriorPlotName = "simulated-prior.png";
-    public const string SurprisalPlotName = "simulated-surprisal.png";
-
     public static Command Create(CliContext context)
     {
         var c = new Option<double>("--c")
@@ -49,30 +45,14 @@ internal static class SimulateCommand
         RequireOpenUnit(c, "--c");
         RequireOpenUnit(theta0, "--theta0");
         RequireRange(steps, 1, 100_000, "--steps");
-        var curve = TwoHypothesisModel.Simulate(theta0, c, steps);
-        var examples = Enumerable.Range(1, steps).Select(k => (double)k).ToArray();
-        var cumulative = Surprisal.Cumulative(curve.SurprisalNats);
+        var simulation = TwoHypothesisSimulation.Run(theta0, c, steps);
 
         var started = DateTimeOffset.UtcNow;
         using var claim = IclCommands.ClaimOutput(requestedOut, Path.Combine("results", "bayes", "simulate"), started);
         var folder = IclCommands.Shown(claim);
-        var csv = new StringBuilder("example,p_a,surprisal_nats,surprisal_bits,cumulative_nats\n");
-        for (var i = 0; i < steps; i++)
-            csv.Append(CultureInfo.InvariantCulture, $"{i + 1},{curve.ProbabilityA[i]:R},{curve.SurprisalNats[i]:R},{Surprisal.NatsToBits(curve.SurprisalNats[i]):R},{cumulative[i]:R}\n");
-        AtomicFile.WriteAllText(Path.Combine(folder, CsvName), csv.ToString());
-        var subtitle = $"theta0 = {F(theta0, "0.###")}, c = {F(c, "0.###")}";
-        BayesPlots.LinePng(Path.Combine(folder, PriorPlotName), examples, curve.ProbabilityA,
-            $"Simulated P(A): two-hypothesis learner ({subtitle})", "example k", "P(A) before example k (probability)", "P(A) = theta(k-1)", (0, 1.02));
-        BayesPlots.LinePng(Path.Combine(folder, SurprisalPlotName), examples, curve.SurprisalNats,
-            $"Simulated surprisal: two-hypothesis learner ({subtitle})", "example k", "surprisal -ln P(A) (nats)", "-ln theta(k-1)", (0, Math.Max(1e-3, curve.SurprisalNats.Max()) * 1.05));
-        var record = new RunRecord("bayes simulate", started);
-        record.AddVersion(typeof(TwoHypothesisModel).Assembly, "probing_bayes");
-        record.Parameters["c"] = c;
-        record.Parameters["theta0"] = theta0;
-        record.Parameters["steps"] = steps;
-        record.SetExtra("outputs", new System.Text.Json.Nodes.JsonArray(CsvName, PriorPlotName, SurprisalPlotName));
-        record.Finish(folder);
+        TwoHypothesisSimulationWriter.Write(simulation, folder, new RunRecord("bayes simulate", started));
 
+        var (curve, cumulative) = (simulation.Curve, simulation.CumulativeNats);
         var console = For(context);
         var table = PlainTable("example k", "P(A)", "surprisal (nats)", "cumulative (nats)");
         var shown = steps <= 25 ? Enumerable.Range(0, steps) : Enumerable.Range(0, 10).Concat(Enumerable.Range(steps - 5, 5));

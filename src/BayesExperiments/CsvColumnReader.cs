@@ -1,19 +1,26 @@
 using System.Globalization;
 
-namespace Probing.Cli.BayesCli;
+namespace Probing.BayesExperiments;
 
 /// <summary>
 /// Reads one numeric column from a CSV file. The first row is a header unless every cell in it is a number.
 /// Without a column name it takes <c>p_correct</c>, then <c>p_a</c> (what <c>probe bayes simulate</c> writes),
 /// then the only column; with a header-less file a 1-based column number works too.
 /// </summary>
-internal static class CsvColumnReader
+public static class CsvColumnReader
 {
     private static readonly string[] PreferredColumns = ["p_correct", "p_a"];
 
-    public static (string Column, double[] Values) Read(string path, string? column)
+    /// <summary>Reads the column named <paramref name="column"/> (or the default one) of the CSV file at <paramref name="path"/>.</summary>
+    /// <exception cref="FileNotFoundException">No such file.</exception>
+    /// <exception cref="InvalidDataException">The file is empty or has no data rows.</exception>
+    /// <exception cref="FormatException">A blank row between data rows, a repeated header, a short row or a cell that is not a number.</exception>
+    /// <exception cref="ArgumentException">The named column is not there; or no column was named and the choice is
+    /// ambiguous (then <see cref="ArgumentException.ParamName"/> is <c>column</c>).</exception>
+    public static CsvColumn Read(string path, string? column)
     {
-        if (!File.Exists(path)) throw new FileNotFoundException($"CSV file '{path}' does not exist; pass an existing file to --csv.");
+        ArgumentNullException.ThrowIfNull(path);
+        if (!File.Exists(path)) throw new FileNotFoundException($"CSV file '{path}' does not exist; pass an existing file.", path);
         var all = File.ReadAllLines(path)
             .Select((line, index) => (Line: index + 1, Cells: Split(line)))
             .ToList();
@@ -46,7 +53,7 @@ internal static class CsvColumnReader
                 throw new FormatException($"{path}, line {line}: '{cells[index]}' in column '{name}' is not a number; use plain decimals such as 0.25.");
         }
 
-        return (name, values);
+        return new CsvColumn(name, values);
     }
 
     private static int ChooseColumn(string path, string[] header, string? column, bool hasHeader)
@@ -56,7 +63,7 @@ internal static class CsvColumnReader
             var wanted = column.Trim();
             var found = Array.FindIndex(header, h => string.Equals(h, wanted, StringComparison.OrdinalIgnoreCase));
             if (found >= 0) return found;
-            throw new UsageException($"column '{wanted}' is not in '{path}' (columns: {string.Join(", ", header)}){(hasHeader ? "" : "; the file has no header, so name a column by its 1-based number")}.");
+            throw new ArgumentException($"column '{wanted}' is not in '{path}' (columns: {string.Join(", ", header)}){(hasHeader ? "" : "; the file has no header, so name a column by its 1-based number")}.");
         }
 
         foreach (var preferred in PreferredColumns)
@@ -66,7 +73,7 @@ internal static class CsvColumnReader
         }
 
         if (header.Length == 1) return 0;
-        throw new UsageException($"'{path}' has several columns ({string.Join(", ", header)}); choose one with --column.");
+        throw new ArgumentException($"'{path}' has several columns ({string.Join(", ", header)}); choose one.", nameof(column));
     }
 
     private static string[] Split(string line)

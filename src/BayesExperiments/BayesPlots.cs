@@ -1,8 +1,8 @@
 using ScottPlot;
 
-namespace Probing.Cli.BayesCli;
+namespace Probing.BayesExperiments;
 
-/// <summary>Headless line plots for the bayes commands (ScottPlot), written atomically as PNG.</summary>
+/// <summary>Headless line plots for the Bayes experiments (ScottPlot), written atomically as PNG.</summary>
 internal static class BayesPlots
 {
     private const int Width = 1000;

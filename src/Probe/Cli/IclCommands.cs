@@ -56,7 +56,7 @@ public static class IclCommands
                 ParseShots(parse.GetValue(sweepShots)!), sweep?.Item1, sweep?.Item2,
                 parse.GetValue(family) is { } f ? TaskParser.Parse(f) : null, parse.GetValue(epsilon), parse.GetValue(maxInteger),
                 !parse.GetValue(noLens), parse.GetValue(batch));
-            options.Validate();
+            // The ranges are checked once, by the harness before it loads the model (IclHarnessRun).
             if (parse.GetResult(sweepShots) is { Implicit: false } && options.SweepShots!.FirstOrDefault(k => k > options.Examples) is var tooMany and > 0)
                 throw new UsageException($"--sweep-shots {tooMany} is more than --examples {options.Examples}; a sweep context holds at most K examples, so drop it or raise --examples");
             var shardSpec = parse.GetValue(shard) is { } shardText ? ShardSpec.Parse(shardText) : null;

@@ -82,7 +82,7 @@ public static class SweepRunner
             return;
         }
         if (File.ReadAllText(path) != text)
-            throw new ArgumentException($"'{outDir}' holds a sweep of another task or grid ({path}); pass another --out, or the same --task and --grid to resume it.");
+            throw new ArgumentException($"'{outDir}' holds a sweep of another task or grid ({path}); choose another output folder, or the same task and grid to resume it.");
     }
 
     /// <summary>Reads the task and grid of a sweep folder, or null when the folder has no <see cref="GridFile"/> (written by an older probe).</summary>
@@ -97,7 +97,7 @@ public static class SweepRunner
         }
         catch (Exception ex) when (ex is JsonException or InvalidOperationException or NullReferenceException)
         {
-            throw new InvalidDataException($"{path} is damaged ({ex.Message.Split('\n')[0]}); rewrite it by rerunning one shard with the sweep's --task and --grid after deleting it.");
+            throw new InvalidDataException($"{path} is damaged ({ex.Message.Split('\n')[0]}); rewrite it by rerunning one shard with the sweep's task and grid after deleting it.");
         }
     }
 

@@ -61,7 +61,7 @@ public sealed class ToyRun : IDisposable
         if (steps is { } s) config = config with { Training = config.Training with { Steps = s, WarmupSteps = Math.Min(config.Training.WarmupSteps, s) } };
         if (seed is { } value)
         {
-            if (value < 0) throw new ArgumentException($"--seed must be 0 or more; got {value}.");
+            if (value < 0) throw new ArgumentException($"Seed must be 0 or more; got {value}.").Naming("Seed");
             config = config with { Model = config.Model with { Seed = value }, Training = config.Training with { Seed = value } };
         }
 

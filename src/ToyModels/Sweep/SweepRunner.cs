@@ -40,8 +40,6 @@ public static class SweepRunner
                 Model = baseConfig.Model with { DModel = point.DModel, NLayers = point.NLayers, NHeads = point.NHeads, DHead = point.DModel / point.NHeads, DMlp = 4 * point.DModel },
                 Training = grid.Steps is { } s ? baseConfig.Training with { Steps = s, WarmupSteps = Math.Min(baseConfig.Training.WarmupSteps, s) } : baseConfig.Training,
             };
-            config.Model.Validate();
-            config.Training.Validate();
             var runDir = Path.Combine(outDir, "runs", string.Create(CultureInfo.InvariantCulture, $"point-{point.Index:000}"));
             if (Directory.Exists(runDir)) Directory.Delete(runDir, true); // a half-finished run of a preempted task
             var clock = Stopwatch.StartNew();

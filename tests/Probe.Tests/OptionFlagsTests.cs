@@ -119,6 +119,9 @@ public sealed partial class OptionFlagsTests
             OptionFlags.Message(Assert.Throws<ArgumentException>(options.Validate)));
         var draw = Assert.Throws<ArgumentException>(() => ExampleSampler.DrawX(new Random(1), 5, 0, 3, distinct: true));
         Assert.Equal("cannot draw 5 distinct x from 0..3 (4 values); widen --x-range, lower --examples or pass --with-replacement", OptionFlags.Message(draw));
+        // A warning is text, not an exception: every name of the table it uses is shown as its flag.
+        Assert.Equal("no member of it gives the examples of 2 of 8 contexts (task '2x+3'); pass a family (--family) that contains the task",
+            OptionFlags.Text("no member of it gives the examples of 2 of 8 contexts (task '2x+3'); pass a family (IdealFamily) that contains the task"));
         // A name the exception was not tagged with stays as it is, even when the table knows it.
         Assert.Equal("Examples stay", OptionFlags.Message(new ArgumentException("Examples stay")));
     }

@@ -1,6 +1,7 @@
 using Probing.ToyModels.Runtime;
 using TorchSharp;
 using static TorchSharp.torch;
+using Probing.Runs;
 
 namespace Probing.ToyModels.Tests;
 
@@ -30,7 +31,8 @@ public sealed class TorchSharpSetupTests
         if (cuda.is_available()) return; // a CUDA build would accept it
         var ex = Assert.Throws<NotSupportedException>(() => TorchRuntime.ParseDevice("cuda"));
         Assert.DoesNotContain('\n', ex.Message);
-        Assert.Contains("--device cpu", ex.Message);
+        Assert.Contains("Device cpu", ex.Message);
+        Assert.Equal(["Device"], OptionNames.In(ex)); // the CLI shows it as --device
         Assert.Equal(DeviceType.CPU, TorchRuntime.ParseDevice("cpu").type);
         Assert.Throws<ArgumentException>(() => TorchRuntime.ParseDevice("tpu"));
     }

@@ -1,3 +1,5 @@
+using Probing.Runs;
+
 namespace Probing.IclHarness.Icl;
 
 /// <summary>One context, ready to evaluate: its function, examples, text and tokens.</summary>
@@ -14,7 +16,7 @@ internal sealed record ContextPlan(int Context, IntegerFunction Function, IReadO
         var tokens = model.Tokenize(prompt.Text);
         if (tokens.Length > model.ContextLength)
             throw new ArgumentException(
-                $"the prompt of context {context + 1} is {tokens.Length} tokens, {tokens.Length - model.ContextLength} more than the model's context of {model.ContextLength}; pass fewer --examples");
+                $"the prompt of context {context + 1} is {tokens.Length} tokens, {tokens.Length - model.ContextLength} more than the model's context of {model.ContextLength}; lower Examples").Naming("Examples");
         var answers = TokenAlignment.Locate(model, tokens, prompt, options.Template.Name);
         return new ContextPlan(context + 1, function, examples, prompt, tokens, answers);
     }
@@ -28,7 +30,7 @@ internal sealed record ContextPlan(int Context, IntegerFunction Function, IReadO
         }
         catch (OverflowException)
         {
-            throw new ArgumentException($"{function} overflows a 64-bit integer at x = {x}; narrow --x-range");
+            throw new ArgumentException($"{function} overflows a 64-bit integer at x = {x}; narrow XMin..XMax").Naming(IclRunOptions.XRange);
         }
     }
 

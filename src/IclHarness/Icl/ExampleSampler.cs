@@ -1,3 +1,5 @@
+using Probing.Runs;
+
 namespace Probing.IclHarness.Icl;
 
 /// <summary>Draws the x values of a context, reproducibly from a seed.</summary>
@@ -22,11 +24,12 @@ public static class ExampleSampler
     public static long[] DrawX(Random random, int count, long min, long max, bool distinct)
     {
         ArgumentNullException.ThrowIfNull(random);
-        if (max < min) throw new ArgumentException($"x range {min}..{max} is empty; pass --x-range LO..HI with LO <= HI");
+        if (max < min) throw new ArgumentException($"x range {min}..{max} is empty; pass XMin..XMax as LO..HI with LO <= HI").Naming(IclRunOptions.XRange);
         if (count < 0) throw new ArgumentException($"the number of examples must be zero or more (got {count})");
         var size = max - min + 1;
         if (distinct && size < count)
-            throw new ArgumentException($"cannot draw {count} distinct x from {min}..{max} ({size} values); widen --x-range, lower --examples or pass --with-replacement");
+            throw new ArgumentException($"cannot draw {count} distinct x from {min}..{max} ({size} values); widen XMin..XMax, lower Examples or pass Distinct = false")
+                .Naming(IclRunOptions.XRange, "Examples", "Distinct = false");
         var xs = new long[count];
         var seen = new HashSet<long>();
         for (var i = 0; i < count; i++)

@@ -6,6 +6,8 @@ namespace Probing.IclHarness.Icl;
 /// <summary>The public entry points of the ICL harness on a GGUF model.</summary>
 public static class IclHarnessRun
 {
+    // Each entry point checks its options once, here, before a model is loaded; the runners behind it do not check again.
+
     /// <summary>Loads <paramref name="modelPath"/> with llama.cpp and runs the measurements of <paramref name="options"/>.</summary>
     /// <param name="modelPath">A GGUF file (checked by our reader before llama.cpp sees it).</param>
     /// <param name="options">The run's parameters.</param>
@@ -37,6 +39,7 @@ public static class IclHarnessRun
     public static IclPatchResult Patch(string modelPath, IclPatchOptions options, IProgress<IclProgress>? progress, CancellationToken cancellation, int threads = 0)
     {
         ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
         return Hosted(modelPath, threads, (model, identity) => IclPatcher.Run(model, identity, options, progress, cancellation));
     }
 
@@ -44,6 +47,7 @@ public static class IclHarnessRun
     public static IclTaskVectorResult TaskVector(string modelPath, IclTaskVectorOptions options, IProgress<IclProgress>? progress, CancellationToken cancellation, int threads = 0)
     {
         ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
         return Hosted(modelPath, threads, (model, identity) => IclTaskVector.Run(model, identity, options, progress, cancellation));
     }
 
@@ -55,6 +59,7 @@ public static class IclHarnessRun
         CancellationToken cancellation, int threads = 0)
     {
         ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
         return Hosted(modelPath, threads, (model, identity) => IclPatchGrid.Run(model, identity, options, positions, progress, cancellation));
     }
 

@@ -1,3 +1,5 @@
+using Probing.Runs;
+
 namespace Probing.IclHarness.Icl;
 
 /// <summary>The tokens whose mean logit the correct token's logit is compared with.</summary>
@@ -6,7 +8,7 @@ public enum HeadBaseline
     /// <summary>Every numeric token of the vocabulary (a piece that is a run of digits, optionally after '-' or spaces), minus the correct one.</summary>
     Numeric,
 
-    /// <summary>The tokens of the integers 0..--max-integer, minus the correct one.</summary>
+    /// <summary>The tokens of the integers 0..MaxInteger, minus the correct one.</summary>
     Integers,
 }
 
@@ -65,7 +67,7 @@ public sealed record IclHeadsOptions(
     public void Validate()
     {
         RunOptions.Validate();
-        if (!(Cap >= 0) || double.IsInfinity(Cap)) throw new ArgumentException($"--cap must be a finite number ≥ 0 (got {Cap})");
-        if (Tolerance is { } t && !(t > 0 && t < 1)) throw new ArgumentException($"--tolerance must be in (0, 1) (got {t})");
+        if (!(Cap >= 0) || double.IsInfinity(Cap)) throw new ArgumentException($"Cap must be a finite number ≥ 0 (got {Cap})").Naming(nameof(Cap));
+        if (Tolerance is { } t && !(t > 0 && t < 1)) throw new ArgumentException($"Tolerance must be in (0, 1) (got {t})").Naming(nameof(Tolerance));
     }
 }

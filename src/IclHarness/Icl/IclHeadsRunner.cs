@@ -1,4 +1,5 @@
 using Probing.IclHarness.Llama;
+using Probing.Runs;
 
 namespace Probing.IclHarness.Icl;
 
@@ -28,7 +29,7 @@ public static class IclHeadsRunner
         int[] baseline = options.Baseline == HeadBaseline.Numeric
             ? Enumerable.Range(0, model.VocabSize).Where(numeric.IsNumeric).ToArray()
             : numeric.IntegerTokens.SelectMany(t => t).Distinct().Order().ToArray();
-        if (baseline.Length < 2) throw new NotSupportedException($"the vocabulary has {baseline.Length} {options.Baseline.ToString().ToLowerInvariant()} tokens, too few for a baseline; try --baseline numeric");
+        if (baseline.Length < 2) throw new NotSupportedException($"the vocabulary has {baseline.Length} {options.Baseline.ToString().ToLowerInvariant()} tokens, too few for a baseline; try Baseline = Numeric").Naming("Baseline = Numeric");
         var dla = DirectLogitAttribution.Create(model.Model, options.Tolerance);
         var lens = options.Lens ? LogitLens.Create(model.Model) : null;
         var layers = model.LayerCount;
@@ -85,7 +86,7 @@ public static class IclHeadsRunner
         var c = completeness!;
         if (!c.Passed)
             throw new NotSupportedException(string.Create(System.Globalization.CultureInfo.InvariantCulture,
-                $"per-head attribution does not add up on this model: worst error {c.WorstError:E2} (attention {c.WorstAttentionError:E2} at layer {c.WorstAttentionLayer}, residual {c.WorstResidualError:E2}, logit {c.WorstLogitError:E2}) exceeds the tolerance {c.Tolerance:G2} for {Gguf.GgmlTypeInfo.Name(dla.OutputProjectionType)} attn_output.weight; its architecture may write attention to the residual other than as W_O·kqv_out + b_O (pass --tolerance to accept a larger error)"));
+                $"per-head attribution does not add up on this model: worst error {c.WorstError:E2} (attention {c.WorstAttentionError:E2} at layer {c.WorstAttentionLayer}, residual {c.WorstResidualError:E2}, logit {c.WorstLogitError:E2}) exceeds the tolerance {c.Tolerance:G2} for {Gguf.GgmlTypeInfo.Name(dla.OutputProjectionType)} attn_output.weight; its architecture may write attention to the residual other than as W_O·kqv_out + b_O (raise Tolerance to accept a larger error)")).Naming("Tolerance");
         var fractions = lens is null || sites.Count == 0 ? null : numericTop.Select(v => v / sites.Count).ToArray();
         return new IclHeadsResult(options, identity, sites, dla.HeadCountsPerLayer, [.. heads], [.. embedding], [.. bias], [.. mlp], [.. constant], [.. actual],
             baseline.Length, fractions, c, Gguf.GgmlTypeInfo.Name(dla.OutputProjectionType), partial);

@@ -1,3 +1,5 @@
+using Probing.Runs;
+
 namespace Probing.IclHarness.Icl;
 
 /// <summary>
@@ -68,11 +70,11 @@ internal static class IclPatchGrid
         var (lo, hi) = span;
         var fromStart = $"{final - maxOffset}..{final}";
         if (lo < 0 != hi < 0)
-            throw new ArgumentException($"--positions {lo}..{hi} mixes counting from the end (negative, -1 = the final position) and from the start (0 = first token); use {earliest}..-1 or {fromStart}");
+            throw new ArgumentException($"Positions {lo}..{hi} mixes counting from the end (negative, -1 = the final position) and from the start (0 = first token); use {earliest}..-1 or {fromStart}").Naming("Positions");
         long first = lo, last = hi;
         if (lo >= 0) (first, last) = (lo - final - 1, hi - final - 1);
         if (first < earliest || last > -1)
-            throw new ArgumentException($"--positions {lo}..{hi} is outside the positions the source and target prompts share: {earliest}..-1 from the end, or {fromStart} from the start");
+            throw new ArgumentException($"Positions {lo}..{hi} is outside the positions the source and target prompts share: {earliest}..-1 from the end, or {fromStart} from the start").Naming("Positions");
         return ((int)first, (int)last);
     }
 }

@@ -1,3 +1,5 @@
+using Probing.Runs;
+
 namespace Probing.IclHarness.Icl;
 
 /// <summary>Parameters of <c>probe icl patch</c>.</summary>
@@ -13,8 +15,8 @@ public sealed record IclPatchOptions(TaskSpec Source, TaskSpec Target, PromptTem
     /// <summary>Checks the options; throws <see cref="ArgumentException"/> naming the fix.</summary>
     public void Validate()
     {
-        if (Source.IsFamily || Target.IsFamily) throw new ArgumentException("patching needs single functions for --source and --target, not families");
-        if (Examples < 1) throw new ArgumentException($"--examples must be at least 1 (got {Examples})");
-        if (XMax - XMin < Examples + 1) throw new ArgumentException($"--x-range {XMin}..{XMax} is too small for {Examples} examples and two distinct query x");
+        if (Source.IsFamily || Target.IsFamily) throw new ArgumentException("patching needs single functions for Source and Target, not families").Naming(nameof(Source), nameof(Target));
+        if (Examples is < 1 or > IclRunOptions.MaxExamples) throw new ArgumentException($"Examples must be between 1 and {IclRunOptions.MaxExamples} (got {Examples})").Naming(nameof(Examples));
+        if (XMax - XMin < Examples + 1) throw new ArgumentException($"XMin..XMax {XMin}..{XMax} is too small for {Examples} examples and two distinct query x").Naming(IclRunOptions.XRange);
     }
 }

@@ -1,3 +1,5 @@
+using Probing.Runs;
+
 namespace Probing.IclHarness.Icl;
 
 /// <summary>
@@ -44,7 +46,7 @@ internal static class IclPatcher
     /// <summary>The prompts both the per-layer patch and the grid score: the source prompt and its patched position, and the three candidates.</summary>
     internal static PatchSetup Prepare(IScoringModel model, IclPatchOptions options)
     {
-        options.Validate();
+        // options were checked once, by the entry point (IclHarnessRun.Patch or PatchGrid), before the model was loaded.
         var source = options.Source.Function;
         var target = options.Target.Function;
         var random = ExampleSampler.ContextRandom(options.Seed, 0);
@@ -71,7 +73,7 @@ internal static class IclPatcher
         var prompt = PromptBuilder.Build(template, examples);
         var tokens = model.Tokenize(prompt.Text);
         if (tokens.Length > model.ContextLength)
-            throw new ArgumentException($"the patching prompt is {tokens.Length} tokens, {tokens.Length - model.ContextLength} more than the model's context of {model.ContextLength}; pass fewer --examples");
+            throw new ArgumentException($"the patching prompt is {tokens.Length} tokens, {tokens.Length - model.ContextLength} more than the model's context of {model.ContextLength}; lower Examples").Naming("Examples");
         var answers = TokenAlignment.Locate(model, tokens, prompt, template.Name);
         return (tokens, answers[^1]);
     }

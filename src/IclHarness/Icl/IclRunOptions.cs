@@ -1,3 +1,5 @@
+using Probing.Runs;
+
 namespace Probing.IclHarness.Icl;
 
 /// <summary>Every parameter of an ICL run; all of them are written to run.json. Built with an object initializer, so each value is named.</summary>
@@ -57,10 +59,10 @@ public sealed record IclRunOptions
     /// <summary>The default sweep context sizes (seed 004).</summary>
     public static IReadOnlyList<int> DefaultSweepShots { get; } = [0, 1, 2, 3, 5, 8];
 
-    /// <summary>Largest --examples: ten thousand examples are ~100k tokens, beyond the context of the models this harness runs.</summary>
+    /// <summary>Largest <see cref="Examples"/>: ten thousand examples are ~100k tokens, beyond the context of the models this harness runs.</summary>
     public const int MaxExamples = 10_000;
 
-    /// <summary>Largest --contexts.</summary>
+    /// <summary>Largest <see cref="Contexts"/>.</summary>
     public const int MaxContexts = 1_000_000;
 
     /// <summary>Largest contexts × examples, the number of measured examples kept in memory.</summary>
@@ -72,25 +74,34 @@ public sealed record IclRunOptions
     /// <summary>The sweep sizes in effect (k ≤ K).</summary>
     public IReadOnlyList<int> EffectiveSweepShots => (SweepShots ?? DefaultSweepShots).Where(k => k >= 0 && k <= Examples).Distinct().Order().ToList();
 
-    /// <summary>Checks ranges; throws <see cref="ArgumentException"/> naming the option to fix.</summary>
+    /// <summary>
+    /// Checks ranges; throws <see cref="ArgumentException"/> naming the property to fix (see <see cref="OptionNames"/>).
+    /// The harness's entry points (<see cref="IclHarnessRun"/>) call it once, before a model is loaded.
+    /// </summary>
     public void Validate()
     {
-        if (Examples < 1) throw new ArgumentException($"--examples must be at least 1 (got {Examples})");
-        if (Contexts < 1) throw new ArgumentException($"--contexts must be at least 1 (got {Contexts})");
+        if (Examples < 1) throw new ArgumentException($"Examples must be at least 1 (got {Examples})").Naming(nameof(Examples));
+        if (Contexts < 1) throw new ArgumentException($"Contexts must be at least 1 (got {Contexts})").Naming(nameof(Contexts));
         // Bounded before anything is allocated: every example of every context keeps a row of measurements.
-        if (Examples > MaxExamples) throw new ArgumentException($"--examples must be at most {MaxExamples} (got {Examples}); a longer prompt exceeds any model's context");
-        if (Contexts > MaxContexts) throw new ArgumentException($"--contexts must be at most {MaxContexts} (got {Contexts}); split the run into several seeds");
+        if (Examples > MaxExamples) throw new ArgumentException($"Examples must be at most {MaxExamples} (got {Examples}); a longer prompt exceeds any model's context").Naming(nameof(Examples));
+        if (Contexts > MaxContexts) throw new ArgumentException($"Contexts must be at most {MaxContexts} (got {Contexts}); split the run into several seeds").Naming(nameof(Contexts));
         if ((long)Contexts * Examples > MaxExampleRows)
-            throw new ArgumentException($"--contexts × --examples must be at most {MaxExampleRows} (got {(long)Contexts * Examples}); lower --contexts");
-        if (XMax < XMin) throw new ArgumentException($"--x-range {XMin}..{XMax} is empty");
-        if ((SweepXMax ?? XMax) < (SweepXMin ?? XMin)) throw new ArgumentException("--sweep-x-range is empty");
+            throw new ArgumentException($"Contexts × Examples must be at most {MaxExampleRows} (got {(long)Contexts * Examples}); lower Contexts").Naming(nameof(Contexts), nameof(Examples));
+        if (XMax < XMin) throw new ArgumentException($"XMin..XMax {XMin}..{XMax} is empty").Naming(XRange);
+        if ((SweepXMax ?? XMax) < (SweepXMin ?? XMin)) throw new ArgumentException("SweepXMin..SweepXMax is empty").Naming(SweepXRange);
         if ((SweepXMax ?? XMax) - (SweepXMin ?? XMin) > 1000)
-            throw new ArgumentException(SweepXMin is null && SweepXMax is null
-                ? "--x-range spans more than 1001 values, too many final x for the prediction sweep; narrow it or pass a narrower --sweep-x-range"
-                : "--sweep-x-range spans more than 1001 values; narrow it");
-        if (MaxInteger is < 0 or > 100_000) throw new ArgumentException($"--max-integer must be in 0..100000 (got {MaxInteger})");
-        if (!(Epsilon >= 0 && Epsilon < 0.5)) throw new ArgumentException($"--epsilon must be in [0, 0.5) (got {Epsilon})");
-        if (BatchContexts < 1) throw new ArgumentException($"--batch must be at least 1 (got {BatchContexts})");
-        if (EffectiveIdealFamily.MemberCount > 1_000_000) throw new ArgumentException("--family has more than a million members; narrow its ranges");
+            throw (SweepXMin is null && SweepXMax is null
+                ? new ArgumentException("XMin..XMax spans more than 1001 values, too many final x for the prediction sweep; narrow it or pass a narrower SweepXMin..SweepXMax")
+                : new ArgumentException("SweepXMin..SweepXMax spans more than 1001 values; narrow it")).Naming(XRange, SweepXRange);
+        if (MaxInteger is < 0 or > 100_000) throw new ArgumentException($"MaxInteger must be in 0..100000 (got {MaxInteger})").Naming(nameof(MaxInteger));
+        if (!(Epsilon >= 0 && Epsilon < 0.5)) throw new ArgumentException($"Epsilon must be in [0, 0.5) (got {Epsilon})").Naming(nameof(Epsilon));
+        if (BatchContexts < 1) throw new ArgumentException($"BatchContexts must be at least 1 (got {BatchContexts})").Naming(nameof(BatchContexts));
+        if (EffectiveIdealFamily.MemberCount > 1_000_000) throw new ArgumentException("IdealFamily has more than a million members; narrow its ranges").Naming(nameof(IdealFamily));
     }
+
+    /// <summary>The option name of the x range, both bounds (see <see cref="OptionNames"/>).</summary>
+    public const string XRange = nameof(XMin) + ".." + nameof(XMax);
+
+    /// <summary>The option name of the sweep's x range, both bounds.</summary>
+    public const string SweepXRange = nameof(SweepXMin) + ".." + nameof(SweepXMax);
 }

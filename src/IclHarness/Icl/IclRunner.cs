@@ -11,7 +11,7 @@ internal static class IclRunner
 {
     public static IclRunResult Run(IScoringModel model, ModelIdentity identity, IclRunOptions options, IProgress<IclProgress>? progress, CancellationToken cancellation)
     {
-        options.Validate();
+        // options were checked once, by the entry point (IclHarnessRun.Run), before the model was loaded.
         var plans = Enumerable.Range(0, options.Contexts).Select(c => ContextPlan.Create(model, options, c)).ToList();
         var idealFamily = options.EffectiveIdealFamily.Members().Select(f => (Func<long, long>)(x => SafeApply(f, x))).ToList();
         var numeric = new NumericTokens(model, options.MaxInteger);
@@ -104,7 +104,7 @@ internal static class IclRunner
         var outside = examples.GroupBy(e => e.Context).Count(context => !idealFamily.Any(f => context.All(e => f(e.X) == e.Y)));
         if (outside > 0)
             yield return string.Create(System.Globalization.CultureInfo.InvariantCulture,
-                $"the ideal learner assumes the family '{options.EffectiveIdealFamily.Canonical}', and no member of it gives the examples of {outside} of {finished} contexts (task '{options.Task.Text}'): there its curve is the noise floor −log2 ε ≈ {-Math.Log2(Math.Max(options.Epsilon, double.Epsilon)):F2} bits per example, not a learner's; pass --family with a family that contains the task");
+                $"the ideal learner assumes the family '{options.EffectiveIdealFamily.Canonical}', and no member of it gives the examples of {outside} of {finished} contexts (task '{options.Task.Text}'): there its curve is the noise floor −log2 ε ≈ {-Math.Log2(Math.Max(options.Epsilon, double.Epsilon)):F2} bits per example, not a learner's; pass a family (IdealFamily) that contains the task");
     }
 
     private static long SafeApply(IntegerFunction f, long x)

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Probing.Runs;
 
 namespace Probing.IclHarness.Icl;
 
@@ -16,11 +17,11 @@ public sealed record IclShard(int Index, int Count)
     /// <summary>The file that marks a shard folder (shard, model, every option); a restarted shard finds it and resumes.</summary>
     public const string ManifestFile = "shard.json";
 
-    /// <summary>Checks 0 ≤ Index &lt; Count; throws <see cref="ArgumentException"/> naming --shard.</summary>
+    /// <summary>Checks 0 ≤ Index &lt; Count; throws <see cref="ArgumentException"/> naming the option <c>Index/Count</c>.</summary>
     public void Validate()
     {
         if (Count < 1 || Index < 0 || Index >= Count)
-            throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"--shard {Index}/{Count} is not valid; use i/N with 0 ≤ i < N, e.g. --shard 0/4"));
+            throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"Index/Count {Index}/{Count} is not valid; use i/N with 0 ≤ i < N, e.g. Index/Count 0/4")).Naming("Index/Count");
     }
 
     /// <summary>Batches of a run with <paramref name="contexts"/> contexts and <paramref name="batchContexts"/> per batch.</summary>

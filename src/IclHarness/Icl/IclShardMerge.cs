@@ -14,7 +14,7 @@ public static class IclShardMerge
     public static IclRunResult Merge(IReadOnlyList<string> folders)
     {
         ArgumentNullException.ThrowIfNull(folders);
-        if (folders.Count == 0) throw new ArgumentException("no shard folders; pass the --out folders of every 'probe icl --shard i/N' run");
+        if (folders.Count == 0) throw new ArgumentException("no shard folders; pass the output folder of every shard of the run");
         var manifests = folders.Select(IclShardStore.ReadManifest).ToList();
         var first = manifests[0];
         foreach (var m in manifests.Skip(1))
@@ -24,7 +24,7 @@ public static class IclShardMerge
             if (m.Shard.Count != first.Shard.Count)
                 throw new ArgumentException($"'{m.Folder}' is shard {m.Shard}, '{first.Folder}' is shard {first.Shard}; shards of one run share N");
             if (m.OptionsJson != first.OptionsJson)
-                throw new ArgumentException($"'{m.Folder}' and '{first.Folder}' ran with different options; shards of one run share every option but --shard and --out");
+                throw new ArgumentException($"'{m.Folder}' and '{first.Folder}' ran with different options; shards of one run share every option but the shard and the output folder");
         }
         var count = first.Shard.Count;
         var duplicate = manifests.GroupBy(m => m.Shard.Index).FirstOrDefault(g => g.Count() > 1);

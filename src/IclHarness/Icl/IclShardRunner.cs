@@ -13,8 +13,7 @@ internal static class IclShardRunner
     public static IclRunResult Run(IScoringModel model, ModelIdentity identity, IclRunOptions options, IclShard shard, string folder,
         IProgress<IclProgress>? progress, CancellationToken cancellation)
     {
-        options.Validate();
-        shard.Validate();
+        // options and shard were checked once, by the entry point (IclHarnessRun.RunShard), before the model was loaded.
         var store = new IclShardStore(folder);
         store.Claim(shard, options, identity);
         var batches = shard.Batches(options.Contexts, options.BatchContexts);

@@ -62,7 +62,7 @@ internal sealed class IclShardStore(string folder)
         {
             var existing = ReadManifest(Folder);
             if (existing.Shard != shard || existing.Model.Sha256 != model.Sha256 || existing.OptionsJson != optionsJson)
-                throw new IOException($"'{Folder}' holds shard {existing.Shard} of another run (other options, model or shard); pass another --out, or the same options to resume it");
+                throw new IOException($"'{Folder}' holds shard {existing.Shard} of another run (other options, model or shard); choose another output folder, or the same options to resume it");
             return;
         }
         Directory.CreateDirectory(Path.Combine(Folder, "batches"));
@@ -92,8 +92,8 @@ internal sealed class IclShardStore(string folder)
     public static IclShardManifest ReadManifest(string folder)
     {
         var path = Path.Combine(folder, ManifestFile);
-        if (!Directory.Exists(folder)) throw new DirectoryNotFoundException($"shard folder '{folder}' does not exist; pass the --out folders of 'probe icl --shard'");
-        if (!File.Exists(path)) throw new FileNotFoundException($"'{folder}' is not an ICL shard folder (no {ManifestFile}); pass the --out folders of 'probe icl --shard'", path);
+        if (!Directory.Exists(folder)) throw new DirectoryNotFoundException($"shard folder '{folder}' does not exist; pass the output folders of the run's shards");
+        if (!File.Exists(path)) throw new FileNotFoundException($"'{folder}' is not an ICL shard folder (no {ManifestFile}); pass the output folders of the run's shards", path);
         try
         {
             using var doc = JsonDocument.Parse(File.ReadAllText(path));

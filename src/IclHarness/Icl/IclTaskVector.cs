@@ -1,3 +1,5 @@
+using Probing.Runs;
+
 namespace Probing.IclHarness.Icl;
 
 /// <summary>Parameters of <c>probe icl task-vector</c>.</summary>
@@ -17,11 +19,11 @@ public sealed record IclTaskVectorOptions(TaskSpec Task, PromptTemplate Template
     /// <summary>Checks the options; throws <see cref="ArgumentException"/> naming the fix.</summary>
     public void Validate()
     {
-        if (Task.IsFamily) throw new ArgumentException("a task vector needs a single function for --task, not a family");
-        if (Examples is < 1 or > IclRunOptions.MaxExamples) throw new ArgumentException($"--examples must be between 1 and {IclRunOptions.MaxExamples} (got {Examples})");
-        if (Contexts is < 1 or > MaxCount) throw new ArgumentException($"--contexts must be between 1 and {MaxCount} (got {Contexts})");
-        if (Queries is < 1 or > MaxCount) throw new ArgumentException($"--queries must be between 1 and {MaxCount} (got {Queries})");
-        if (XMax - XMin < Examples) throw new ArgumentException($"--x-range {XMin}..{XMax} is too small for {Examples} examples and a distinct query x");
+        if (Task.IsFamily) throw new ArgumentException("a task vector needs a single function for Task, not a family").Naming(nameof(Task));
+        if (Examples is < 1 or > IclRunOptions.MaxExamples) throw new ArgumentException($"Examples must be between 1 and {IclRunOptions.MaxExamples} (got {Examples})").Naming(nameof(Examples));
+        if (Contexts is < 1 or > MaxCount) throw new ArgumentException($"Contexts must be between 1 and {MaxCount} (got {Contexts})").Naming(nameof(Contexts));
+        if (Queries is < 1 or > MaxCount) throw new ArgumentException($"Queries must be between 1 and {MaxCount} (got {Queries})").Naming(nameof(Queries));
+        if (XMax - XMin < Examples) throw new ArgumentException($"XMin..XMax {XMin}..{XMax} is too small for {Examples} examples and a distinct query x").Naming(IclRunOptions.XRange);
     }
 }
 
@@ -54,7 +56,7 @@ internal static class IclTaskVector
 {
     public static IclTaskVectorResult Run(IScoringModel model, ModelIdentity identity, IclTaskVectorOptions options, IProgress<IclProgress>? progress, CancellationToken cancellation)
     {
-        options.Validate();
+        // options were checked once, by the entry point (IclHarnessRun.TaskVector), before the model was loaded.
         var vectors = TaskVectors(model, options, progress, cancellation);
         var queries = Enumerable.Range(0, options.Queries).Select(q => QueryExamples(options, q)).ToList();
         var zeroShot = queries.Select(e => ZeroShot(model, options.Template, e[^1])).ToList();
@@ -114,7 +116,7 @@ internal static class IclTaskVector
         var prompt = PromptBuilder.Build(template, examples);
         var tokens = model.Tokenize(prompt.Text);
         if (tokens.Length + start.Length > model.ContextLength)
-            throw new ArgumentException($"the prompt is {tokens.Length + start.Length} tokens, more than the model's context of {model.ContextLength}; pass fewer --examples");
+            throw new ArgumentException($"the prompt is {tokens.Length + start.Length} tokens, more than the model's context of {model.ContextLength}; lower Examples").Naming("Examples");
         var a = TokenAlignment.Locate(model, tokens, prompt, template.Name)[^1];
         var shift = start.Length;
         var query = PromptBuilder.Query(template, examples, examples.Count - 1, examples[^1].X);

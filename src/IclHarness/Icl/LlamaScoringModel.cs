@@ -1,4 +1,5 @@
 using Probing.IclHarness.Llama;
+using Probing.Runs;
 
 namespace Probing.IclHarness.Icl;
 
@@ -25,7 +26,7 @@ internal sealed class LlamaScoringModel : IScoringModel, IDisposable
         // request path, which unembeds result_norm itself) need the final norm, so an architecture the lens does not
         // know still runs without it.
         if (LogitLens.Supports(model.Info.Architecture)) _lens = LogitLens.Create(model);
-        else _noLens = $"the logit lens does not know the final norm of architecture '{model.Info.Architecture}'; pass --no-lens to measure without it";
+        else _noLens = $"the logit lens does not know the final norm of architecture '{model.Info.Architecture}'; pass Lens = false to measure without it";
         // llama.cpp reads context_length as int32: 0xFFFFFFFF arrives as −1. A non-positive value is "not declared",
         // bounded by MaxUndeclaredContext rather than reported as a context of −1 tokens.
         var trained = model.Info.TrainingContextLength > 0 ? model.Info.TrainingContextLength : MaxUndeclaredContext;
@@ -79,7 +80,7 @@ internal sealed class LlamaScoringModel : IScoringModel, IDisposable
     public bool BatchAcrossRequests { get; init; } = true;
 
     /// <summary>The lens, or a <see cref="NotSupportedException"/> that says why there is none and what still runs.</summary>
-    private LogitLens Lens() => _lens ?? throw new NotSupportedException(_noLens);
+    private LogitLens Lens() => _lens ?? throw new NotSupportedException(_noLens).Naming("Lens = false");
 
     /// <summary>Whether the logit lens knows this model's architecture.</summary>
     public bool HasLens => _lens is not null;

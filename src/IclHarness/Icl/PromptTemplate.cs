@@ -74,7 +74,7 @@ public sealed record PromptTemplate(
         var known = Directory.Exists(directory)
             ? string.Join(", ", Directory.GetFiles(directory, "*.json").Select(Path.GetFileNameWithoutExtension).Order(StringComparer.Ordinal))
             : "(none found)";
-        throw new ArgumentException($"unknown template '{nameOrPath}'; available: {known} (or pass --template FILE.json)");
+        throw new ArgumentException($"unknown template '{nameOrPath}'; available: {known} (or a .json file)");
     }
 
     /// <summary>The <c>prompts/</c> folder next to the running program, where the build copies the templates.</summary>

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Probing.Runs;
 
 namespace Probing.IclHarness.Icl;
 
@@ -24,7 +25,7 @@ internal static class SweepRunner
             var sequences = xs.Select(x => (int[])[.. start, .. model.Tokenize(PromptBuilder.Query(template, plan.Examples, k, x))]).ToArray();
             var longest = sequences.Max(s => s.Length);
             if (longest > model.ContextLength)
-                throw new ArgumentException($"a sweep prompt is {longest} tokens, {longest - model.ContextLength} more than the model's context of {model.ContextLength}; pass fewer --examples or --sweep-shots");
+                throw new ArgumentException($"a sweep prompt is {longest} tokens, {longest - model.ContextLength} more than the model's context of {model.ContextLength}; lower Examples or SweepShots").Naming("Examples", "SweepShots");
             var common = CommonPrefix(sequences);
             var prefix = sequences[0][..common];
             var suffixes = sequences.Select(s => s[common..]).ToList();

@@ -1,4 +1,5 @@
 using System.Text;
+using Probing.Runs;
 
 namespace Probing.IclHarness.Icl;
 
@@ -40,7 +41,7 @@ internal static class TokenAlignment
         var shift = joined.Length == bytes.Length + 1 && joined[0] == (byte)' ' && joined.AsSpan(1).SequenceEqual(bytes) ? 1 : 0;
         if (shift == 0 && !joined.AsSpan().SequenceEqual(bytes))
             throw new NotSupportedException(
-                "the model's tokens do not spell the prompt back exactly (its tokenizer normalizes text), so answers cannot be located; try another --template");
+                "the model's tokens do not spell the prompt back exactly (its tokenizer normalizes text), so answers cannot be located; try another Template").Naming("Template");
         var pos = -shift;
         for (var i = 0; i < tokens.Length; i++)
         {
@@ -66,10 +67,10 @@ internal static class TokenAlignment
         {
             if (!startIndex.TryGetValue(ByteOffset(prompt.AnswerStarts[e]), out var first) || first == 0)
                 throw new NotSupportedException(
-                    $"with template '{templateName}' the tokenizer merges the start of answer {e + 1} with the text before it, so it cannot be scored on its own; try another --template");
+                    $"with template '{templateName}' the tokenizer merges the start of answer {e + 1} with the text before it, so it cannot be scored on its own; try another Template").Naming("Template");
             if (!startIndex.TryGetValue(ByteOffset(prompt.AnswerEnds[e]), out var close))
                 throw new NotSupportedException(
-                    $"with template '{templateName}' the tokenizer merges the end of answer {e + 1} with its closing text, so the answer has no token boundary; try another --template");
+                    $"with template '{templateName}' the tokenizer merges the end of answer {e + 1} with its closing text, so the answer has no token boundary; try another Template").Naming("Template");
             var informative = first;
             while (informative < close - 1 && string.IsNullOrWhiteSpace(model.Piece(tokens[informative]))) informative++;
             result[e] = new AnswerTokens(first, close, informative);
@@ -77,7 +78,7 @@ internal static class TokenAlignment
             // for a different token than the rest and the curve would bend where the model did nothing.
             if (tokens[close] != tokens[result[0].CloseToken])
                 throw new NotSupportedException(
-                    $"with template '{templateName}' the tokenizer closes answer {e + 1} with {Quote(model.Piece(tokens[close]))} but answer 1 with {Quote(model.Piece(tokens[result[0].CloseToken]))}, so their surprisals would not be comparable; try another --template");
+                    $"with template '{templateName}' the tokenizer closes answer {e + 1} with {Quote(model.Piece(tokens[close]))} but answer 1 with {Quote(model.Piece(tokens[result[0].CloseToken]))}, so their surprisals would not be comparable; try another Template").Naming("Template");
         }
         return result;
     }

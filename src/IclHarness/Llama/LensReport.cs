@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using Probing.Runs;
 
 namespace Probing.IclHarness.Llama;
 
@@ -65,7 +66,7 @@ public sealed class LensReport
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(lens);
         ArgumentNullException.ThrowIfNull(tokens);
-        if (topK < 1) throw new ArgumentException($"--top must be at least 1, not {topK}.");
+        if (topK < 1) throw new ArgumentException($"topK must be at least 1, not {topK}.").Naming(nameof(topK));
         if (blockRows < 1) throw new ArgumentException($"a lens block needs at least one row, not {blockRows}.");
         var model = context.Model;
         var layers = model.Info.LayerCount;

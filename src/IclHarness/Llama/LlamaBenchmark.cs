@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Text;
 using Probing.IclHarness.Gguf;
+using Probing.Runs;
 
 namespace Probing.IclHarness.Llama;
 
@@ -41,8 +42,8 @@ public static class LlamaBenchmark
     public static IReadOnlyList<BenchmarkVariant> Run(LlamaModel model, int tokenCount, int repeats, int threads, CancellationToken cancellation = default)
     {
         ArgumentNullException.ThrowIfNull(model);
-        if (tokenCount < 11) throw new ArgumentException($"--tokens must be at least 11 (10 capture positions), not {tokenCount}.");
-        if (repeats < 1) throw new ArgumentException($"--repeats must be at least 1, not {repeats}.");
+        if (tokenCount < 11) throw new ArgumentException($"tokenCount must be at least 11 (10 capture positions), not {tokenCount}.").Naming(nameof(tokenCount));
+        if (repeats < 1) throw new ArgumentException($"repeats must be at least 1, not {repeats}.").Naming(nameof(repeats));
         var lens = LogitLens.Create(model);
         using var context = model.CreateContext(new LlamaContextOptions { ContextSize = tokenCount, Threads = threads });
         var random = new Random(1);

@@ -1,4 +1,5 @@
 using Probing.IclHarness.Gguf;
+using Probing.Runs;
 
 namespace Probing.IclHarness.Llama;
 
@@ -93,7 +94,8 @@ public sealed class LogitLens
         var arch = model.Info.Architecture;
         if (!KnownArchitectures.TryGetValue(arch, out var kind))
             throw new NotSupportedException(
-                $"the logit lens does not know the final norm of architecture '{arch}' (it knows {string.Join(", ", KnownArchitectures.Keys.Order())}); measurements without the lens (probe icl --no-lens, probe icl patch) still work");
+                $"the logit lens does not know the final norm of architecture '{arch}' (it knows {string.Join(", ", KnownArchitectures.Keys.Order())}); measurements without the lens (ICL runs with Lens = false, patching) still work")
+                .Naming("Lens = false");
         return new LogitLens(model, kind);
     }
 

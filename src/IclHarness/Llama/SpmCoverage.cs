@@ -1,5 +1,6 @@
 using System.Runtime.InteropServices;
 using Probing.IclHarness.Llama.Native;
+using Probing.Runs;
 
 namespace Probing.IclHarness.Llama;
 
@@ -55,7 +56,8 @@ internal sealed class SpmCoverage
             if (spelled) continue;
             var shown = rune.Value switch { '\n' => "\\n", '\t' => "\\t", '\r' => "\\r", _ => rune.ToString() };
             throw new ArgumentException(
-                $"the model's vocabulary has no token for '{shown}' (U+{rune.Value:X4}) and no byte tokens to spell it, so llama.cpp cannot tokenize the text; use only characters the model knows (for probe icl: another --template, or a task and --x-range whose answers avoid the character)");
+                $"the model's vocabulary has no token for '{shown}' (U+{rune.Value:X4}) and no byte tokens to spell it, so llama.cpp cannot tokenize the text; use only characters the model knows (for an ICL run: another Template, or a task and XMin..XMax whose answers avoid the character)")
+                .Naming("Template", "XMin..XMax");
         }
     }
 }

@@ -68,7 +68,7 @@ public static class IclCommands
                 Lens = !parse.GetValue(noLens),
                 BatchContexts = parse.GetValue(batch),
             };
-            options.Validate();
+            // The ranges are checked once, by the harness before it loads the model (IclHarnessRun).
             if (parse.GetResult(sweepShots) is { Implicit: false } && options.SweepShots!.FirstOrDefault(k => k > options.Examples) is var tooMany and > 0)
                 throw new UsageException($"--sweep-shots {tooMany} is more than --examples {options.Examples}; a sweep context holds at most K examples, so drop it or raise --examples");
             var shardSpec = parse.GetValue(shard) is { } shardText ? ShardSpec.Parse(shardText) : null;

@@ -43,7 +43,6 @@ internal static class IclHeadsCommand
             var options = new IclHeadsOptions(TaskParser.Parse(parse.GetValue(task)!), IclCommands.LoadTemplate(parse.GetValue(template)!),
                 parse.GetValue(examples), xMin, xMax, parse.GetValue(seed), !parse.GetValue(withReplacement), parse.GetValue(contexts),
                 baselineKind, parse.GetValue(maxInteger), parse.GetValue(cap), parse.GetValue(tolerance), !parse.GetValue(noLens), parse.GetValue(batch));
-            options.Validate();
             var modelPath = IclCommands.ResolveModel(parse.GetValue(model));
             var started = DateTimeOffset.UtcNow;
             // Claimed before the model runs: a second run into the same folder stops here with one line.

@@ -54,17 +54,27 @@ public static class IclMergeCommand
             string.Create(CultureInfo.InvariantCulture, $"seed{options.Seed}-{spec.Count}-shards"), string.Create(CultureInfo.InvariantCulture, $"shard-{spec.Index}"));
         // Claimed before the model runs; a restart of the same shard finds its own shard.json and resumes.
         using var claim = RunFolder.Claim(folder, existing => File.Exists(Path.Combine(existing, IclShard.ManifestFile)));
-        var batches = shard.Batches(options.Contexts, options.BatchContexts);
-        var contexts = batches.Sum(b => IclShard.ContextsOf(b, options.Contexts, options.BatchContexts).Count);
-        context.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"probe: shard {shard} ({spec.Source}): {contexts} of {options.Contexts} contexts ({batches.Count} batch{(batches.Count == 1 ? "" : "es")} of --batch {options.BatchContexts}){(shard.OwnsSweep ? " and the sweep" : "")} into {folder}"));
+        // The shard's plan is shown once the harness has checked the options (its first progress report), never computed from unchecked ones.
+        int ContextsOfShard() => shard.Batches(options.Contexts, options.BatchContexts).Sum(b => IclShard.ContextsOf(b, options.Contexts, options.BatchContexts).Count);
+        var announced = false;
+        void Announce()
+        {
+            var batches = shard.Batches(options.Contexts, options.BatchContexts);
+            context.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"probe: shard {shard} ({spec.Source}): {ContextsOfShard()} of {options.Contexts} contexts ({batches.Count} batch{(batches.Count == 1 ? "" : "es")} of --batch {options.BatchContexts}){(shard.OwnsSweep ? " and the sweep" : "")} into {folder}"));
+        }
         var started = DateTimeOffset.UtcNow;
         var result = IclCommands.WithProgress(context, progress =>
-            IclHarnessRun.RunShard(modelPath, options, shard, folder, progress, context.Cancellation, threads));
+            IclHarnessRun.RunShard(modelPath, options, shard, folder, new IclCommands.SyncProgress(p =>
+            {
+                if (!announced) Announce();
+                announced = true;
+                progress.Report(p);
+            }), context.Cancellation, threads));
         IclRunWriter.Write(result, folder, started, plots: false, shard);
         if (result.Partial)
         {
-            context.Error.WriteLine($"probe: interrupted; shard {shard} kept {result.ContextsFinished} of {contexts} contexts in {folder}; rerun the same command to resume.");
+            context.Error.WriteLine($"probe: interrupted; shard {shard} kept {result.ContextsFinished} of {ContextsOfShard()} contexts in {folder}; rerun the same command to resume.");
             return ExitCodes.Interrupted;
         }
         context.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,

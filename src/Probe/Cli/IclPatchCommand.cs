@@ -27,12 +27,9 @@ internal static class IclPatchCommand
         foreach (var o in new Option[] { source, target, model, template, examples, xRange, seed, threads, output, grid, positions }) command.Add(o);
         command.SetAction(parse =>
         {
-            if (parse.GetValue(examples) is < 1 or > IclRunOptions.MaxExamples)
-                throw new UsageException($"--examples must be between 1 and {IclRunOptions.MaxExamples} (got {parse.GetValue(examples)})");
             var (xMin, xMax) = ExampleSampler.ParseRange(parse.GetValue(xRange)!, "--x-range");
             var options = new IclPatchOptions(TaskParser.Parse(parse.GetValue(source)!), TaskParser.Parse(parse.GetValue(target)!),
                 IclCommands.LoadTemplate(parse.GetValue(template)!), parse.GetValue(examples), xMin, xMax, parse.GetValue(seed));
-            options.Validate();
             var span = parse.GetValue(positions) is { } text ? ExampleSampler.ParseRange(text, "--positions") : ((long, long)?)null;
             if (span is not null && !parse.GetValue(grid)) throw new UsageException("--positions chooses the grid's positions; add --grid");
             var modelPath = IclCommands.ResolveModel(parse.GetValue(model));

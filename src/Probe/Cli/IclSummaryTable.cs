@@ -17,7 +17,7 @@ internal static class IclSummaryTable
             ColorSystem = ColorSystemSupport.Detect,
         });
         if (!ReferenceEquals(context.Out, Console.Out) || Console.IsOutputRedirected) console.Profile.Width = 120;
-        foreach (var warning in result.Warnings) context.Error.WriteLine($"probe: warning: {warning}");
+        foreach (var warning in result.Warnings) context.Error.WriteLine($"probe: warning: {OptionFlags.Text(warning)}");
         var table = new Table().Title($"task {Markup.Escape(result.Options.Task.Text)}, {result.ContextsFinished} contexts{(result.Partial ? " (partial)" : "")}");
         table.AddColumns("i", "surprisal (bits)", "95% interval", "P(correct)", "greedy exact", "rank 1st informative token", "ideal (bits)");
         foreach (var s in result.Summaries)

@@ -26,7 +26,6 @@ internal static class IclTaskVectorCommand
             var (xMin, xMax) = ExampleSampler.ParseRange(parse.GetValue(xRange)!, "--x-range");
             var options = new IclTaskVectorOptions(TaskParser.Parse(parse.GetValue(task)!), IclCommands.LoadTemplate(parse.GetValue(template)!),
                 parse.GetValue(examples), parse.GetValue(contexts), parse.GetValue(queries), xMin, xMax, parse.GetValue(seed));
-            options.Validate();
             var modelPath = IclCommands.ResolveModel(parse.GetValue(model));
             var started = DateTimeOffset.UtcNow;
             using var claim = IclCommands.ClaimOutput(parse.GetValue(output), Path.Combine("results", "icl", "task-vector", options.Task.SafeName), started, $"seed{options.Seed}");

@@ -107,7 +107,7 @@ public static partial class ProbeApp
         }
 
         var debug = Environment.GetEnvironmentVariable("PROBE_DEBUG") == "1";
-        var message = OneLine(ex.Message);
+        var message = OneLine(OptionFlags.Message(ex)); // a library names properties; the user reads flags
         if (IsBadInput(ex))
         {
             error.WriteLine($"probe: {message}");

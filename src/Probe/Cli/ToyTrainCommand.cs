@@ -61,7 +61,7 @@ public static class ToyTrainCommand
                 if (run.Restarted) context.Error.WriteLine($"probe: {run.Directory} holds a run that never wrote a checkpoint; starting it over from step 0.");
                 context.Error.WriteLine($"probe: training {run.Task.Name} ({run.Info.Preset}) into {run.Directory}");
                 var result = ToyCli.TrainWithProgress(run, context);
-                context.Out.WriteLine(result.Message);
+                context.Out.WriteLine(OptionFlags.Text(result.Message, "Steps"));
                 var metricsPath = Path.Combine(run.Directory, MetricsLog.FileName);
                 if (File.Exists(metricsPath) && MetricsLog.Read(metricsPath) is { Count: > 0 } records)
                 {

@@ -114,7 +114,7 @@ public static class ToyCheckpoint
         Recover(directory);
         var statePath = Path.Combine(directory, StateFile);
         if (!File.Exists(statePath))
-            throw new FileNotFoundException($"{directory}: no {StateFile}, so there is nothing to resume; start a new run without --resume.", statePath);
+            throw new FileNotFoundException($"{directory}: no {StateFile}, so there is nothing to resume; start a new run instead.", statePath);
         TrainerState state;
         try
         {

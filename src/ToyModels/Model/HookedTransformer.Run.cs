@@ -75,7 +75,7 @@ public sealed partial class HookedTransformer
             foreach (var (name, hook) in hooks ?? [])
             {
                 if (!_hookPoints.TryGetValue(name, out var point))
-                    throw new ArgumentException($"no hook point named '{name}' in this model; list them with 'probe toy hooks --config FILE'.");
+                    throw new ArgumentException($"no hook point named '{name}' in this model; its HookNames lists them.");
                 set.Add(point.AddHook(hook));
             }
             return set;

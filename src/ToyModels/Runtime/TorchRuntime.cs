@@ -1,5 +1,6 @@
 using TorchSharp;
 using static TorchSharp.torch;
+using Probing.Runs;
 
 namespace Probing.ToyModels.Runtime;
 
@@ -47,7 +48,7 @@ public static class TorchRuntime
         if (n == "cuda" || n.StartsWith("cuda:", StringComparison.Ordinal))
         {
             if (!cuda.is_available())
-                throw new NotSupportedException("--device cuda: this build has no CUDA (it ships libtorch-cpu-linux-x64 and no CUDA device was found); use --device cpu.");
+                throw new NotSupportedException("Device cuda: this build has no CUDA (it ships libtorch-cpu-linux-x64 and no CUDA device was found); use Device cpu.").Naming("Device");
             return new Device(n);
         }
         throw new ArgumentException($"device '{name}' is not supported; use cpu or cuda.");

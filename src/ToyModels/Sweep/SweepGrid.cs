@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Probing.Runs;
 
 namespace Probing.ToyModels.Sweep;
 
@@ -34,7 +35,7 @@ public sealed record SweepGrid(IReadOnlyList<int> DModels, IReadOnlyList<int> NL
     public IReadOnlyList<SweepPoint> Shard(int shard, int shards)
     {
         if (shards < 1 || shard < 0 || shard >= shards)
-            throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"shard {shard}/{shards} is not valid; use i/N with 0 ≤ i < N, e.g. --shard 0/4 (Slurm: $SLURM_ARRAY_TASK_ID/$SLURM_ARRAY_TASK_COUNT)."));
+            throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"shard/shards {shard}/{shards} is not valid; use i/N with 0 ≤ i < N, e.g. shard/shards 0/4 (Slurm: $SLURM_ARRAY_TASK_ID/$SLURM_ARRAY_TASK_COUNT).")).Naming("shard/shards");
         return [.. Points().Where(p => p.Index % shards == shard)];
     }
 

@@ -40,8 +40,6 @@ public static class SweepRunner
                 Model = baseConfig.Model with { DModel = point.DModel, NLayers = point.NLayers, NHeads = point.NHeads, DHead = point.DModel / point.NHeads, DMlp = 4 * point.DModel },
                 Training = grid.Steps is { } s ? baseConfig.Training with { Steps = s, WarmupSteps = Math.Min(baseConfig.Training.WarmupSteps, s) } : baseConfig.Training,
             };
-            config.Model.Validate();
-            config.Training.Validate();
             var runDir = Path.Combine(outDir, "runs", string.Create(CultureInfo.InvariantCulture, $"point-{point.Index:000}"));
             if (Directory.Exists(runDir)) Directory.Delete(runDir, true); // a half-finished run of a preempted task
             var clock = Stopwatch.StartNew();
@@ -82,7 +80,7 @@ public static class SweepRunner
             return;
         }
         if (File.ReadAllText(path) != text)
-            throw new ArgumentException($"'{outDir}' holds a sweep of another task or grid ({path}); pass another --out, or the same --task and --grid to resume it.");
+            throw new ArgumentException($"'{outDir}' holds a sweep of another task or grid ({path}); choose another output folder, or the same task and grid to resume it.");
     }
 
     /// <summary>Reads the task and grid of a sweep folder, or null when the folder has no <see cref="GridFile"/> (written by an older probe).</summary>
@@ -97,7 +95,7 @@ public static class SweepRunner
         }
         catch (Exception ex) when (ex is JsonException or InvalidOperationException or NullReferenceException)
         {
-            throw new InvalidDataException($"{path} is damaged ({ex.Message.Split('\n')[0]}); rewrite it by rerunning one shard with the sweep's --task and --grid after deleting it.");
+            throw new InvalidDataException($"{path} is damaged ({ex.Message.Split('\n')[0]}); rewrite it by rerunning one shard with the sweep's task and grid after deleting it.");
         }
     }
 

@@ -22,9 +22,9 @@ public sealed record SweepSummary(IReadOnlyList<SweepResult> Results, IReadOnlyL
     /// <param name="tolerance">Largest allowed <c>metric − reference</c> (or metric).</param>
     public static SweepSummary Collect(string directory, string metric, string? reference, double tolerance)
     {
-        if (!Directory.Exists(directory)) throw new DirectoryNotFoundException($"sweep folder '{directory}' does not exist; pass the --out folder of 'probe toy sweep'.");
+        if (!Directory.Exists(directory)) throw new DirectoryNotFoundException($"sweep folder '{directory}' does not exist; pass the output folder of a sweep.");
         var files = Directory.GetFiles(directory, "shard-*.jsonl").Order(StringComparer.Ordinal).ToArray();
-        if (files.Length == 0) throw new FileNotFoundException($"no shard-*.jsonl files in '{directory}'; run 'probe toy sweep --shard i/N --out {directory}' first.");
+        if (files.Length == 0) throw new FileNotFoundException($"no shard-*.jsonl files in '{directory}'; run the sweep's shards into it first.");
         var results = files.SelectMany(SweepRunner.ReadLines).OrderBy(r => r.Parameters).ThenBy(r => r.Index).ToList();
         var duplicates = results.GroupBy(r => r.Index).Where(g => g.Count() > 1).Select(g => g.Key).Order().ToList();
         if (SweepRunner.ReadGridFile(directory) is { } sweep) CheckComplete(directory, files, sweep.Grid, results, duplicates);
@@ -53,7 +53,7 @@ public sealed record SweepSummary(IReadOnlyList<SweepResult> Results, IReadOnlyL
     }
 
     private static string Owners(List<int> shards, int count) => string.Create(CultureInfo.InvariantCulture,
-        $"; rerun shard{(shards.Count > 1 ? "s" : "")} {string.Join(", ", shards.Select(i => $"{i}/{count}"))} with the same --task, --grid and --out, {(shards.Count > 1 ? "they resume" : "it resumes")}");
+        $"; rerun shard{(shards.Count > 1 ? "s" : "")} {string.Join(", ", shards.Select(i => $"{i}/{count}"))} with the same task, grid and output folder, {(shards.Count > 1 ? "they resume" : "it resumes")}");
 
     /// <summary><c>metric − reference</c> for one result (NaN when a key is missing).</summary>
     public static double Gap(SweepResult result, string metric, string? reference)

@@ -1,5 +1,6 @@
 using Probing.ToyModels.Checkpoints;
 using Probing.ToyModels.Model;
+using Probing.Runs;
 
 namespace Probing.ToyModels.Training;
 
@@ -20,17 +21,17 @@ public static class InitialWeights
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(checkpoint);
         if (!Directory.Exists(checkpoint))
-            throw new DirectoryNotFoundException($"--init-from: checkpoint directory '{checkpoint}' does not exist; pass the output folder of 'probe toy train'.");
+            throw new DirectoryNotFoundException($"InitFrom: checkpoint directory '{checkpoint}' does not exist; pass the output folder of a training run.").Naming("InitFrom");
         var path = Path.Combine(checkpoint, ToyCheckpoint.ModelFile);
         if (!File.Exists(path))
-            throw new FileNotFoundException($"--init-from: {checkpoint} has no {ToyCheckpoint.ModelFile}; the run has not written a checkpoint yet.", path);
+            throw new FileNotFoundException($"InitFrom: {checkpoint} has no {ToyCheckpoint.ModelFile}; the run has not written a checkpoint yet.", path).Naming("InitFrom");
         try
         {
             ModelWeights.Load(model, path);
         }
         catch (InvalidDataException ex)
         {
-            throw new InvalidDataException($"--init-from: {ex.Message} The checkpoint's model config must match this run's (d_model, n_layers, n_heads, d_head, d_mlp, d_vocab, n_ctx, attn_only, normalization).");
+            throw new InvalidDataException($"InitFrom: {ex.Message} The checkpoint's model config must match this run's (d_model, n_layers, n_heads, d_head, d_mlp, d_vocab, n_ctx, attn_only, normalization).").Naming("InitFrom");
         }
 
         return path;

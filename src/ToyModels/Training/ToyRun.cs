@@ -61,13 +61,11 @@ public sealed class ToyRun : IDisposable
         if (steps is { } s) config = config with { Training = config.Training with { Steps = s, WarmupSteps = Math.Min(config.Training.WarmupSteps, s) } };
         if (seed is { } value)
         {
-            if (value < 0) throw new ArgumentException($"--seed must be 0 or more; got {value}.");
+            if (value < 0) throw new ArgumentException($"Seed must be 0 or more; got {value}.").Naming("Seed");
             config = config with { Model = config.Model with { Seed = value }, Training = config.Training with { Seed = value } };
         }
 
-        config.Training.Validate();
-        config.Model.Validate();
-        return config;
+        return config; // checked once, by Create (the model's and the trainer's constructors)
     }
 
     /// <summary>
@@ -94,10 +92,10 @@ public sealed class ToyRun : IDisposable
             // Before the folder is claimed, so that incompatible weights leave nothing behind.
             var initWeights = initFrom is null ? null : InitialWeights.Load(model, initFrom);
             claim = RunFolder.Claim(directory, IsRestartable);
+            var trainer = new ToyTrainer(model, data, config.Training, directory); // checks the training options before the folder changes
             ToyCheckpoint.Recover(directory);
             var restarted = claim.HeldFiles;
             if (restarted) File.Delete(Path.Combine(directory, MetricsLog.FileName));
-            var trainer = new ToyTrainer(model, data, config.Training, directory);
             var info = new RunInfo(task.Name, presetName, configFile is null ? null : Path.GetFullPath(configFile), config, threads, device)
             {
                 InitFrom = initWeights is null ? null : InitFromRecord.Of(initWeights),

@@ -87,8 +87,9 @@ public sealed record ToyRunConfig(HookedTransformerConfig Model, JsonObject Task
             }
         }
 
-        training.Validate();
-        return new ToyRunConfig(model.Validate(), (JsonObject)task.DeepClone(), training);
+        // Parsing builds the config; it is checked once, where a run uses it: the model section by HookedTransformerConfig.FromJson
+        // (and the model's constructor), the training options by the ToyTrainer.
+        return new ToyRunConfig(model, (JsonObject)task.DeepClone(), training);
     }
 
     // The defaults' fields, replaced by those the file gives.

@@ -4,6 +4,7 @@ using Probing.ToyModels.Model;
 using Probing.ToyModels.Tasks;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
+using Probing.Runs;
 
 namespace Probing.ToyModels.Training;
 
@@ -74,7 +75,7 @@ public sealed class ToyTrainer : IDisposable
         if (state.Seed != _options.Seed)
             throw new ArgumentException($"The checkpoint was trained with seed {state.Seed}, not {_options.Seed}; resume with the run's own config.");
         if (state.Step > _options.Steps)
-            throw new ArgumentException($"The checkpoint is at step {state.Step}, past the {_options.Steps} steps asked for; pass a larger --steps.");
+            throw new ArgumentException($"The checkpoint is at step {state.Step}, past the {_options.Steps} steps asked for; raise Steps.").Naming("Steps");
         Step = _checkpointStep = state.Step;
         _trainLossSum = state.TrainLossSum;
         _trainLossCount = state.TrainLossCount;
@@ -98,7 +99,7 @@ public sealed class ToyTrainer : IDisposable
             if (cancellation.IsCancellationRequested)
             {
                 if (Step > _checkpointStep) WriteCheckpoint();
-                var kept = _checkpointStep > 0 ? $"the checkpoint of step {_checkpointStep} is in {_directory}; continue with --resume." : "no checkpoint was written.";
+                var kept = _checkpointStep > 0 ? $"the checkpoint of step {_checkpointStep} is in {_directory}; resume the run to continue." : "no checkpoint was written.";
                 return new TrainingResult(TrainingOutcome.Cancelled, Step, _checkpointStep, lastLoss,
                     $"Stopped at step {Step} of {_options.Steps}; {kept}");
             }
@@ -149,7 +150,7 @@ public sealed class ToyTrainer : IDisposable
         }
 
         var message = double.IsNaN(lastLoss)
-            ? $"The run is already at step {Step} of {_options.Steps}; nothing to train (pass a larger --steps to extend it)."
+            ? $"The run is already at step {Step} of {_options.Steps}; nothing to train (raise Steps to extend it)."
             : string.Create(System.Globalization.CultureInfo.InvariantCulture, $"Trained {Step} steps; final loss {lastLoss:G4}.");
         return new TrainingResult(TrainingOutcome.Completed, Step, _checkpointStep, lastLoss, message);
     }

@@ -1,5 +1,6 @@
 using Probing.IclHarness.Icl;
 using Probing.IclHarness.Llama;
+using Probing.Runs;
 
 namespace Probing.IclHarness.Tests.Icl;
 
@@ -152,11 +153,12 @@ public sealed class IclRunnerTests(IclModels models)
     }
 
     [Fact]
-    public void GivenTooManyExamples_WhenRun_ThenErrorSaysByHowMuchAndSuggestsExamples()
+    public void GivenTooManyExamples_WhenRun_ThenErrorSaysByHowMuchAndNamesExamples()
     {
         var ex = Assert.Throws<ArgumentException>(() => IclRunner.Run(models.Scoring, models.Identity, Options(examples: 30) with { XMax = 999 }, null, CancellationToken.None));
         Assert.Contains("more than the model's context of 256", ex.Message);
-        Assert.Contains("--examples", ex.Message);
+        Assert.EndsWith("lower Examples", ex.Message);
+        Assert.Equal(["Examples"], OptionNames.In(ex));
     }
 
     [Fact]

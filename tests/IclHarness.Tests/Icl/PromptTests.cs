@@ -1,4 +1,5 @@
 using Probing.IclHarness.Icl;
+using Probing.Runs;
 
 namespace Probing.IclHarness.Tests.Icl;
 
@@ -68,7 +69,8 @@ public sealed class PromptTests
     public void GivenTooSmallRange_WhenDrawnDistinct_ThenErrorSuggestsTheFix()
     {
         var ex = Assert.Throws<ArgumentException>(() => ExampleSampler.DrawX(new Random(1), 5, 0, 3, distinct: true));
-        Assert.Contains("--with-replacement", ex.Message);
+        Assert.Contains("Distinct = false", ex.Message);
+        Assert.Contains("Distinct = false", OptionNames.In(ex));
     }
 
     [Fact]

@@ -1,4 +1,5 @@
 using Probing.IclHarness.Icl;
+using Probing.Runs;
 
 namespace Probing.IclHarness.Tests.Icl;
 
@@ -52,12 +53,13 @@ public sealed class TaskVectorTests(IclModels models)
     }
 
     [Theory]
-    [InlineData(0, 4, "--contexts")]
-    [InlineData(1, 0, "--queries")]
-    public void GivenBadCounts_WhenValidated_ThenOneLineNamesTheFlag(int contexts, int queries, string flag)
+    [InlineData(0, 4, "Contexts")]
+    [InlineData(1, 0, "Queries")]
+    public void GivenBadCounts_WhenValidated_ThenOneLineNamesTheProperty(int contexts, int queries, string property)
     {
         var e = Assert.Throws<ArgumentException>(() => (Options() with { Contexts = contexts, Queries = queries }).Validate());
-        Assert.Contains(flag, e.Message);
+        Assert.StartsWith(property + " must be", e.Message);
+        Assert.Equal([property], OptionNames.In(e));
         Assert.DoesNotContain('\n', e.Message);
     }
 }

@@ -1,5 +1,6 @@
 using Probing.IclHarness.Gguf;
 using Probing.IclHarness.Llama;
+using Probing.Runs;
 
 namespace Probing.IclHarness.Tests.Llama;
 
@@ -89,7 +90,8 @@ public sealed class LensTests(TinyModels models)
 
         var ex = Assert.Throws<NotSupportedException>(() => LogitLens.Create(model));
         Assert.Contains("'xverse'", ex.Message);
-        Assert.Contains("--no-lens", ex.Message);
+        Assert.Contains("Lens = false", ex.Message);
+        Assert.Equal(["Lens = false"], OptionNames.In(ex));
         using var ctx = model.CreateContext(new LlamaContextOptions { ContextSize = 64, Threads = 1 });
         Assert.All(ctx.Evaluate(model.Tokenize("(1, 2)")).NextTokenLogProbs, lp => Assert.True(lp < 0));
     }

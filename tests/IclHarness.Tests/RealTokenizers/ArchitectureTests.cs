@@ -1,6 +1,7 @@
 using Probing.IclHarness.Gguf;
 using Probing.IclHarness.Icl;
 using Probing.IclHarness.Llama;
+using Probing.Runs;
 
 namespace Probing.IclHarness.Tests.RealTokenizers;
 
@@ -76,6 +77,7 @@ public sealed class ArchitectureTests(RealTokenizerModels models)
         Assert.Equal(model.Info.LayerCount + 1, patch.Rows.Count);
         var ex = Assert.Throws<NotSupportedException>(() => IclRunner.Run(scoring, identity, options with { Lens = true }, null, CancellationToken.None));
         Assert.Contains("'granite'", ex.Message);
-        Assert.Contains("--no-lens", ex.Message);
+        Assert.Contains("Lens = false", ex.Message);
+        Assert.Equal(["Lens = false"], OptionNames.In(ex));
     }
 }

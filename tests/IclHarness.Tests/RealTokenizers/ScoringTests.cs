@@ -194,7 +194,7 @@ public sealed class ScoringTests(RealTokenizerModels models)
         Assert.NotNull(warning);
         Assert.Contains($"'{IclRunOptions.DefaultIdealFamily}'", warning);
         Assert.Contains($"{outside} of 2 contexts", warning);
-        Assert.Contains("--family", warning);
+        Assert.Contains(nameof(IclRunOptions.IdealFamily), warning);
     }
 
     private sealed class FailingSweepModel(IScoringModel inner) : IScoringModel

@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using Probing.ToyModels.Checkpoints;
 using Probing.ToyModels.Training;
 using static TorchSharp.torch;
+using Probing.Runs;
 
 namespace Probing.ToyModels.Tests.Training;
 
@@ -52,7 +53,8 @@ public sealed class InitialWeightsTests
 
             var error = Assert.Throws<InvalidDataException>(() => ToyRun.Create("copy", null, null, wider, target, 1, "cpu", initFrom: source.FullName));
 
-            Assert.StartsWith("--init-from: ", error.Message);
+            Assert.StartsWith("InitFrom: ", error.Message);
+            Assert.Equal(["InitFrom"], OptionNames.In(error));
             Assert.DoesNotContain('\n', error.Message);
             Assert.False(Directory.Exists(target));
         }

@@ -98,8 +98,8 @@ public sealed record BetaBernoulliDataOptions
 
     private static void CheckPrior(double alpha, double beta)
     {
-        if (!(alpha > 0) || double.IsInfinity(alpha)) throw new ArgumentException($"the prior α must be a positive finite number (got {alpha}); use e.g. --alpha 1.");
-        if (!(beta > 0) || double.IsInfinity(beta)) throw new ArgumentException($"the prior β must be a positive finite number (got {beta}); use e.g. --beta 1.");
+        if (!(alpha > 0) || double.IsInfinity(alpha)) throw new ArgumentException($"the prior α must be a positive finite number (got {alpha}); use e.g. alpha = 1.");
+        if (!(beta > 0) || double.IsInfinity(beta)) throw new ArgumentException($"the prior β must be a positive finite number (got {beta}); use e.g. beta = 1.");
     }
 
     private static string Fmt(double v) => v.ToString("0.###", CultureInfo.InvariantCulture);

@@ -22,7 +22,7 @@ public static class TrigramCheckpointAnalysis
     {
         foreach (var dir in compare is null ? [checkpoint] : new[] { checkpoint, compare })
         {
-            if (!Directory.Exists(dir)) throw new DirectoryNotFoundException($"checkpoint folder '{dir}' does not exist; pass a 'probe toy train --task trigram' run folder.");
+            if (!Directory.Exists(dir)) throw new DirectoryNotFoundException($"checkpoint folder '{dir}' does not exist; pass the folder of a trigram training run.");
         }
         var main = Analyze(checkpoint, outDir, cancel);
         cancel.ThrowIfCancellationRequested();

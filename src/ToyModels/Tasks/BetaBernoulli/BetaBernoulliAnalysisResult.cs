@@ -1,3 +1,4 @@
+using Probing.ToyModels.Analysis;
 namespace Probing.ToyModels.Tasks.BetaBernoulli;
 
 /// <summary>Everything one run of the beta-Bernoulli analyses computed.</summary>

@@ -1,3 +1,4 @@
+using Probing.ToyModels.Analysis;
 using System.Text;
 
 namespace Probing.ToyModels.Tasks.BetaBernoulli;

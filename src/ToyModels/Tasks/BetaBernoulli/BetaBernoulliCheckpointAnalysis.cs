@@ -1,3 +1,4 @@
+using Probing.ToyModels.Analysis;
 using Probing.ToyModels.Checkpoints;
 
 namespace Probing.ToyModels.Tasks.BetaBernoulli;

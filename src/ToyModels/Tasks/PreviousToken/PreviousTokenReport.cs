@@ -1,3 +1,4 @@
+using Probing.ToyModels.Analysis;
 using ScottPlot;
 using Probing.ToyModels.Tasks.BetaBernoulli;
 

@@ -1,8 +1,7 @@
 using System.Text.Json.Nodes;
 using Probing.ToyModels.Checkpoints;
-using Probing.ToyModels.Training;
-
 using Probing.ToyModels.Tasks;
+using Probing.ToyModels.Training;
 
 namespace Probing.ToyModels.Analysis;
 

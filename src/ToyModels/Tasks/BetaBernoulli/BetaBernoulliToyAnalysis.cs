@@ -2,20 +2,23 @@ using Probing.ToyModels.Analysis;
 
 namespace Probing.ToyModels.Tasks.BetaBernoulli;
 
-/// <summary>
-/// Analyses 0–6 of seed 000 on a beta-Bernoulli checkpoint. Each analysis is a pure computation; the analyzer writes
-/// each one's files as it goes (<see cref="BetaBernoulliCheckpointAnalysis.Run"/>).
-/// </summary>
-public sealed class BetaBernoulliToyAnalysis : IToyAnalysis
+/// <summary>Analyses 0–6 of seed 000 on a beta-Bernoulli checkpoint: <see cref="BetaBernoulliCheckpointAnalysis.Compute"/>, then <see cref="BetaBernoulliAnalyzer.Write"/>.</summary>
+public sealed class BetaBernoulliToyAnalysis : ToyAnalysis<BetaBernoulliAnalysisResult>
 {
     /// <inheritdoc />
-    public ToyAnalysisInputs Accepts => ToyAnalysisInputs.None;
+    public override ToyAnalysisInputs Accepts => ToyAnalysisInputs.None;
 
     /// <inheritdoc />
-    public ToyAnalysisSummary Run(ToyAnalysisRequest request, string outDir, CancellationToken cancel)
+    public override BetaBernoulliAnalysisResult Compute(ToyAnalysisRequest request, CancellationToken cancel)
     {
         ArgumentNullException.ThrowIfNull(request);
-        var result = BetaBernoulliCheckpointAnalysis.Run(request.Checkpoint, outDir, null, cancel);
-        return new ToyAnalysisSummary([.. result.Figures.Select(f => $"{f.Title}: {f.Answer}")], result.ReportPath);
+        return BetaBernoulliCheckpointAnalysis.Compute(request.Checkpoint, null, cancel);
+    }
+
+    /// <inheritdoc />
+    public override ToyAnalysisSummary Write(BetaBernoulliAnalysisResult result, string outDir, CancellationToken cancel)
+    {
+        var figures = BetaBernoulliAnalyzer.Write(result, outDir);
+        return new ToyAnalysisSummary([.. figures.Select(f => $"{f.Title}: {f.Answer}")], Path.Combine(outDir, "report.md"));
     }
 }

@@ -53,6 +53,42 @@ public sealed class ToyAnalyzeCliTests
     }
 
     [Fact]
+    public void GivenAnNRecurrenceRunTrainedWithSnapshots_WhenAnalyzed_ThenProgressMeasuresReadTheSnapshotsAndRunJsonRecordsTheSeed()
+    {
+        var folder = Directory.CreateTempSubdirectory("toy-analyze-nrec-");
+        try
+        {
+            var run = Path.Combine(folder.FullName, "run");
+            var (trainCode, _, trainError) = Run("toy", "train", "--task", "n-recurrence", "--preset", "tiny", "--steps", "20", "--snapshot-every", "10",
+                "--out", run, "--threads", "1");
+            Assert.True(trainCode == ExitCodes.Ok, trainError);
+            Assert.Equal(["step-0000010", "step-0000020"], Directory.GetDirectories(Path.Combine(run, "snapshots")).Select(Path.GetFileName).Order());
+
+            var (rejected, _, rejectedError) = Run("toy", "analyze", "--task", "n-recurrence", "--checkpoint", run, "--compare", run);
+            Assert.Equal(ExitCodes.BadInput, rejected);
+            Assert.Contains("--compare is not used by the n-recurrence analyses", rejectedError);
+
+            var outDir = Path.Combine(folder.FullName, "analysis");
+            var (code, output, error) = Run("toy", "analyze", "--task", "n-recurrence", "--checkpoint", run, "--sequences", "32", "--seed", "7",
+                "--out", outDir, "--threads", "1");
+            Assert.True(code == ExitCodes.Ok, error);
+            Assert.Contains("ideal_loss_nats", output);
+            Assert.Contains("report:", output);
+            Assert.Contains("## 5. Progress measures during training", File.ReadAllText(Path.Combine(outDir, "report.md")));
+            // Header + the snapshot of step 10 + the final weights (the snapshot of step 20 is the final step).
+            Assert.Equal(["10", "20"], File.ReadAllLines(Path.Combine(outDir, "progress_measures.csv")).Skip(1).Select(l => l.Split(',')[0]));
+            var record = Probing.Runs.RunRecord.Read(Path.Combine(outDir, Probing.Runs.RunRecord.FileName));
+            Assert.Equal("toy analyze", record["command"]!.GetValue<string>());
+            Assert.Equal(7, record["seed"]!.GetValue<long>());
+            Assert.Equal(32, record["parameters"]!["sequences"]!.GetValue<int>());
+        }
+        finally
+        {
+            folder.Delete(recursive: true);
+        }
+    }
+
+    [Fact]
     public void GivenCopyTaskCheckpoint_WhenAnalyzedAsTrigram_ThenItIsRejectedWithExitCode2()
     {
         var folder = Directory.CreateTempSubdirectory("toy-analyze-copy-");

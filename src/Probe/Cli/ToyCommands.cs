@@ -15,7 +15,6 @@ public static class ToyCommands
         toy.Add(ToyExportGgufCommand.Create(context));
         toy.Add(ToyAnalyzeCommand.Create(context));
         toy.Add(ToySweepCommand.Create(context));
-        toy.Add(ToyNRecurrenceCommand.Create(context));
         return toy;
     }
 }

@@ -22,22 +22,25 @@ public static class ToyTrainCommand
         var resume = new Option<bool>("--resume") { Description = "Continue the run in --out from its last checkpoint, bit-for-bit." };
         var threads = new Option<int>("--threads") { Description = "libtorch threads (0: the machine's cores).", DefaultValueFactory = _ => 0 };
         var device = new Option<string>("--device") { Description = "cpu or cuda.", DefaultValueFactory = _ => "cpu" };
-        var command = new Command("train", "Train a toy transformer on a task; writes model.safetensors, config.json, metrics.jsonl and run.json.")
+        var snapshotEvery = new Option<int?>("--snapshot-every") { Description = "Save the weights every N steps (and at the end) into RUN/snapshots/ for the progress measures of 'probe toy analyze'; kept on --resume (default: the config's training.snapshot_every, 0 = none)." };
+        var command = new Command("train", "Train a toy transformer on a task; writes model.safetensors, config.json, metrics.jsonl and run.json (and snapshots/ with --snapshot-every).")
         {
-            task, preset, config, steps, seed, output, initFrom, resume, threads, device,
+            task, preset, config, steps, seed, output, initFrom, resume, threads, device, snapshotEvery,
         };
         command.SetAction(parse =>
         {
             var threadCount = ToyCli.ApplyThreads(parse.GetValue(threads));
             var deviceName = parse.GetValue(device)!;
             var outDir = parse.GetValue(output);
+            var snapshots = parse.GetValue(snapshotEvery);
+            if (snapshots < 0) throw new UsageException($"--snapshot-every must be 0 (no snapshots) or more; got {snapshots}.");
             ToyRun run;
             if (parse.GetValue(resume))
             {
                 if (outDir is null) throw new UsageException("--resume needs --out DIR, the directory of the run to continue.");
                 if (parse.GetValue(preset) is not null || parse.GetValue(config) is not null || parse.GetValue(seed) is not null || parse.GetValue(initFrom) is not null)
-                    throw new UsageException("--resume continues a run with its own config and weights; drop --preset, --config, --seed and --init-from (only --steps may change).");
-                run = ToyRun.Resume(outDir, parse.GetValue(steps), threadCount, deviceName);
+                    throw new UsageException("--resume continues a run with its own config and weights; drop --preset, --config, --seed and --init-from (only --steps and --snapshot-every may change).");
+                run = ToyRun.Resume(outDir, parse.GetValue(steps), threadCount, deviceName, snapshots);
                 if (parse.GetValue(task) is { } asked && !string.Equals(asked, run.Task.Name, StringComparison.OrdinalIgnoreCase))
                 {
                     run.Dispose();
@@ -50,6 +53,7 @@ public static class ToyTrainCommand
                 var toyTask = ToyTaskRegistry.Get(taskName);
                 var presetName = ToyTaskRegistry.GetPreset(toyTask, parse.GetValue(preset)).Name;
                 var runConfig = ToyRun.ResolveConfig(toyTask, presetName, parse.GetValue(config), parse.GetValue(steps), parse.GetValue(seed));
+                if (snapshots is { } every) runConfig = runConfig with { Training = runConfig.Training with { SnapshotEvery = every } };
                 if (outDir is not null && string.IsNullOrWhiteSpace(outDir)) throw new UsageException("--out is empty; pass a folder, or leave --out out for the default.");
                 outDir ??= Path.Combine("results", "toy", toyTask.Name,
                     Probing.Runs.RunId.Create(DateTimeOffset.UtcNow, string.Create(CultureInfo.InvariantCulture, $"{presetName}-s{runConfig.Model.Seed}")));

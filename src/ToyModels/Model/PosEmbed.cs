@@ -20,7 +20,7 @@ public sealed class PosEmbed : nn.Module<Tensor, Tensor>
     public PosEmbed(HookedTransformerConfig cfg) : base("pos_embed")
     {
         var fixedEmbedding = cfg.Pos == PosKind.Fixed;
-        register_parameter("W_pos", new Parameter(fixedEmbedding ? FixedValues(cfg) : zeros(cfg.NCtx, cfg.DModel), requires_grad: !fixedEmbedding));
+        register_parameter("W_pos", new Parameter(fixedEmbedding ? FixedValues(cfg).to(Params.BuildDtype ?? ScalarType.Float32) : zeros([cfg.NCtx, cfg.DModel], dtype: Params.BuildDtype), requires_grad: !fixedEmbedding));
     }
 
     /// <summary>The positional embedding matrix [n_ctx, d_model].</summary>

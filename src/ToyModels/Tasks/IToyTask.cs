@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Probing.ToyModels.Analysis;
 
 namespace Probing.ToyModels.Tasks;
 
@@ -17,6 +18,9 @@ public interface IToyTask
 
     /// <summary>The task's presets; the first is the default (the setup its seed describes).</summary>
     IReadOnlyList<ToyPreset> Presets { get; }
+
+    /// <summary>The task's analyses of a trained checkpoint (<c>probe toy analyze</c>), or null when it has none.</summary>
+    IToyAnalysis? Analysis => null;
 
     /// <summary>
     /// Validates the task options (the <c>task</c> object of a run config; unknown or bad fields throw

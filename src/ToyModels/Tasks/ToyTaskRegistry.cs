@@ -16,6 +16,9 @@ public static class ToyTaskRegistry
         new IclLinear.IclLinearTask(),
     ];
 
+    /// <summary>The registered tasks that have analyses (<see cref="IToyTask.Analysis"/>).</summary>
+    public static IEnumerable<IToyTask> WithAnalyses => All.Where(t => t.Analysis is not null);
+
     /// <summary>The registered task names.</summary>
     public static IEnumerable<string> Names => All.Select(t => t.Name);
 

@@ -95,7 +95,11 @@ public sealed class ToyRun : IDisposable
             var trainer = new ToyTrainer(model, data, config.Training, directory); // checks the training options before the folder changes
             ToyCheckpoint.Recover(directory);
             var restarted = claim.HeldFiles;
-            if (restarted) File.Delete(Path.Combine(directory, MetricsLog.FileName));
+            if (restarted)
+            {
+                File.Delete(Path.Combine(directory, MetricsLog.FileName));
+                ModelSnapshots.DeleteAfter(directory, 0);
+            }
             var info = new RunInfo(task.Name, presetName, configFile is null ? null : Path.GetFullPath(configFile), config, threads, device)
             {
                 InitFrom = initWeights is null ? null : InitFromRecord.Of(initWeights),
@@ -114,10 +118,10 @@ public sealed class ToyRun : IDisposable
     /// <summary>
     /// Reopens the run in <paramref name="directory"/> at its last complete checkpoint, or from step 0 when
     /// the run never wrote one. <paramref name="steps"/> changes the total step count (the schedule then
-    /// differs from the original run's). The folder stays claimed until the run is disposed, so two
+    /// differs from the original run's); <paramref name="snapshotEvery"/> changes <c>training.snapshot_every</c>. The folder stays claimed until the run is disposed, so two
     /// resumes of one run cannot overlap.
     /// </summary>
-    public static ToyRun Resume(string directory, int? steps, int threads, string device)
+    public static ToyRun Resume(string directory, int? steps, int threads, string device, int? snapshotEvery = null)
     {
         if (!System.IO.Directory.Exists(directory))
             throw new DirectoryNotFoundException($"run directory '{directory}' does not exist; pass the output folder of the run to resume.");
@@ -129,13 +133,19 @@ public sealed class ToyRun : IDisposable
             var task = ToyTaskRegistry.Get(info.Task);
             var config = info.Config;
             if (steps is { } s) config = config with { Training = config.Training with { Steps = s } };
+            if (snapshotEvery is { } every) config = config with { Training = config.Training with { SnapshotEvery = every } };
+            config.Training.Validate();
             var torchDevice = TorchRuntime.ParseDevice(device);
             var data = task.Bind(config.Task, config.Model.NCtx);
             var model = new HookedTransformer(config.Model);
             model.to(torchDevice);
             var trainer = new ToyTrainer(model, data, config.Training, directory);
             var restarted = !ToyCheckpoint.Exists(directory);
-            if (restarted) File.Delete(Path.Combine(directory, MetricsLog.FileName)); // same seed: step 0 again, bit for bit
+            if (restarted)
+            {
+                File.Delete(Path.Combine(directory, MetricsLog.FileName)); // same seed: step 0 again, bit for bit
+                ModelSnapshots.DeleteAfter(directory, 0);
+            }
             else trainer.Resume();
             info = info with { Config = config, Threads = threads, Device = device, StartedUtc = DateTimeOffset.UtcNow };
             info.Write(directory);
@@ -152,7 +162,7 @@ public sealed class ToyRun : IDisposable
     public static bool IsRestartable(string directory)
     {
         if (ToyCheckpoint.Exists(directory)) return false;
-        var known = new HashSet<string>(StringComparer.Ordinal) { RunInfo.FileName, MetricsLog.FileName, ToyCheckpoint.StagingFolder, RunFolder.LockFile };
+        var known = new HashSet<string>(StringComparer.Ordinal) { RunInfo.FileName, MetricsLog.FileName, ToyCheckpoint.StagingFolder, RunFolder.LockFile, ModelSnapshots.FolderName };
         var names = System.IO.Directory.EnumerateFileSystemEntries(directory).Select(Path.GetFileName).Where(n => !RunFolder.IsLeftover(n!)).ToList();
         if (!names.Contains(RunInfo.FileName) || names.Any(n => !known.Contains(n!))) return false;
         try

@@ -67,7 +67,7 @@ public sealed class ToyTrainer : IDisposable
 
     /// <summary>
     /// Loads the weights, optimizer moments and counters of the checkpoint in the run directory and
-    /// drops metrics recorded after it, so that <see cref="Train"/> continues bit-for-bit.
+    /// drops metrics and weight snapshots recorded after it, so that <see cref="Train"/> continues bit-for-bit.
     /// </summary>
     public void Resume()
     {
@@ -82,6 +82,7 @@ public sealed class ToyTrainer : IDisposable
         _lastLr = state.LastLr;
         _elapsedBefore = state.ElapsedSeconds;
         MetricsLog.TruncateAfter(Path.Combine(_directory, MetricsLog.FileName), state.Step);
+        ModelSnapshots.DeleteAfter(_directory, state.Step);
     }
 
     /// <summary>Runs the remaining steps.</summary>
@@ -137,6 +138,8 @@ public sealed class ToyTrainer : IDisposable
 
                 WriteCheckpoint();
             }
+
+            if (_options.SnapshotEvery > 0 && Due(_options.SnapshotEvery, last) && WriteFiles) ModelSnapshots.Save(_directory, _model, Step);
 
             var reportStart = Stopwatch.GetTimestamp();
             progress?.Report(new TrainingProgress(Step, _options.Steps, loss, _lastLr, stepsPerSecond > 0 ? stepsPerSecond : rateSteps / Math.Max(1e-9, rateClock.Elapsed.TotalSeconds), _lastEval));

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text.Json.Serialization;
 
 namespace Probing.ToyModels.Training;
 
@@ -47,6 +48,14 @@ public sealed record TrainingOptions
     /// <summary>Write a checkpoint every this many steps (and at the end); 0 writes only at the end.</summary>
     public int CheckpointEvery { get; init; } = 500;
 
+    /// <summary>
+    /// Save the weights every this many steps (and at the end) into <c>RUN/snapshots/step-NNNNNNN/</c>, for
+    /// progress measures; 0 (the default, left out of the JSON) saves none. Kept in the run's config, so a
+    /// resumed run goes on taking them.
+    /// </summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
+    public int SnapshotEvery { get; init; }
+
     /// <summary>Seed of the training data: batch k is drawn from a generator seeded by (seed, k).</summary>
     public int Seed { get; init; }
 
@@ -71,5 +80,6 @@ public sealed record TrainingOptions
         Require(GradClip is >= 0 and < double.PositiveInfinity, "grad_clip", GradClip, "0 (off) or a positive number");
         Require(EvalEvery >= 0, "eval_every", EvalEvery, "0 (only at the end) or more");
         Require(CheckpointEvery >= 0, "checkpoint_every", CheckpointEvery, "0 (only at the end) or more");
+        Require(SnapshotEvery >= 0, "snapshot_every", SnapshotEvery, "0 (no snapshots) or more");
     }
 }

@@ -73,8 +73,10 @@ public sealed class BetaBernoulliAnalysisTests
         try
         {
             var model = new HandBuiltBayesModel(Data);
-            var result = BetaBernoulliAnalyzer.Run(model, Data, 1, dir,
+            var result = BetaBernoulliAnalyzer.Compute(model, Data, 1,
                 new BetaBernoulliAnalysisOptions { ProbeSequences = 300, ResidualMaxFlips = 6 }, ["model: hand-built"]);
+            Assert.False(Directory.Exists(dir)); // computing writes nothing
+            BetaBernoulliAnalyzer.Write(result, dir);
             // hook_z is exactly the posterior mean: slope 1, R² 1 against it.
             Assert.NotNull(result.HookZ);
             Assert.Equal(1.0, result.HookZ!.PosteriorFit.Slope, 5);

@@ -1,3 +1,4 @@
+using Probing.ToyModels.Analysis;
 using Probing.ToyModels.Model;
 using Probing.ToyModels.Tasks.BetaBernoulli;
 using Probing.ToyModels.Tasks.PreviousToken;
@@ -59,7 +60,9 @@ public sealed class HookedTransformerAdapterTests
                 NLayers = 2, NHeads = 2, DModel = 8, DHead = 4, DMlp = 16, DVocab = 6, NCtx = 6,
                 ActFn = "gelu", NormalizationType = "LN", PositionalEmbeddingType = "none", Seed = 5,
             });
-            var result = PreviousTokenAnalyzer.Run(model, data, dir, 64, 1, ["tiny"]);
+            var result = PreviousTokenAnalyzer.Compute(model, data, 64, 1, ["tiny"]);
+            Assert.False(Directory.Exists(dir)); // computing writes nothing
+            PreviousTokenReport.Write(result, dir);
             Assert.Equal(4, result.Heads.Count);
             Assert.Contains(result.DirectLogitAttribution, d => d.Component == "L1H1");
             Assert.Contains(result.DirectLogitAttribution, d => d.Component == "embed");

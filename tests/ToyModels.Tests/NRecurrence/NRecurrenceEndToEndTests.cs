@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using Probing.ToyModels.Sweep;
 using Probing.ToyModels.Tasks;
+using Probing.ToyModels.Checkpoints;
 using Probing.ToyModels.Tasks.NRecurrence;
 using Probing.ToyModels.Training;
 
@@ -23,12 +24,12 @@ public sealed class NRecurrenceEndToEndTests : IDisposable
         var config = preset with
         {
             Task = new JsonObject { ["stochastic"] = true, ["train_sequences"] = 50, ["eval_batch"] = 16 },
-            Training = preset.Training with { Steps = 6, EvalEvery = 3, CheckpointEvery = 6 },
+            Training = preset.Training with { Steps = 6, EvalEvery = 3, CheckpointEvery = 6, SnapshotEvery = 3 },
         };
         var run = Path.Combine(_dir, "run");
         using (var toy = ToyRun.Create(task.Name, "tiny", null, config, run, 1, "cpu"))
-            Assert.Equal(TrainingOutcome.Completed, toy.Train(new NRecurrenceSnapshots(toy.Model, run)).Outcome);
-        Assert.Equal([3L, 6L], NRecurrenceSnapshots.List(run).Select(s => s.Step));
+            Assert.Equal(TrainingOutcome.Completed, toy.Train(null).Outcome);
+        Assert.Equal([3L, 6L], ModelSnapshots.List(run).Select(s => s.Step));
         var last = MetricsLog.Read(Path.Combine(run, MetricsLog.FileName))[^1];
         Assert.True(last.Eval.ContainsKey("train_set_loss_nats"));
 

@@ -1,3 +1,4 @@
+using Probing.ToyModels.Analysis;
 using System.Text.Json.Nodes;
 using Probing.Bayes;
 using Probing.ToyModels.Tasks;
@@ -154,7 +155,7 @@ public sealed class NRecurrenceTaskTests
         var x = new float[Rows * Width];
         for (var i = 0; i < x.Length; i++) x[i] = (float)random.NextDouble();
         var y = Enumerable.Range(0, Rows).Select(r => 2.0 * x[r * Width] - x[r * Width + 2] + 0.1 * random.NextDouble()).ToArray();
-        var probe = Tasks.BetaBernoulli.RidgeProbe.Fit(x, Width, y, trainFraction: ProbeClassifier.TrainFraction, seed: ProbeClassifier.Seed);
+        var probe = RidgeProbe.Fit(x, Width, y, trainFraction: ProbeClassifier.TrainFraction, seed: ProbeClassifier.Seed);
         var (train, test) = ProbeClassifier.Split(Rows);
         var (mean, std) = ProbeClassifier.Standardisation(x, Width, train);
         var predictions = test.Select(r => ProbeClassifier.Predict(probe, x, Width, r, mean, std)).ToArray();

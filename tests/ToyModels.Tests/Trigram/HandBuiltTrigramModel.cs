@@ -1,5 +1,5 @@
 using Probing.ToyModels.Tasks.Trigram;
-using Probing.ToyModels.Tasks.Trigram.Analysis;
+using Probing.ToyModels.Tests.Trigram.Reference;
 
 namespace Probing.ToyModels.Tests.Trigram;
 

@@ -1,10 +1,10 @@
 using Probing.ToyModels.Model;
-using Probing.ToyModels.Tasks.Trigram.Analysis;
+using Probing.ToyModels.Tests.Trigram.Reference;
 using static TorchSharp.torch;
 
 namespace Probing.ToyModels.Tests.Trigram;
 
-/// <summary>The analyses' plain-C# forward pass must compute what the TorchSharp model computes.</summary>
+/// <summary>The plain-C# reference forward pass (the analyses' former engine, kept as an oracle) must compute what the TorchSharp model computes.</summary>
 public sealed class OneLayerForwardParityTests
 {
     [Theory]

@@ -1,12 +1,14 @@
 using FsCheck.Xunit;
 using Probing.ToyModels.Tasks.Trigram;
+using Probing.ToyModels.Model;
 using Probing.ToyModels.Tasks.Trigram.Analysis;
+using Probing.ToyModels.Tests.Trigram.Reference;
 
 namespace Probing.ToyModels.Tests.Trigram;
 
 public sealed class TrigramAnalysisTests
 {
-    private static readonly OneLayerWeights Model = HandBuiltTrigramModel.Build();
+    private static readonly HookedTransformer Model = ReferenceModel.ToHookedTransformer(HandBuiltTrigramModel.Build());
     private static readonly TrigramDataset Dataset = new(HandBuiltTrigramModel.Set, HandBuiltTrigramModel.T, 0.05);
     private static readonly TrigramBatch Batch = Dataset.Sample(400, new Random(11));
 
@@ -14,9 +16,7 @@ public sealed class TrigramAnalysisTests
     public void GivenHandBuiltSolver_WhenRun_ThenEveryTrigramIsPredictedAndMetricsSaySo()
     {
         Assert.NotEmpty(Batch.CompletionPositions);
-        var acts = OneLayerForward.Run(Model, Batch.Tokens, Batch.Size, Batch.SeqLen);
-        var setLogits = OneLayerForward.LastPositionLogits(Model, Dataset.Set.Trigrams.Select(t => new[] { t.X, t.Y }).ToList());
-        var m = TrigramMetrics.Evaluate(acts.Logits, Batch, setLogits, Dataset);
+        var m = TrigramAnalysis.Metrics(Model, Dataset, Batch);
         Assert.Equal(1, m.OccurrenceFracCorrect);
         Assert.Equal(2, m.TrigramNCorrect);
         Assert.True(m.TrigramAvgCorrectProb > 0.99);
@@ -25,8 +25,7 @@ public sealed class TrigramAnalysisTests
     [Fact]
     public void GivenHandBuiltSolver_WhenPrevTokenAttentionIsChecked_ThenItSelectsExactlyTheCorrectTrigrams()
     {
-        var acts = OneLayerForward.Run(Model, Batch.Tokens, Batch.Size, Batch.SeqLen);
-        var r = PrevTokenAttention.Analyze(acts.Pattern, Batch, TrigramMetrics.Predict(acts.Logits, Batch, HandBuiltTrigramModel.V));
+        var r = TrigramAnalysis.Compute(Model, Dataset, Batch, "hand-built").PrevToken;
         Assert.True(r.AttentionVsCorrect.Equal);
         Assert.Equal(1, r.AttentionVsCorrect.Jaccard);
         Assert.Equal(Batch.CompletionPositions.Count, r.AttentionVsAllTrigrams.Intersection);
@@ -37,18 +36,18 @@ public sealed class TrigramAnalysisTests
     [Fact]
     public void GivenHandBuiltSolver_WhenCircuitsAreComputed_ThenQkSeparatesTrigramPairsAndOvMapsXToZ()
     {
-        var qk = TrigramCircuits.QkToken(Model);
+        var qk = TrigramCircuits.QkToken(Model, 0, 0);
         Assert.Equal(20, qk[1 * 6 + 0], 4);  // query Y = 1, key X = 0
         Assert.Equal(0, qk[0 * 6 + 1], 4);
         Assert.Equal(1, TrigramCircuits.PairAuc(Dataset.Set, qk), 12);
-        var pos = TrigramCircuits.QkPositional(Model);
+        var pos = TrigramCircuits.QkPositional(Model, 0, 0);
         Assert.Equal(20, pos[3 * 8 + 2], 4);
         Assert.Equal(30, pos[3 * 8 + 3], 4);
-        var ov = TrigramCircuits.OvToken(Model);
+        var ov = TrigramCircuits.OvToken(Model, 0, 0);
         Assert.Equal(1, TrigramCircuits.TopOneAccuracy(Dataset.Set, ov, null, out var perTrigram));
         Assert.All(perTrigram, Assert.True);
         Assert.Equal(1, TrigramCircuits.TopOneAccuracy(Dataset.Set, ov, TrigramCircuits.DirectToken(Model), out _));
-        Assert.Equal(1, TrigramCircuits.PairAuc(Dataset.Set, TrigramCircuits.QkAdjacentFull(Model)), 12);
+        Assert.Equal(1, TrigramCircuits.PairAuc(Dataset.Set, TrigramCircuits.QkAdjacentFull(Model, 0, 0)), 12);
     }
 
     [Fact]

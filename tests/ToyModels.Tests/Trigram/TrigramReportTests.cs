@@ -1,5 +1,6 @@
 using Probing.ToyModels.Tasks.Trigram;
 using Probing.ToyModels.Tasks.Trigram.Analysis;
+using Probing.ToyModels.Tests.Trigram.Reference;
 
 namespace Probing.ToyModels.Tests.Trigram;
 
@@ -11,11 +12,11 @@ public sealed class TrigramReportTests
         var dir = Directory.CreateTempSubdirectory("trigram-report-").FullName;
         try
         {
-            var model = HandBuiltTrigramModel.Build();
+            using var model = ReferenceModel.ToHookedTransformer(HandBuiltTrigramModel.Build());
             var dataset = new TrigramDataset(HandBuiltTrigramModel.Set, HandBuiltTrigramModel.T, 0.05);
             var batch = dataset.Sample(100, new Random(4));
-            var main = TrigramAnalysis.Run(model, dataset, batch, dir, "hand-built");
-            var other = TrigramAnalysis.Run(model, dataset, batch, Path.Combine(dir, "compare"), "copy");
+            var main = TrigramAnalysisWriter.Write(TrigramAnalysis.Compute(model, dataset, batch, "hand-built"), dataset, batch, dir);
+            var other = TrigramAnalysisWriter.Write(TrigramAnalysis.Compute(model, dataset, batch, "copy"), dataset, batch, Path.Combine(dir, "compare"));
             var text = TrigramReport.Write(dir, main, other, "memory");
 
             foreach (var f in main.Files)

@@ -1,3 +1,4 @@
+using Probing.ToyModels.Analysis;
 namespace Probing.ToyModels.Tasks.BetaBernoulli;
 
 /// <summary>Everything one run of the beta-Bernoulli analyses computed.</summary>
@@ -8,8 +9,7 @@ namespace Probing.ToyModels.Tasks.BetaBernoulli;
 /// <param name="Probes">Analysis 4.</param>
 /// <param name="HookZ">Analysis 5 (null without a d_head = 1 attention head).</param>
 /// <param name="ResidualStream">Analysis 6.</param>
-/// <param name="Figures">The report sections in order.</param>
-/// <param name="ReportPath">Path of the written <c>report.md</c>.</param>
+/// <param name="Header">Markdown lines describing the model and checkpoint, for the top of the report.</param>
 public sealed record BetaBernoulliAnalysisResult(
     ExactLossAnalysis Loss,
     CalibrationAnalysis Calibration,
@@ -18,5 +18,4 @@ public sealed record BetaBernoulliAnalysisResult(
     ProbeAnalysis Probes,
     HookZAnalysis? HookZ,
     ResidualStreamAnalysis ResidualStream,
-    IReadOnlyList<ReportFigure> Figures,
-    string ReportPath);
+    IReadOnlyList<string> Header);

@@ -1,21 +1,22 @@
+using Probing.ToyModels.Analysis;
 using System.Text;
 
 namespace Probing.ToyModels.Tasks.BetaBernoulli;
 
 /// <summary>
-/// Runs analyses 0–6 on a beta-Bernoulli model and writes each as CSV + PNG, collected in <c>report.md</c>.
+/// Analyses 0–6 of a beta-Bernoulli model: <see cref="Compute"/> runs them and writes nothing; <see cref="Write"/>
+/// writes each as CSV + PNG, collected in <c>report.md</c>.
 /// </summary>
 public static class BetaBernoulliAnalyzer
 {
-    /// <summary>Runs every analysis and writes the outputs into <paramref name="outDir"/>.</summary>
+    /// <summary>Runs every analysis; writes nothing.</summary>
     /// <param name="model">The model to analyse.</param>
     /// <param name="data">The data it was trained on.</param>
     /// <param name="nLayers">Its number of blocks (to name the residual hooks).</param>
-    /// <param name="outDir">Output folder (created).</param>
     /// <param name="options">Analysis sizes.</param>
     /// <param name="header">Markdown lines describing the model and checkpoint, placed at the top of the report.</param>
     /// <param name="cancel">Stops between analyses.</param>
-    public static BetaBernoulliAnalysisResult Run(IHookedSequenceModel model, BetaBernoulliDataOptions data, int nLayers, string outDir,
+    public static BetaBernoulliAnalysisResult Compute(IHookedSequenceModel model, BetaBernoulliDataOptions data, int nLayers,
         BetaBernoulliAnalysisOptions options, IReadOnlyList<string> header, CancellationToken cancel = default)
     {
         ArgumentNullException.ThrowIfNull(model);
@@ -24,7 +25,6 @@ public static class BetaBernoulliAnalyzer
         ArgumentNullException.ThrowIfNull(header);
         if (model.DVocab != data.DVocab)
             throw new ArgumentException($"the model has d_vocab {model.DVocab} but the data needs {data.DVocab} (BOS {(data.Bos ? "on" : "off")}); analyse with the data options the model was trained on.");
-        Directory.CreateDirectory(outDir);
         var reference = new BetaBernoulliReference(data);
         var hooks = model.VectorHooks;
         var finalResid = $"blocks.{nLayers - 1}.hook_resid_post";
@@ -42,13 +42,22 @@ public static class BetaBernoulliAnalyzer
         var zHook = "blocks.0.attn.hook_z";
         var hookZ = samples.Features.ContainsKey(zHook) ? HookZAnalysis.Run(samples, zHook) : null;
         var resid = ResidualStreamAnalysis.Run(samples, stageHooks);
+        return new BetaBernoulliAnalysisResult(loss, calibration, permutation, flip, probes, hookZ, resid, header);
+    }
 
-        var figures = new List<ReportFigure> { loss.Write(outDir), calibration.Write(outDir), permutation.Write(outDir), flip.Write(outDir), probes.Write(outDir) };
-        if (hookZ is not null) figures.Add(hookZ.Write(outDir));
-        figures.Add(resid.Write(outDir));
-        var reportPath = Path.Combine(outDir, "report.md");
-        AnalysisFiles.WriteText(reportPath, Render("Beta-Bernoulli analysis", header, figures));
-        return new BetaBernoulliAnalysisResult(loss, calibration, permutation, flip, probes, hookZ, resid, figures, reportPath);
+    /// <summary>Writes every analysis of <paramref name="result"/> into <paramref name="outDir"/> (created) and <c>report.md</c>; returns the report sections in order.</summary>
+    public static IReadOnlyList<ReportFigure> Write(BetaBernoulliAnalysisResult result, string outDir)
+    {
+        ArgumentNullException.ThrowIfNull(result);
+        Directory.CreateDirectory(outDir);
+        var figures = new List<ReportFigure>
+        {
+            result.Loss.Write(outDir), result.Calibration.Write(outDir), result.Permutation.Write(outDir), result.FlipSymmetry.Write(outDir), result.Probes.Write(outDir),
+        };
+        if (result.HookZ is not null) figures.Add(result.HookZ.Write(outDir));
+        figures.Add(result.ResidualStream.Write(outDir));
+        AnalysisFiles.WriteText(Path.Combine(outDir, "report.md"), Render("Beta-Bernoulli analysis", result.Header, figures));
+        return figures;
     }
 
     /// <summary>Renders a report: a header, then per figure its question, numeric answer, optional table and plots.</summary>

@@ -1,3 +1,4 @@
+using Probing.ToyModels.Analysis;
 namespace Probing.ToyModels.Tasks.BetaBernoulli;
 
 /// <summary>Runs a model over enumerated prefixes and sampled sequences and keeps what the analyses read.</summary>

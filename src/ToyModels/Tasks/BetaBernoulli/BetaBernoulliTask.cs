@@ -1,3 +1,4 @@
+using Probing.ToyModels.Analysis;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Probing.ToyModels.Model;
@@ -23,6 +24,9 @@ public sealed class BetaBernoulliTask : IToyTask
 
     /// <inheritdoc />
     public IReadOnlyList<ToyPreset> Presets { get; } = BetaBernoulliPresets.All;
+
+    /// <inheritdoc />
+    public IToyAnalysis? Analysis { get; } = new BetaBernoulliToyAnalysis();
 
     /// <inheritdoc />
     public IToyTaskData Bind(JsonObject options, int nCtx)

@@ -1,3 +1,4 @@
+using Probing.ToyModels.Analysis;
 using ScottPlot;
 
 namespace Probing.ToyModels.Tasks.BetaBernoulli;

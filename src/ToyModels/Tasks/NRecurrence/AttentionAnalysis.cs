@@ -1,3 +1,4 @@
+using Probing.ToyModels.Analysis;
 using Probing.ToyModels.Tasks.BetaBernoulli;
 using ScottPlot;
 

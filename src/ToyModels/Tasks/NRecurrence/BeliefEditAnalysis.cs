@@ -1,3 +1,4 @@
+using Probing.ToyModels.Analysis;
 using Probing.ToyModels.Model;
 using Probing.ToyModels.Tasks.BetaBernoulli;
 using ScottPlot;

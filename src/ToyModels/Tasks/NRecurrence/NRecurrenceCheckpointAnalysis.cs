@@ -1,3 +1,4 @@
+using Probing.ToyModels.Analysis;
 using System.Text;
 using Probing.Bayes;
 using Probing.ToyModels.Checkpoints;

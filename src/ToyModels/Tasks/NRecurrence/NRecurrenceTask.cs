@@ -1,3 +1,4 @@
+using Probing.ToyModels.Analysis;
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -27,6 +28,9 @@ public sealed class NRecurrenceTask : IToyTask
 
     /// <inheritdoc />
     public IReadOnlyList<ToyPreset> Presets { get; } = NRecurrencePresets.All;
+
+    /// <inheritdoc />
+    public IToyAnalysis? Analysis { get; } = new NRecurrenceToyAnalysis();
 
     /// <inheritdoc />
     public IToyTaskData Bind(JsonObject options, int nCtx) => new NRecurrenceTaskData(ReadOptions(options, nCtx));

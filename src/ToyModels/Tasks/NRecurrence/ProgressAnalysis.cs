@@ -1,3 +1,4 @@
+using Probing.ToyModels.Analysis;
 using Probing.Bayes;
 using Probing.ToyModels.Checkpoints;
 using Probing.ToyModels.Model;
@@ -25,7 +26,7 @@ internal static class ProgressAnalysis
             : null;
         var trainBeliefs = trainSet?.Select(s => NRecurrenceObserver.Filter(a.Data.Spec, s.Tokens)).ToArray();
         var rows = new List<IReadOnlyList<object>>();
-        var snapshots = NRecurrenceSnapshots.List(checkpoint).Where(s => s.Step != finalStep).ToList();
+        var snapshots = ModelSnapshots.List(checkpoint).Where(s => s.Step != finalStep).ToList();
         var points = new List<(long Step, double Test, double Restricted, double Train, double Norm)>();
         foreach (var (step, snapshotDir) in snapshots)
         {
@@ -73,7 +74,7 @@ internal static class ProgressAnalysis
         AnalysisFiles.SavePng(norm, Path.Combine(dir, "weight_norm.png"));
 
         var last = final;
-        var answer = $"{points.Count} measurement points ({snapshots.Count} snapshots{(snapshots.Count == 0 ? "; train with 'probe toy n-recurrence train' to record snapshots" : "")}); " +
+        var answer = $"{points.Count} measurement points ({snapshots.Count} snapshots{(snapshots.Count == 0 ? "; set training.snapshot_every to record snapshots" : "")}); " +
             $"kept heads (≥ {AttentionAnalysis.NBackThreshold} attention on the previous target, else the strongest): {string.Join(", ", keep.Order().Select(k => $"L{k.Layer}H{k.Head}"))}. " +
             $"Final: test loss {AnalysisFiles.F(last.Test)}, restricted loss {AnalysisFiles.F(last.Restricted)}" +
             (double.IsNaN(last.Train) ? "" : $", train-set loss {AnalysisFiles.F(last.Train)}") + $", weight norm {AnalysisFiles.F(last.Norm, "0.00")}.";

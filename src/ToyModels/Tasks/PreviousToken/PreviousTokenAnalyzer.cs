@@ -1,3 +1,4 @@
+using Probing.ToyModels.Analysis;
 using Probing.ToyModels.Model;
 using Probing.ToyModels.Tasks.BetaBernoulli;
 using ScottPlot;
@@ -8,19 +9,18 @@ namespace Probing.ToyModels.Tasks.PreviousToken;
 /// <summary>
 /// Analyses of a previous-token model (seed 003): loss and accuracy by position, attention patterns averaged
 /// over a batch, how linearly each residual hook encodes the position, and the direct logit attribution of the
-/// embeddings, each head and each MLP. Writes CSV + PNG per analysis and <c>report.md</c>.
+/// embeddings, each head and each MLP. Pure: <see cref="PreviousTokenReport"/> writes the result.
 /// </summary>
 public static class PreviousTokenAnalyzer
 {
     /// <summary>Runs the analyses on <paramref name="batch"/> fresh sequences drawn with <paramref name="seed"/>.</summary>
-    public static PreviousTokenAnalysisResult Run(HookedTransformer model, PreviousTokenDataOptions data, string outDir, int batch, int seed, IReadOnlyList<string> header)
+    public static PreviousTokenAnalysisResult Compute(HookedTransformer model, PreviousTokenDataOptions data, int batch, int seed, IReadOnlyList<string> header)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(data);
         ArgumentNullException.ThrowIfNull(header);
         if (model.Config.DVocab != data.DVocab)
             throw new ArgumentException($"the model has d_vocab {model.Config.DVocab} but the previous-token data needs {data.DVocab}; analyse with the options it was trained on.");
-        Directory.CreateDirectory(outDir);
         var n = data.NCtx;
         var (tokens, targets, mask) = PreviousTokenSampler.Sample(data, batch, new Random(seed));
         model.eval();
@@ -66,8 +66,6 @@ public static class PreviousTokenAnalyzer
         var meanAttr = ((attrs * weights.unsqueeze(0)).sum([1, 2]) / weights.sum()).data<float>().ToArray();
         var dla = labels.Select((label, i) => (label, (double)meanAttr[i])).ToArray();
 
-        var result = new PreviousTokenAnalysisResult(model.Config.PositionalEmbeddingType, metrics, heads, positionR2, dla, Path.Combine(outDir, "report.md"));
-        PreviousTokenReport.Write(result, data, outDir, header);
-        return result;
+        return new PreviousTokenAnalysisResult(model.Config.PositionalEmbeddingType, metrics, heads, positionR2, dla, data, header);
     }
 }

@@ -1,3 +1,4 @@
+using Probing.ToyModels.Analysis;
 using ScottPlot;
 using Probing.ToyModels.Tasks.BetaBernoulli;
 
@@ -6,11 +7,12 @@ namespace Probing.ToyModels.Tasks.PreviousToken;
 /// <summary>Writes the previous-token analyses as CSV + PNG and a <c>report.md</c> that answers seed 003's question.</summary>
 public static class PreviousTokenReport
 {
-    /// <summary>Writes every file of <paramref name="result"/> into <paramref name="dir"/>.</summary>
-    public static IReadOnlyList<ReportFigure> Write(PreviousTokenAnalysisResult result, PreviousTokenDataOptions data, string dir, IReadOnlyList<string> header)
+    /// <summary>Writes every file of <paramref name="result"/> into <paramref name="dir"/> (created if missing).</summary>
+    public static IReadOnlyList<ReportFigure> Write(PreviousTokenAnalysisResult result, string dir)
     {
         ArgumentNullException.ThrowIfNull(result);
-        ArgumentNullException.ThrowIfNull(data);
+        var (data, header) = (result.Data, result.Header);
+        Directory.CreateDirectory(dir);
         var figures = new List<ReportFigure> { Metrics(result, data, dir), Attention(result, dir), Position(result, dir), Dla(result, dir) };
         figures.Add(new ReportFigure(
             "5. Can a model without positional embeddings attend to the previous token, and how?",

@@ -1,3 +1,4 @@
+using Probing.ToyModels.Analysis;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Probing.ToyModels.Model;
@@ -29,6 +30,9 @@ public sealed class PreviousTokenTask : IToyTask
         Preset("learned", "Learned positional embedding (the control).", "standard"),
         Preset("frozen-zero", "Positional embedding zeroed and frozen (seed 003's deactivate_position).", "fixed"),
     ];
+
+    /// <inheritdoc />
+    public IToyAnalysis? Analysis { get; } = new PreviousTokenToyAnalysis();
 
     /// <inheritdoc />
     public IToyTaskData Bind(JsonObject options, int nCtx) => new PreviousTokenTaskData(ReadOptions(options, nCtx, out var evalBatch), evalBatch);

@@ -1,3 +1,4 @@
+using Probing.ToyModels.Analysis;
 using System.Text.Json.Nodes;
 using Probing.ToyModels.Model;
 using Probing.ToyModels.Training;
@@ -22,6 +23,9 @@ public sealed class TrigramTask : IToyTask
 
     /// <inheritdoc />
     public IReadOnlyList<ToyPreset> Presets { get; } = TrigramPresets.All.Select(ToToyPreset).ToArray();
+
+    /// <inheritdoc />
+    public IToyAnalysis? Analysis { get; } = new Probing.ToyModels.Tasks.Trigram.Analysis.TrigramToyAnalysis();
 
     /// <inheritdoc />
     public IToyTaskData Bind(JsonObject options, int nCtx)

@@ -1,7 +1,13 @@
+using Probing.ToyModels.Model;
+using static TorchSharp.torch;
+
 namespace Probing.ToyModels.Tasks.Trigram.Analysis;
 
 /// <summary>Analysis 4: how many trigram completions each path of the model predicts on its own.</summary>
 /// <remarks>
+/// Zero-ablation runs the model's own forward pass with <c>blocks.{l}.hook_attn_out</c> and/or
+/// <c>blocks.{l}.hook_mlp_out</c> replaced by zeros in every layer; the decomposition unembeds the cached
+/// outputs (summed over layers, through the final norm's cached scale when the model has one).
 /// The reference counts (820 direct only, 1,004 attention only, 92 MLP only, of 5,629 occurrences for the
 /// released model) come from a public solution notebook. Its "direct path" unembeds embed + pos, and its
 /// "attention only" unembeds embed + pos + attn_out: our <see cref="PathAblationResult.DirectOnly"/> and
@@ -12,24 +18,38 @@ namespace Probing.ToyModels.Tasks.Trigram.Analysis;
 /// </remarks>
 public static class PathAblation
 {
-    /// <summary>Runs the ablations of <paramref name="w"/> on <paramref name="batch"/>.</summary>
-    public static PathAblationResult Analyze(OneLayerWeights w, TrigramBatch batch)
+    /// <summary>Runs the ablations of <paramref name="model"/> on <paramref name="batch"/>.</summary>
+    public static PathAblationResult Analyze(HookedTransformer model, TrigramBatch batch)
     {
-        ArgumentNullException.ThrowIfNull(w);
+        ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(batch);
-        var full = OneLayerForward.Run(w, batch.Tokens, batch.Size, batch.SeqLen);
-        var direct = OneLayerForward.Run(w, batch.Tokens, batch.Size, batch.SeqLen, zeroAttn: true, zeroMlp: true);
-        var attention = OneLayerForward.Run(w, batch.Tokens, batch.Size, batch.SeqLen, zeroMlp: true);
-        var mlp = OneLayerForward.Run(w, batch.Tokens, batch.Size, batch.SeqLen, zeroAttn: true);
+        var c = model.Config;
+        var hasMlp = !c.AttnOnly && c.DMlp > 0;
+        var attnOut = Enumerable.Range(0, c.NLayers).Select(l => $"blocks.{l}.hook_attn_out").ToArray();
+        var mlpOut = hasMlp ? Enumerable.Range(0, c.NLayers).Select(l => $"blocks.{l}.hook_mlp_out").ToArray() : [];
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        model.eval();
+        var tokens = TrigramAnalysis.TokensOf(batch);                                            // [batch, pos]
+        bool Cached(string name) => name.EndsWith("hook_attn_out", StringComparison.Ordinal)
+            || name.EndsWith("hook_mlp_out", StringComparison.Ordinal) || name == "ln_final.hook_scale";
+
+        var (fullLogits, full) = model.RunWithCache(tokens, Cached);                              // [batch, pos, d_vocab]
+        using var fullCache = full;
+        var direct = model.RunWithHooks(tokens, Zeroed([.. attnOut, .. mlpOut]));                 // [batch, pos, d_vocab]
+        var attention = model.RunWithHooks(tokens, Zeroed(mlpOut));                               // [batch, pos, d_vocab]
+        var (mlpLogits, mlpRun) = model.RunWithCache(tokens, Cached, Zeroed(attnOut));            // [batch, pos, d_vocab]
+        using var mlpCache = mlpRun;
+        var v = (int)fullLogits.shape[2];
         return new PathAblationResult(
             batch.CompletionPositions.Count,
-            CorrectAtCompletions(full.Logits, batch, w.DVocab),
-            CorrectAtCompletions(direct.Logits, batch, w.DVocab),
-            CorrectAtCompletions(attention.Logits, batch, w.DVocab),
-            CorrectAtCompletions(mlp.Logits, batch, w.DVocab),
-            CorrectFromComponent(full.AttnOut, w, batch),
-            w.HasMlp ? CorrectFromComponent(full.MlpOut, w, batch) : 0,
-            w.HasMlp ? CorrectFromComponent(mlp.MlpOut, w, batch) : 0,
+            CorrectAtCompletions(TrigramAnalysis.ToFloats(fullLogits), batch, v),
+            CorrectAtCompletions(TrigramAnalysis.ToFloats(direct), batch, v),
+            CorrectAtCompletions(TrigramAnalysis.ToFloats(attention), batch, v),
+            CorrectAtCompletions(TrigramAnalysis.ToFloats(mlpLogits), batch, v),
+            CorrectFromComponent(model, fullCache, attnOut, batch),
+            hasMlp ? CorrectFromComponent(model, fullCache, mlpOut, batch) : 0,
+            hasMlp ? CorrectFromComponent(model, mlpCache, mlpOut, batch) : 0,
             batch.CompletionPositions.Count(p => batch[p.Batch, p.Position] == 0));
     }
 
@@ -52,16 +72,22 @@ public static class PathAblation
         return correct;
     }
 
-    private static int CorrectFromComponent(float[] component, OneLayerWeights w, TrigramBatch batch)
+    private static (string Name, Func<Tensor, string, Tensor?> Hook)[] Zeroed(string[] names) =>
+        [.. names.Select(n => (n, (Func<Tensor, string, Tensor?>)((t, _) => zeros_like(t))))];
+
+    // The components' sum alone through the final norm's cached scale and W_U (+ b_U), in the model's precision.
+    private static int CorrectFromComponent(HookedTransformer model, ActivationCache cache, string[] names, TrigramBatch batch)
     {
+        using var scope = NewDisposeScope();
+        var sum = cache[names[0]];                                                                // [batch, pos, d_model]
+        foreach (var name in names.Skip(1)) sum = sum.Plus(cache[name]);
+        var scaled = cache.ApplyLnToStack(sum.unsqueeze(0), model.Config.NLayers)[0];             // [batch, pos, d_model]
+        var logits = matmul(scaled, model.W_U.detach()).Plus(model.b_U.detach());                 // [batch, pos, d_vocab]
+        var v = (int)logits.shape[2];
+        var values = TrigramCircuits.ToDoubles(logits);
         var correct = 0;
         foreach (var (b, z) in batch.CompletionPositions)
-        {
-            var x = component.AsSpan((b * batch.SeqLen + z - 1) * w.DModel, w.DModel);
-            var logits = Mat.MatMul(x, w.WU, 1, w.DModel, w.DVocab); // [1, d_vocab]
-            for (var i = 0; i < w.DVocab; i++) logits[i] += w.BU[i];
-            if (Mat.ArgMax(logits) == batch[b, z]) correct++;
-        }
+            if (TrigramCircuits.ArgMax(values.AsSpan((b * batch.SeqLen + z - 1) * v, v)) == batch[b, z]) correct++;
         return correct;
     }
 }

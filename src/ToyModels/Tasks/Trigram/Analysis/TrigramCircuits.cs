@@ -1,27 +1,30 @@
+using Probing.ToyModels.Model;
+using static TorchSharp.torch;
+
 namespace Probing.ToyModels.Tasks.Trigram.Analysis;
 
 /// <summary>
-/// The QK and OV circuits of the single head, and the direct path, as [d_vocab, d_vocab] (or [n_ctx, n_ctx])
-/// matrices in double, row-major.
+/// One head's QK and OV circuits and the direct path, read from the model's own circuits
+/// (<see cref="HookedTransformer.QKCircuit"/>, <see cref="HookedTransformer.OVCircuit"/>), as row-major double
+/// [d_vocab, d_vocab] (or [n_ctx, n_ctx]) matrices. Norms are not included: fold them first
+/// (<see cref="HookedTransformer.FoldLayerNorm"/>); run the model in float64 for double-precision circuits.
 /// </summary>
 public static class TrigramCircuits
 {
-    /// <summary>Token QK circuit (W_E W_Q)(W_E W_K)ᵀ / √d_head: [query token, key token], biases left out.</summary>
-    public static double[] QkToken(OneLayerWeights w)
+    /// <summary>Token QK circuit W_E W_Q W_Kᵀ W_Eᵀ / √d_head: [query token, key token], biases left out.</summary>
+    public static double[] QkToken(HookedTransformer model, int layer, int head)
     {
-        ArgumentNullException.ThrowIfNull(w);
-        var q = Mat.MatMul(w.WE, w.WQ, w.DVocab, w.DModel, w.DHead); // [d_vocab, d_head]
-        var k = Mat.MatMul(w.WE, w.WK, w.DVocab, w.DModel, w.DHead); // [d_vocab, d_head]
-        return Scale(Mat.MatMulTransposed(q, k, w.DVocab, w.DHead, w.DVocab), 1 / Math.Sqrt(w.DHead));
+        ArgumentNullException.ThrowIfNull(model);
+        using var scope = NewDisposeScope();
+        return Scale(ToDoubles(model.QKCircuit(layer)[head]), 1 / Math.Sqrt(model.Config.DHead)); // [d_vocab, d_vocab]
     }
 
-    /// <summary>Positional QK circuit (W_pos W_Q)(W_pos W_K)ᵀ / √d_head: [query position, key position].</summary>
-    public static double[] QkPositional(OneLayerWeights w)
+    /// <summary>Positional QK circuit W_pos W_Q W_Kᵀ W_posᵀ / √d_head: [query position, key position].</summary>
+    public static double[] QkPositional(HookedTransformer model, int layer, int head)
     {
-        ArgumentNullException.ThrowIfNull(w);
-        var q = Mat.MatMul(w.WPos, w.WQ, w.NCtx, w.DModel, w.DHead); // [n_ctx, d_head]
-        var k = Mat.MatMul(w.WPos, w.WK, w.NCtx, w.DModel, w.DHead); // [n_ctx, d_head]
-        return Scale(Mat.MatMulTransposed(q, k, w.NCtx, w.DHead, w.NCtx), 1 / Math.Sqrt(w.DHead));
+        ArgumentNullException.ThrowIfNull(model);
+        using var scope = NewDisposeScope();
+        return Scale(ToDoubles(model.PositionalQKCircuit(layer)[head]), 1 / Math.Sqrt(model.Config.DHead)); // [n_ctx, n_ctx]
     }
 
     /// <summary>
@@ -29,40 +32,45 @@ public static class TrigramCircuits
     /// positional embeddings, cross terms and biases, averaged over p = 1 … n_ctx − 2 (where a Y can sit):
     /// [query token, key token].
     /// </summary>
-    public static double[] QkAdjacentFull(OneLayerWeights w)
+    public static double[] QkAdjacentFull(HookedTransformer model, int layer, int head)
     {
-        ArgumentNullException.ThrowIfNull(w);
-        int v = w.DVocab, d = w.DModel, dh = w.DHead;
-        var result = new double[v * v];
+        ArgumentNullException.ThrowIfNull(model);
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        var attn = model.blocks[layer].attn;
+        var wE = model.W_E.detach();                                         // [d_vocab, d_model]
+        var wPos = (model.W_pos ?? throw new ArgumentException("the adjacent QK score needs learned positions (W_pos).")).detach(); // [n_ctx, d_model]
+        var (wQ, wK) = (attn.W_Q.detach()[head], attn.W_K.detach()[head]); // [d_model, d_head]
+        var (bQ, bK) = (attn.b_Q.detach()[head], attn.b_K.detach()[head]); // [d_head]
+        var sum = zeros([wE.shape[0], wE.shape[0]], dtype: wE.dtype);        // [d_vocab, d_vocab]
         var count = 0;
-        var emb = new double[v * d];                       // [d_vocab, d_model]
-        for (var p = 1; p <= w.NCtx - 2; p++, count++)
+        for (var p = 1; p <= model.Config.NCtx - 2; p++, count++)
         {
-            var q = Mat.AddRow(Mat.MatMul(WithPosition(w, p, emb), w.WQ, v, d, dh), w.BQ, v, dh);      // [d_vocab, d_head]
-            var k = Mat.AddRow(Mat.MatMul(WithPosition(w, p - 1, emb), w.WK, v, d, dh), w.BK, v, dh);  // [d_vocab, d_head]
-            var s = Mat.MatMulTransposed(q, k, v, dh, v);
-            for (var i = 0; i < s.Length; i++) result[i] += s[i];
+            var q = matmul(wE.Plus(wPos[p]), wQ).Plus(bQ);                    // [d_vocab, d_head]
+            var k = matmul(wE.Plus(wPos[p - 1]), wK).Plus(bK);                // [d_vocab, d_head]
+            sum = sum.Plus(matmul(q, k.t()));                                 // [d_vocab, d_vocab]
         }
-        return Scale(result, 1 / (Math.Sqrt(dh) * Math.Max(1, count)));
+        return Scale(ToDoubles(sum), 1 / (Math.Sqrt(model.Config.DHead) * Math.Max(1, count)));
     }
 
     /// <summary>Token OV circuit W_E W_V W_O W_U: [source (attended) token, output logit], biases left out.</summary>
-    public static double[] OvToken(OneLayerWeights w)
+    public static double[] OvToken(HookedTransformer model, int layer, int head)
     {
-        ArgumentNullException.ThrowIfNull(w);
-        var ev = Mat.MatMul(w.WE, w.WV, w.DVocab, w.DModel, w.DHead);  // [d_vocab, d_head]
-        var evo = Mat.MatMul(ev, w.WO, w.DVocab, w.DHead, w.DModel);   // [d_vocab, d_model]
-        return Mat.MatMul(evo, w.WU, w.DVocab, w.DModel, w.DVocab);      // [d_vocab, d_vocab]
+        ArgumentNullException.ThrowIfNull(model);
+        using var scope = NewDisposeScope();
+        return ToDoubles(model.OVCircuit(layer)[head]); // [d_vocab, d_vocab]
     }
 
     /// <summary>Direct path W_E W_U: [current token, output logit].</summary>
-    public static double[] DirectToken(OneLayerWeights w)
+    public static double[] DirectToken(HookedTransformer model)
     {
-        ArgumentNullException.ThrowIfNull(w);
-        return Mat.MatMul(w.WE, w.WU, w.DVocab, w.DModel, w.DVocab);
+        ArgumentNullException.ThrowIfNull(model);
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        return ToDoubles(matmul(model.W_E.detach(), model.W_U.detach())); // [d_vocab, d_vocab]
     }
 
-    /// <summary>Top-1 accuracy over the set: argmax of ovScale·OV[X] (+ Direct[Y] when given) equals Z.</summary>
+    /// <summary>Top-1 accuracy over the set: argmax of OV[X] (+ Direct[Y] when given) equals Z.</summary>
     /// <param name="set">The trigrams.</param>
     /// <param name="ov">OV circuit [d_vocab, d_vocab].</param>
     /// <param name="direct">Direct path [d_vocab, d_vocab], or null for the OV circuit alone.</param>
@@ -79,7 +87,7 @@ public static class TrigramCircuits
         {
             var t = set.Trigrams[i];
             for (var j = 0; j < v; j++) row[j] = ov[t.X * v + j] + (direct is null ? 0 : direct[t.Y * v + j]);
-            correct[i] = Mat.ArgMax(row) == t.Z;
+            correct[i] = ArgMax(row) == t.Z;
             if (correct[i]) hits++;
         }
         return set.Count == 0 ? 0 : (double)hits / set.Count;
@@ -88,8 +96,6 @@ public static class TrigramCircuits
     /// <summary>ROC AUC of a [query token, key token] score for trigram pairs (Y, X) against every other pair.</summary>
     public static double PairAuc(TrigramSet set, double[] score)
     {
-        ArgumentNullException.ThrowIfNull(set);
-        ArgumentNullException.ThrowIfNull(score);
         var (pos, neg) = SplitPairs(set, score);
         return RocAuc.Compute(pos, neg);
     }
@@ -108,13 +114,16 @@ public static class TrigramCircuits
         return (pos, neg);
     }
 
-    private static double[] WithPosition(OneLayerWeights w, int position, double[] buffer)
+    /// <summary>Index of the largest value of a row (first on ties).</summary>
+    public static int ArgMax(ReadOnlySpan<double> row)
     {
-        for (var t = 0; t < w.DVocab; t++)
-        for (var j = 0; j < w.DModel; j++)
-            buffer[t * w.DModel + j] = w.WE[t * w.DModel + j] + w.WPos[position * w.DModel + j];
-        return buffer;
+        var best = 0;
+        for (var i = 1; i < row.Length; i++) if (row[i] > row[best]) best = i;
+        return best;
     }
+
+    /// <summary>A tensor's values as row-major doubles.</summary>
+    internal static double[] ToDoubles(Tensor t) => t.detach().cpu().to(ScalarType.Float64).contiguous().data<double>().ToArray();
 
     private static double[] Scale(double[] a, double s)
     {

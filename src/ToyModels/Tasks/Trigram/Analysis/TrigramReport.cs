@@ -20,7 +20,7 @@ public static class TrigramReport
         var a = main.Ablation;
         var s = new StringBuilder();
         s.AppendLine($"# Trigram analysis: {main.Label}").AppendLine();
-        s.AppendLine($"Model: `{source}` (d_model {main.Weights.DModel}, d_head {main.Weights.DHead}, d_mlp {main.Weights.DMlp}). " +
+        s.AppendLine($"Model: `{source}` (d_model {main.DModel}, d_head {main.DHead}, d_mlp {main.DMlp}). " +
                      $"Evaluation: {m.InContextCount} distinct trigrams seen in the batch, {m.OccurrenceCount} trigram occurrences; set of {m.TrigramCount} trigrams.").AppendLine();
         s.AppendLine("## Metrics").AppendLine();
         s.AppendLine("| metric | value |").AppendLine("|---|---|");

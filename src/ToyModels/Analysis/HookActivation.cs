@@ -1,4 +1,4 @@
-namespace Probing.ToyModels.Tasks.BetaBernoulli;
+namespace Probing.ToyModels.Analysis;
 
 /// <summary>One hook's activation as a flat array with <paramref name="Width"/> values per (sequence, position).</summary>
 /// <param name="Values">Row-major values, <c>[batch, seqLen, width]</c>.</param>

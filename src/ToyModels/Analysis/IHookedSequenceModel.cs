@@ -1,4 +1,4 @@
-namespace Probing.ToyModels.Tasks.BetaBernoulli;
+namespace Probing.ToyModels.Analysis;
 
 /// <summary>
 /// What the toy-task analyses need from a model: logits and named per-position activations for a batch of

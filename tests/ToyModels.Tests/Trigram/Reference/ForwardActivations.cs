@@ -1,4 +1,7 @@
-namespace Probing.ToyModels.Tasks.Trigram.Analysis;
+using Probing.ToyModels.Tasks.Trigram;
+using Probing.ToyModels.Tasks.Trigram.Analysis;
+
+namespace Probing.ToyModels.Tests.Trigram.Reference;
 
 /// <summary>Activations of <see cref="OneLayerForward.Run"/>, row-major, TransformerLens meanings.</summary>
 /// <param name="Batch">Sequences.</param>
@@ -8,4 +11,4 @@ namespace Probing.ToyModels.Tasks.Trigram.Analysis;
 /// <param name="ResidPre"><c>blocks.0.hook_resid_pre</c> (embedding + positional embedding), [batch, pos, d_model].</param>
 /// <param name="AttnOut"><c>blocks.0.hook_attn_out</c>, [batch, pos, d_model].</param>
 /// <param name="MlpOut"><c>blocks.0.hook_mlp_out</c>, [batch, pos, d_model] (zeros when there is no MLP).</param>
-public sealed record ForwardActivations(int Batch, int SeqLen, float[] Logits, float[] Pattern, float[] ResidPre, float[] AttnOut, float[] MlpOut);
+internal sealed record ForwardActivations(int Batch, int SeqLen, float[] Logits, float[] Pattern, float[] ResidPre, float[] AttnOut, float[] MlpOut);

@@ -1,4 +1,4 @@
-namespace Probing.ToyModels.Tasks.BetaBernoulli;
+namespace Probing.ToyModels.Analysis;
 
 /// <summary>Projection on the top two principal components (power iteration with deflation).</summary>
 internal static class Pca

@@ -1,4 +1,4 @@
-namespace Probing.ToyModels.Tasks.BetaBernoulli;
+namespace Probing.ToyModels.Analysis;
 
 /// <summary>An ordinary least-squares line y ≈ slope·x + intercept with its R².</summary>
 /// <param name="Slope">Fitted slope.</param>

@@ -1,4 +1,7 @@
-namespace Probing.ToyModels.Tasks.Trigram.Analysis;
+using Probing.ToyModels.Tasks.Trigram;
+using Probing.ToyModels.Tasks.Trigram.Analysis;
+
+namespace Probing.ToyModels.Tests.Trigram.Reference;
 
 /// <summary>Small row-major matrix helpers for the circuit analyses (matrices here are at most 75 × 75).</summary>
 internal static class Mat

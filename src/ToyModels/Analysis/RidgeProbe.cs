@@ -1,4 +1,4 @@
-namespace Probing.ToyModels.Tasks.BetaBernoulli;
+namespace Probing.ToyModels.Analysis;
 
 /// <summary>
 /// A linear probe fitted by ridge regression on standardised features, scored by R² on a held-out split.

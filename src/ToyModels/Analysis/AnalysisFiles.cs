@@ -2,7 +2,7 @@ using System.Globalization;
 using Probing.Runs;
 using ScottPlot;
 
-namespace Probing.ToyModels.Tasks.BetaBernoulli;
+namespace Probing.ToyModels.Analysis;
 
 /// <summary>CSV, PNG and text writers for analysis outputs, through the run-output layer (atomic, one CSV convention).</summary>
 public static class AnalysisFiles

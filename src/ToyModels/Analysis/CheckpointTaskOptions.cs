@@ -1,8 +1,9 @@
 using System.Text.Json.Nodes;
 using Probing.ToyModels.Checkpoints;
+using Probing.ToyModels.Tasks;
 using Probing.ToyModels.Training;
 
-namespace Probing.ToyModels.Tasks.BetaBernoulli;
+namespace Probing.ToyModels.Analysis;
 
 /// <summary>Finds the task options a checkpoint was trained with: run.json when present, else the task's default preset.</summary>
 public static class CheckpointTaskOptions

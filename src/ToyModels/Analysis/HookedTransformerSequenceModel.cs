@@ -1,7 +1,7 @@
 using Probing.ToyModels.Model;
 using static TorchSharp.torch;
 
-namespace Probing.ToyModels.Tasks.BetaBernoulli;
+namespace Probing.ToyModels.Analysis;
 
 /// <summary>Adapts a <see cref="HookedTransformer"/> to <see cref="IHookedSequenceModel"/> (CPU, no gradients).</summary>
 public sealed class HookedTransformerSequenceModel : IHookedSequenceModel

@@ -1,4 +1,4 @@
-namespace Probing.ToyModels.Tasks.BetaBernoulli;
+namespace Probing.ToyModels.Analysis;
 
 /// <summary>One section of a generated analysis report: the question, its numeric answer, and the files.</summary>
 /// <param name="Title">Section title.</param>

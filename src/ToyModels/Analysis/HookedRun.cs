@@ -1,4 +1,4 @@
-namespace Probing.ToyModels.Tasks.BetaBernoulli;
+namespace Probing.ToyModels.Analysis;
 
 /// <summary>The output of <see cref="IHookedSequenceModel.Run"/>.</summary>
 /// <param name="Logits">Logits, <c>[batch, seqLen, d_vocab]</c> row-major.</param>

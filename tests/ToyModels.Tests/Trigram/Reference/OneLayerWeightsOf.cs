@@ -1,10 +1,13 @@
 using Probing.ToyModels.Model;
 using static TorchSharp.torch;
 
-namespace Probing.ToyModels.Tasks.Trigram.Analysis;
+using Probing.ToyModels.Tasks.Trigram;
+using Probing.ToyModels.Tasks.Trigram.Analysis;
+
+namespace Probing.ToyModels.Tests.Trigram.Reference;
 
 /// <summary>Reads a <see cref="HookedTransformer"/>'s weights into <see cref="OneLayerWeights"/> for the analyses.</summary>
-public static class OneLayerWeightsOf
+internal static class OneLayerWeightsOf
 {
     /// <summary>Copies the weights of a 1-layer, 1-head, LayerNorm-free model with standard positions.</summary>
     /// <exception cref="NotSupportedException">The model has another shape.</exception>

@@ -1,4 +1,7 @@
-namespace Probing.ToyModels.Tasks.Trigram.Analysis;
+using Probing.ToyModels.Tasks.Trigram;
+using Probing.ToyModels.Tasks.Trigram.Analysis;
+
+namespace Probing.ToyModels.Tests.Trigram.Reference;
 
 /// <summary>
 /// The weights of a 1-layer, 1-head transformer without LayerNorm (the trigram presets), as row-major
@@ -27,7 +30,7 @@ namespace Probing.ToyModels.Tasks.Trigram.Analysis;
 /// <param name="BOut"><c>b_out</c> [d_model].</param>
 /// <param name="WU"><c>W_U</c> [d_model, d_vocab].</param>
 /// <param name="BU"><c>b_U</c> [d_vocab].</param>
-public sealed record OneLayerWeights(
+internal sealed record OneLayerWeights(
     int DVocab, int NCtx, int DModel, int DHead, int DMlp, string ActFn,
     float[] WE, float[] WPos,
     float[] WQ, float[] BQ, float[] WK, float[] BK, float[] WV, float[] BV, float[] WO, float[] BO,

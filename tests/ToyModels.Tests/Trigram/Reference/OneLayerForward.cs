@@ -1,10 +1,13 @@
-namespace Probing.ToyModels.Tasks.Trigram.Analysis;
+using Probing.ToyModels.Tasks.Trigram;
+using Probing.ToyModels.Tasks.Trigram.Analysis;
+
+namespace Probing.ToyModels.Tests.Trigram.Reference;
 
 /// <summary>
 /// A plain-C# forward pass of a 1-layer, 1-head, LayerNorm-free transformer, with zero-ablation switches.
 /// It is the reference the TorchSharp model is checked against, and what the ablation analysis runs.
 /// </summary>
-public static class OneLayerForward
+internal static class OneLayerForward
 {
     /// <summary>Runs the model on row-major tokens [batch, seqLen].</summary>
     /// <param name="w">The weights.</param>

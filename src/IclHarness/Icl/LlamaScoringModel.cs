@@ -25,7 +25,7 @@ internal sealed class LlamaScoringModel : IScoringModel, IDisposable
         // Scoring, ranks, the sweep and patching read llama.cpp's own logits; only the lens (and the one-decode-per-
         // request path, which unembeds result_norm itself) need the final norm, so an architecture the lens does not
         // know still runs without it.
-        if (LogitLens.Supports(model.Info.Architecture)) _lens = LogitLens.Create(model);
+        if (LogitLens.Supports(model.Info.Architecture)) _lens = LogitLens.Create(model, threads);
         else _noLens = $"the logit lens does not know the final norm of architecture '{model.Info.Architecture}'; pass Lens = false to measure without it";
         // llama.cpp reads context_length as int32: 0xFFFFFFFF arrives as −1. A non-positive value is "not declared",
         // bounded by MaxUndeclaredContext rather than reported as a context of −1 tokens.

@@ -1,155 +1,166 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
-using System.Runtime.Intrinsics;
 using Probing.IclHarness.Gguf;
+using Probing.IclHarness.Llama.Native;
 
 namespace Probing.IclHarness.Llama;
 
 /// <summary>
-/// out[r, v] = Σ_d x[r, d] · W[v, d] for a GGUF matrix W of any ggml type, without materializing W in
-/// F32: vocabulary tiles are decoded by ggml into a per-thread buffer (F32 is read from the map in place)
-/// and multiplied against all rows at once with a 4×2 FMA kernel, tiles in parallel.
+/// The lens's arithmetic as a ggml graph on ggml's CPU kernels, built as llama.cpp builds the end of its graph:
+/// <c>ggml_rms_norm</c> (or <c>ggml_norm</c>) then <c>ggml_mul</c> by <c>output_norm.weight</c> (the CPU backend fuses the
+/// two, as it does in llama.cpp) and <c>ggml_add</c> of its bias; <c>ggml_mul_mat</c> of the unembedding, whose tensor points
+/// at the memory-mapped file's own bytes (nothing is copied or dequantized: the kernel rounds the activations to the
+/// weight's vec_dot type, Q8_K for K-quants, Q8_0 for Q8_0, F16 for F16, exactly as in llama.cpp); then
+/// <c>output.bias</c> and the soft-cap's scale, tanh, scale. Every tensor's data is ours (no_alloc context): inputs and the
+/// caller's output buffer are pinned for the call, the norm's intermediates live in a per-call native buffer.
 /// </summary>
-internal static unsafe class LensProduct
+internal sealed unsafe class LensProduct
 {
-    private const int TileRows = 64;
+    /// <summary>
+    /// Most rows in one graph: bounds the norm's intermediates (3 × d_model floats per row) and the quantized
+    /// activations; the logits go straight into the caller's buffer.
+    /// </summary>
+    public const int MaxRows = 256;
 
-    public static float[] Multiply(GgufFile file, GgufTensorInfo matrix, float[] x, int rows)
+    private const int F32 = (int)GgmlType.F32;
+
+    private readonly GgufFile _file;
+    private readonly GgufTensorInfo _unembedding; // ne = [d_model, d_vocab]
+    private readonly FinalNormKind _kind;
+    private readonly float _epsilon;
+    private readonly float[] _gain;               // [d_model]
+    private readonly float[]? _bias;              // [d_model]
+    private readonly float[]? _outputBias;        // [d_vocab]
+    private readonly float _softcap;
+    private readonly int _threads;
+
+    public LensProduct(GgufFile file, GgufTensorInfo unembedding, FinalNormKind kind, float epsilon, float[] gain, float[]? bias,
+        float[]? outputBias, float softcap, int threads)
     {
-        var output = new float[(long)rows * matrix.Dimensions[1]]; // [rows, d_vocab]
-        Multiply(file, matrix, x, rows, output);
-        return output;
+        _file = file;
+        _unembedding = unembedding;
+        _kind = kind;
+        _epsilon = epsilon;
+        _gain = gain;
+        _bias = bias;
+        _outputBias = outputBias;
+        _softcap = softcap;
+        _threads = threads;
+        EmbeddingSize = (int)unembedding.Dimensions[0];
+        VocabularySize = (int)unembedding.Dimensions[1];
+        LlamaLibrary.EnsureInitialized();
+        GgmlCpuNative.ggml_cpu_init();
     }
 
-    /// <summary>Writes the product into the first rows × d_vocab floats of <paramref name="output"/>, so a caller can reuse one buffer.</summary>
-    public static void Multiply(GgufFile file, GgufTensorInfo matrix, float[] x, int rows, float[] output)
+    public int EmbeddingSize { get; }
+
+    public int VocabularySize { get; }
+
+    /// <summary>
+    /// [rows, d_model] residuals (or, without <paramref name="normalize"/>, already normalized rows) to [rows, d_vocab]
+    /// logits (or, without <paramref name="unembed"/>, [rows, d_model] normalized rows) in <paramref name="output"/>.
+    /// </summary>
+    public void Run(ReadOnlySpan<float> input, int rows, bool normalize, bool unembed, Span<float> output)
     {
-        var d = (int)matrix.Dimensions[0];
-        var vocab = (int)matrix.Dimensions[1];
-        if (output.LongLength < (long)rows * vocab) throw new ArgumentException($"the output holds {output.LongLength} floats, fewer than {rows} × {vocab}.");
-        var tiles = (vocab + TileRows - 1) / TileRows;
-        var isF32 = matrix.Type == GgmlType.F32;
-        Parallel.For(0, tiles, () => isF32 ? null : new float[TileRows * d], (tile, _, buffer) =>
+        var d = EmbeddingSize;
+        var width = unembed ? VocabularySize : d;
+        for (var first = 0; first < rows; first += MaxRows)
         {
-            var first = tile * TileRows;
-            var count = Math.Min(TileRows, vocab - first);
-            ReadOnlySpan<float> w;
-            if (isF32) w = MemoryMarshal.Cast<byte, float>(file.GetTensorBytes(matrix)).Slice(first * d, count * d);
-            else
+            var count = Math.Min(MaxRows, rows - first);
+            var x = input.Slice(first * d, count * d);
+            var y = output.Slice((int)((long)first * width), count * width);
+            if (count > 1 || !unembed)
             {
-                GgmlDequantizer.DequantizeRows(file, matrix, first, count, buffer);
-                w = buffer.AsSpan(0, count * d);
+                Compute(x, count, normalize, unembed, y);
+                continue;
             }
-            fixed (float* wp = w)
-            fixed (float* xp = x)
-            fixed (float* op = output)
-                Tile(xp, rows, wp, count, d, op + first, vocab);
-            return buffer;
-        }, _ => { });
+            // ggml multiplies one row with vec_dot and two or more with llamafile's tiled kernel, which sum in another
+            // order: a lone row is computed as a pair, so a row's logits never depend on how many rows came with it.
+            var pair = new float[2 * d];
+            x.CopyTo(pair);
+            x.CopyTo(pair.AsSpan(d));
+            var logits = new float[2 * width];
+            Compute(pair, 2, normalize, unembed, logits);
+            logits.AsSpan(0, width).CopyTo(y);
+        }
     }
 
-    // out rows are strided by `stride` (= d_vocab); w holds `count` rows of d floats.
-    private static void Tile(float* x, int rows, float* w, int count, int d, float* output, int stride)
+    private void Compute(ReadOnlySpan<float> input, int rows, bool normalize, bool unembed, Span<float> output)
     {
-        var r = 0;
-        for (; r + 4 <= rows; r += 4)
+        var d = EmbeddingSize;
+        var weight = _file.GetTensorBytes(_unembedding); // checks the file is still open
+        var parameters = new ggml_init_params
         {
-            var v = 0;
-            for (; v + 4 <= count; v += 4) Dot4x4(x + (long)r * d, w + (long)v * d, d, output + (long)r * stride + v, stride);
-            for (; v + 2 <= count; v += 2) Dot4x2(x + (long)r * d, w + (long)v * d, d, output + (long)r * stride + v, stride);
-            for (; v < count; v++)
-                for (var i = 0; i < 4; i++) output[(long)(r + i) * stride + v] = Dot(x + (long)(r + i) * d, w + (long)v * d, d);
-        }
-        for (; r < rows; r++)
-            for (var v = 0; v < count; v++) output[(long)r * stride + v] = Dot(x + (long)r * d, w + (long)v * d, d);
-    }
-
-    // 16 accumulators: with AVX-512's 32 vector registers the JIT keeps them all in registers, and each
-    // step loads 8 vectors for 16 FMAs.
-    private static void Dot4x4(float* x, float* w, int d, float* output, int stride)
-    {
-        Vector256<float> a00 = default, a01 = default, a02 = default, a03 = default;
-        Vector256<float> a10 = default, a11 = default, a12 = default, a13 = default;
-        Vector256<float> a20 = default, a21 = default, a22 = default, a23 = default;
-        Vector256<float> a30 = default, a31 = default, a32 = default, a33 = default;
-        var x1 = x + d; var x2 = x1 + d; var x3 = x2 + d;
-        var w1 = w + d; var w2 = w1 + d; var w3 = w2 + d;
-        var k = 0;
-        for (; k + 8 <= d; k += 8)
+            mem_size = GgmlNative.ggml_tensor_overhead() * 24 + GgmlNative.ggml_graph_overhead() + 1024,
+            mem_buffer = 0,
+            no_alloc = 1,
+        };
+        var ctx = GgmlNative.ggml_init(parameters);
+        if (ctx == 0) throw new OutOfMemoryException("ggml could not allocate a context for the logit lens.");
+        var scratch = normalize ? (float*)NativeMemory.AlignedAlloc((nuint)(3L * rows * d * sizeof(float)), 64) : null;
+        byte* work = null;
+        try
         {
-            var b0 = Vector256.Load(w + k);
-            var b1 = Vector256.Load(w1 + k);
-            var b2 = Vector256.Load(w2 + k);
-            var b3 = Vector256.Load(w3 + k);
-            var c = Vector256.Load(x + k);
-            a00 = Vector256.FusedMultiplyAdd(c, b0, a00); a01 = Vector256.FusedMultiplyAdd(c, b1, a01);
-            a02 = Vector256.FusedMultiplyAdd(c, b2, a02); a03 = Vector256.FusedMultiplyAdd(c, b3, a03);
-            c = Vector256.Load(x1 + k);
-            a10 = Vector256.FusedMultiplyAdd(c, b0, a10); a11 = Vector256.FusedMultiplyAdd(c, b1, a11);
-            a12 = Vector256.FusedMultiplyAdd(c, b2, a12); a13 = Vector256.FusedMultiplyAdd(c, b3, a13);
-            c = Vector256.Load(x2 + k);
-            a20 = Vector256.FusedMultiplyAdd(c, b0, a20); a21 = Vector256.FusedMultiplyAdd(c, b1, a21);
-            a22 = Vector256.FusedMultiplyAdd(c, b2, a22); a23 = Vector256.FusedMultiplyAdd(c, b3, a23);
-            c = Vector256.Load(x3 + k);
-            a30 = Vector256.FusedMultiplyAdd(c, b0, a30); a31 = Vector256.FusedMultiplyAdd(c, b1, a31);
-            a32 = Vector256.FusedMultiplyAdd(c, b2, a32); a33 = Vector256.FusedMultiplyAdd(c, b3, a33);
-        }
-        Span<float> s = stackalloc float[16];
-        s[0] = Vector256.Sum(a00); s[1] = Vector256.Sum(a01); s[2] = Vector256.Sum(a02); s[3] = Vector256.Sum(a03);
-        s[4] = Vector256.Sum(a10); s[5] = Vector256.Sum(a11); s[6] = Vector256.Sum(a12); s[7] = Vector256.Sum(a13);
-        s[8] = Vector256.Sum(a20); s[9] = Vector256.Sum(a21); s[10] = Vector256.Sum(a22); s[11] = Vector256.Sum(a23);
-        s[12] = Vector256.Sum(a30); s[13] = Vector256.Sum(a31); s[14] = Vector256.Sum(a32); s[15] = Vector256.Sum(a33);
-        for (var i = 0; i < 4; i++)
-        {
-            var xi = x + (long)i * d;
-            for (var j = 0; j < 4; j++)
+            fixed (float* x = input)
+            fixed (float* y = output)
+            fixed (float* gain = _gain)
+            fixed (float* bias = _bias)
+            fixed (float* outputBias = _outputBias)
             {
-                var wj = w + (long)j * d;
-                var sum = s[i * 4 + j];
-                for (var t = k; t < d; t++) sum += xi[t] * wj[t];
-                output[(long)i * stride + j] = sum;
+                var cur = Tensor2d(ctx, F32, d, rows, x); // [d_model, rows]
+                if (normalize)
+                {
+                    var last = !unembed;
+                    // llm_graph_context::build_norm: norm, then ggml_mul by the gain, then ggml_add of the bias.
+                    cur = Data(_kind == FinalNormKind.RmsNorm ? GgmlNative.ggml_rms_norm(ctx, cur, _epsilon) : GgmlNative.ggml_norm(ctx, cur, _epsilon), scratch);
+                    cur = Data(GgmlNative.ggml_mul(ctx, cur, Tensor1d(ctx, d, gain)), last && _bias is null ? y : scratch + (long)rows * d);
+                    if (_bias is not null)
+                        cur = Data(GgmlNative.ggml_add(ctx, cur, Tensor1d(ctx, d, bias)), last ? y : scratch + 2L * rows * d);
+                }
+                if (unembed)
+                {
+                    var w = Tensor2d(ctx, (int)_unembedding.Type, d, VocabularySize, Unsafe.AsPointer(ref MemoryMarshal.GetReference(weight)));
+                    cur = Data(GgmlNative.ggml_mul_mat(ctx, w, cur), y); // [d_vocab, rows]
+                    // In place from here on (views of the product in the caller's buffer): the same values as llama.cpp's
+                    // separate tensors, element by element.
+                    if (_outputBias is not null) cur = GgmlNative.ggml_add_inplace(ctx, cur, Tensor1d(ctx, VocabularySize, outputBias));
+                    if (_softcap > 0)
+                    {
+                        cur = GgmlNative.ggml_scale_inplace(ctx, cur, 1f / _softcap);
+                        cur = GgmlNative.ggml_tanh_inplace(ctx, cur);
+                        cur = GgmlNative.ggml_scale_inplace(ctx, cur, _softcap);
+                    }
+                }
+                var graph = GgmlNative.ggml_new_graph(ctx);
+                GgmlNative.ggml_build_forward_expand(graph, cur);
+                var plan = GgmlCpuNative.ggml_graph_plan(graph, _threads, 0);
+                if (plan.work_size > 0)
+                {
+                    work = (byte*)NativeMemory.AlignedAlloc(plan.work_size, 64);
+                    plan.work_data = (nint)work;
+                }
+                var status = GgmlCpuNative.ggml_graph_compute(graph, &plan);
+                if (status != GgmlCpuNative.GGML_STATUS_SUCCESS)
+                    throw new InvalidOperationException($"ggml could not compute the logit lens (ggml_status {status}).");
             }
         }
+        finally
+        {
+            if (work is not null) NativeMemory.AlignedFree(work);
+            if (scratch is not null) NativeMemory.AlignedFree(scratch);
+            GgmlNative.ggml_free(ctx);
+        }
     }
 
-    private static void Dot4x2(float* x, float* w, int d, float* output, int stride)
-    {
-        Vector256<float> a00 = default, a01 = default, a10 = default, a11 = default;
-        Vector256<float> a20 = default, a21 = default, a30 = default, a31 = default;
-        var x1 = x + d; var x2 = x1 + d; var x3 = x2 + d; var w1 = w + d;
-        var k = 0;
-        for (; k + 8 <= d; k += 8)
-        {
-            var b0 = Vector256.Load(w + k);
-            var b1 = Vector256.Load(w1 + k);
-            var c = Vector256.Load(x + k);
-            a00 = Vector256.FusedMultiplyAdd(c, b0, a00); a01 = Vector256.FusedMultiplyAdd(c, b1, a01);
-            c = Vector256.Load(x1 + k);
-            a10 = Vector256.FusedMultiplyAdd(c, b0, a10); a11 = Vector256.FusedMultiplyAdd(c, b1, a11);
-            c = Vector256.Load(x2 + k);
-            a20 = Vector256.FusedMultiplyAdd(c, b0, a20); a21 = Vector256.FusedMultiplyAdd(c, b1, a21);
-            c = Vector256.Load(x3 + k);
-            a30 = Vector256.FusedMultiplyAdd(c, b0, a30); a31 = Vector256.FusedMultiplyAdd(c, b1, a31);
-        }
-        float s00 = Vector256.Sum(a00), s01 = Vector256.Sum(a01), s10 = Vector256.Sum(a10), s11 = Vector256.Sum(a11);
-        float s20 = Vector256.Sum(a20), s21 = Vector256.Sum(a21), s30 = Vector256.Sum(a30), s31 = Vector256.Sum(a31);
-        for (; k < d; k++)
-        {
-            s00 += x[k] * w[k]; s01 += x[k] * w1[k]; s10 += x1[k] * w[k]; s11 += x1[k] * w1[k];
-            s20 += x2[k] * w[k]; s21 += x2[k] * w1[k]; s30 += x3[k] * w[k]; s31 += x3[k] * w1[k];
-        }
-        output[0] = s00; output[1] = s01;
-        output[stride] = s10; output[stride + 1] = s11;
-        output[2 * stride] = s20; output[2 * stride + 1] = s21;
-        output[3 * stride] = s30; output[3 * stride + 1] = s31;
-    }
+    private static ggml_tensor* Tensor2d(nint ctx, int type, long ne0, long ne1, void* data) =>
+        Data(GgmlNative.ggml_new_tensor_2d(ctx, type, ne0, ne1), data);
 
-    private static float Dot(float* x, float* w, int d)
+    private static ggml_tensor* Tensor1d(nint ctx, long ne0, float* data) => Data(GgmlNative.ggml_new_tensor_1d(ctx, F32, ne0), data);
+
+    private static ggml_tensor* Data(ggml_tensor* tensor, void* data)
     {
-        var acc = Vector256<float>.Zero;
-        var k = 0;
-        for (; k + 8 <= d; k += 8) acc = Vector256.FusedMultiplyAdd(Vector256.Load(x + k), Vector256.Load(w + k), acc);
-        var sum = Vector256.Sum(acc);
-        for (; k < d; k++) sum += x[k] * w[k];
-        return sum;
+        if (tensor is null) throw new OutOfMemoryException("ggml's context for the logit lens is full.");
+        tensor->data = (nint)data;
+        return tensor;
     }
 }

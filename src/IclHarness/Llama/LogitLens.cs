@@ -10,8 +10,10 @@ namespace Probing.IclHarness.Llama;
 /// <c>output.bias</c> if the model has one), then the final logit soft-cap <c>cap · tanh(logit / cap)</c> where the
 /// architecture has one (Gemma 2; Gemma 3 when its file sets <c>final_logit_softcapping</c>). Gemma's RMSNorm
 /// multiplies by (1 + w): llama.cpp's converter stores 1 + w in <c>output_norm.weight</c>, so the lens reads the
-/// offset from the file as llama.cpp does. Weights come from the memory-mapped GGUF and are decoded by
-/// ggml (<see cref="GgmlDequantizer"/>). All rows of a call go through one matrix product.
+/// offset from the file as llama.cpp does. The arithmetic is llama.cpp's own: a ggml graph of the same ops on ggml's CPU
+/// kernels over the memory-mapped file's own (quantized) unembedding, nothing dequantized, with the activations rounded
+/// to the weight's vec_dot type as llama.cpp rounds them (<see cref="LensProduct"/>). A row's logits do not depend on the
+/// other rows of the call nor on the thread count.
 /// </summary>
 public sealed class LogitLens
 {
@@ -38,12 +40,9 @@ public sealed class LogitLens
     private static readonly Dictionary<string, float> DefaultSoftcap = new(StringComparer.Ordinal) { ["gemma2"] = 30f, ["gemma3"] = 0f };
 
     private readonly GgufFile _file;
-    private readonly float[] _gain;       // [d_model]
-    private readonly float[]? _bias;      // [d_model] (LayerNorm only)
-    private readonly float[]? _outputBias; // [d_vocab]
-    private readonly GgufTensorInfo _unembedding; // ne = [d_model, d_vocab]
+    private readonly LensProduct _product;
 
-    private LogitLens(LlamaModel model, FinalNormKind kind)
+    private LogitLens(LlamaModel model, FinalNormKind kind, int threads)
     {
         _file = model.Gguf;
         Kind = kind;
@@ -52,18 +51,23 @@ public sealed class LogitLens
         var epsKey = kind == FinalNormKind.RmsNorm ? $"{arch}.attention.layer_norm_rms_epsilon" : $"{arch}.attention.layer_norm_epsilon";
         Epsilon = _file.Contains(epsKey) ? _file.GetFloat32(epsKey)
             : throw new InvalidDataException($"{_file.Path}: the model has no '{epsKey}', which the logit lens needs for the final norm.");
-        _gain = Vector("output_norm.weight", EmbeddingSize);
+        var gain = Vector("output_norm.weight", EmbeddingSize); // [d_model]
         // LayerNorm's bias, or the bias phi3 may add after its RMSNorm (build_norm with output_norm_b).
-        _bias = _file.FindTensor("output_norm.bias") is not null ? Vector("output_norm.bias", EmbeddingSize) : null;
+        var bias = _file.FindTensor("output_norm.bias") is not null ? Vector("output_norm.bias", EmbeddingSize) : null; // [d_model]
         var capKey = $"{arch}.final_logit_softcapping";
         Softcap = DefaultSoftcap.TryGetValue(arch, out var cap) ? (_file.Contains(capKey) ? _file.GetFloat32(capKey) : cap) : 0f;
-        _unembedding = _file.FindTensor("output.weight") ?? _file.GetTensor("token_embd.weight");
-        TiedEmbeddings = _unembedding.Name == "token_embd.weight";
-        if (_unembedding.Dimensions.Count != 2 || _unembedding.Dimensions[0] != EmbeddingSize)
-            throw new InvalidDataException($"{_file.Path}: {_unembedding.Name} has shape {_unembedding.Shape}, expected [{EmbeddingSize}, n_vocab].");
-        VocabularySize = (int)_unembedding.Dimensions[1];
-        _outputBias = _file.FindTensor("output.bias") is not null ? Vector("output.bias", VocabularySize) : null;
+        var unembedding = _file.FindTensor("output.weight") ?? _file.GetTensor("token_embd.weight"); // ne = [d_model, d_vocab]
+        TiedEmbeddings = unembedding.Name == "token_embd.weight";
+        if (unembedding.Dimensions.Count != 2 || unembedding.Dimensions[0] != EmbeddingSize)
+            throw new InvalidDataException($"{_file.Path}: {unembedding.Name} has shape {unembedding.Shape}, expected [{EmbeddingSize}, n_vocab].");
+        VocabularySize = (int)unembedding.Dimensions[1];
+        var outputBias = _file.FindTensor("output.bias") is not null ? Vector("output.bias", VocabularySize) : null; // [d_vocab]
+        Threads = threads > 0 ? threads : Environment.ProcessorCount;
+        _product = new LensProduct(_file, unembedding, kind, Epsilon, gain, bias, outputBias, Softcap, Threads);
     }
+
+    /// <summary>CPU threads ggml computes the lens with (results do not depend on it).</summary>
+    public int Threads { get; }
 
     /// <summary>The final logit soft-cap (logits become cap · tanh(logit / cap)), or 0 for none.</summary>
     public float Softcap { get; }
@@ -86,17 +90,18 @@ public sealed class LogitLens
     /// <summary>Whether <paramref name="architecture"/> has a final norm the lens knows.</summary>
     public static bool Supports(string architecture) => KnownArchitectures.ContainsKey(architecture);
 
-    /// <summary>A lens for <paramref name="model"/>.</summary>
+    /// <summary>A lens for <paramref name="model"/> computed on <paramref name="threads"/> CPU threads (0 = all cores, as for a context).</summary>
     /// <exception cref="NotSupportedException">The lens does not know the architecture's final norm.</exception>
-    public static LogitLens Create(LlamaModel model)
+    public static LogitLens Create(LlamaModel model, int threads = 0)
     {
         ArgumentNullException.ThrowIfNull(model);
+        ArgumentOutOfRangeException.ThrowIfNegative(threads);
         var arch = model.Info.Architecture;
         if (!KnownArchitectures.TryGetValue(arch, out var kind))
             throw new NotSupportedException(
                 $"the logit lens does not know the final norm of architecture '{arch}' (it knows {string.Join(", ", KnownArchitectures.Keys.Order())}); measurements without the lens (ICL runs with Lens = false, patching) still work")
                 .Naming("Lens = false");
-        return new LogitLens(model, kind);
+        return new LogitLens(model, kind, threads);
     }
 
     /// <summary>Lens logits for every captured layer × position of <paramref name="capture"/>, in one product.</summary>
@@ -110,40 +115,25 @@ public sealed class LogitLens
     /// <summary>Lens logits [rows, d_vocab] for residual rows [rows, d_model]: final norm, then unembedding.</summary>
     public float[] Logits(ReadOnlySpan<float> residuals, int rows)
     {
-        var normalized = Normalize(residuals, rows);
-        return Unembed(normalized, rows);
+        var logits = new float[Checked(residuals, rows, EmbeddingSize) * VocabularySize]; // [rows, d_vocab]
+        _product.Run(residuals, rows, normalize: true, unembed: true, logits);
+        return logits;
     }
 
-    /// <summary>The final norm applied row by row: [rows, d_model] to [rows, d_model] (sums in double).</summary>
+    /// <summary>The final norm applied row by row: [rows, d_model] to [rows, d_model], on ggml's CPU kernels as llama.cpp applies it.</summary>
     public float[] Normalize(ReadOnlySpan<float> residuals, int rows)
     {
-        var d = EmbeddingSize;
-        if (rows < 0 || residuals.Length != rows * d)
-            throw new ArgumentException($"expected {rows} rows of d_model = {d} floats, got {residuals.Length} floats.");
-        var output = new float[rows * d]; // [rows, d_model]
-        for (var r = 0; r < rows; r++)
-        {
-            var x = residuals.Slice(r * d, d);
-            var y = output.AsSpan(r * d, d);
-            var mean = 0.0;
-            if (Kind == FinalNormKind.LayerNorm)
-            {
-                foreach (var v in x) mean += v;
-                mean /= d;
-            }
-            var squares = 0.0;
-            foreach (var v in x) squares += (v - mean) * (v - mean);
-            var scale = 1.0 / Math.Sqrt(squares / d + Epsilon);
-            for (var i = 0; i < d; i++) y[i] = (float)((x[i] - mean) * scale * _gain[i] + (_bias?[i] ?? 0f));
-        }
+        var output = new float[Checked(residuals, rows, EmbeddingSize) * EmbeddingSize]; // [rows, d_model]
+        _product.Run(residuals, rows, normalize: true, unembed: false, output);
         return output;
     }
 
     /// <summary>The unembedding product: [rows, d_model] times the unembedding's transpose gives [rows, d_vocab].</summary>
     public float[] Unembed(float[] normalized, int rows)
     {
-        var logits = new float[(long)rows * VocabularySize]; // [rows, d_vocab]
-        Unembed(normalized, rows, logits);
+        ArgumentNullException.ThrowIfNull(normalized);
+        var logits = new float[Checked(normalized, rows, EmbeddingSize) * VocabularySize]; // [rows, d_vocab]
+        _product.Run(normalized, rows, normalize: false, unembed: true, logits);
         return logits;
     }
 
@@ -151,22 +141,17 @@ public sealed class LogitLens
     /// <see cref="Logits(ReadOnlySpan{float}, int)"/> written into the first rows × d_vocab floats of
     /// <paramref name="logits"/>, so a caller streaming blocks of rows reuses one buffer.
     /// </summary>
-    public void Logits(ReadOnlySpan<float> residuals, int rows, float[] logits) => Unembed(Normalize(residuals, rows), rows, logits);
-
-    private void Unembed(float[] normalized, int rows, float[] logits)
+    public void Logits(ReadOnlySpan<float> residuals, int rows, float[] logits)
     {
-        ArgumentNullException.ThrowIfNull(normalized);
         ArgumentNullException.ThrowIfNull(logits);
-        if (normalized.Length != rows * EmbeddingSize) throw new ArgumentException($"expected {rows} × {EmbeddingSize} floats.");
-        if (logits.LongLength < (long)rows * VocabularySize) throw new ArgumentException($"the logits buffer holds {logits.LongLength} floats, fewer than {rows} × {VocabularySize}.");
-        LensProduct.Multiply(_file, _unembedding, normalized, rows, logits); // [rows, d_vocab]
-        var count = (long)rows * VocabularySize;
-        if (_outputBias is not null)
-            for (var r = 0; r < rows; r++)
-                for (var v = 0; v < VocabularySize; v++) logits[r * VocabularySize + v] += _outputBias[v];
-        if (Softcap > 0)
-            for (var i = 0; i < count; i++) logits[i] = Softcap * MathF.Tanh(logits[i] / Softcap);
+        var count = Checked(residuals, rows, EmbeddingSize) * VocabularySize;
+        if (logits.LongLength < count) throw new ArgumentException($"the logits buffer holds {logits.LongLength} floats, fewer than {rows} × {VocabularySize}.");
+        _product.Run(residuals, rows, normalize: true, unembed: true, logits.AsSpan(0, (int)count));
     }
+
+    private static long Checked(ReadOnlySpan<float> rowsOfWidth, int rows, int width) =>
+        rows >= 0 && rowsOfWidth.Length == (long)rows * width ? rows
+            : throw new ArgumentException($"expected {rows} rows of d_model = {width} floats, got {rowsOfWidth.Length} floats.");
 
     private float[] Vector(string name, int length)
     {

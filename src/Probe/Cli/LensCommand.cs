@@ -36,7 +36,7 @@ public static class LensCommand
             using var claim = IclCommands.ClaimOutput(parsed.GetValue(outOption), Path.Combine("results", "lens"), started);
             var folder = IclCommands.Shown(claim);
             using var model = LlamaModel.Load(modelPath);
-            var lens = LogitLens.Create(model); // refuses unknown architectures before any work
+            var lens = LogitLens.Create(model, parsed.GetValue(threadsOption)); // refuses unknown architectures before any work
             // The lens makes every position an output row, and llama.cpp keeps a logits row per output of one llama_decode
             // call (512 MB at a 128k vocabulary and 1,000 tokens). Calls of one ubatch each hold n_ubatch rows; one
             // sequence splits into the same ubatches either way, so the numbers are those of a single call. A smaller

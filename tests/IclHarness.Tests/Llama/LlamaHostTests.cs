@@ -17,12 +17,13 @@ public sealed class LlamaHostTests(TinyModels models)
         var model = models.Get(GgmlType.Q8_0);
         using (var context = model.CreateContext(new LlamaContextOptions { ContextSize = 64 }))
             context.Evaluate(model.Tokenize("abc"), new EvaluationOptions { Capture = new CaptureRequest([0], [0]) });
-        // Our own ggml-base import (dequantization) must hit the same copy as llama.cpp's.
+        // Our own ggml-base import (dequantization) and ggml-cpu import (the lens's graph) must hit the same copies as llama.cpp's.
         GgmlDequantizer.Dequantize(model.Gguf, "token_embd.weight");
+        LogitLens.Create(model).Logits(new float[model.Info.EmbeddingSize], 1);
 
         var libraries = LlamaHost.LoadedNativeLibraries();
         var byName = libraries.GroupBy(Path.GetFileName).ToDictionary(g => g.Key!, g => g.ToArray());
-        foreach (var name in new[] { "libllama.so", "libggml.so", "libggml-base.so" })
+        foreach (var name in new[] { "libllama.so", "libggml.so", "libggml-base.so", "libggml-cpu.so" })
         {
             Assert.True(byName.TryGetValue(name, out var copies), $"{name} is not loaded: {string.Join(", ", libraries)}");
             Assert.Single(copies);

@@ -15,6 +15,7 @@ public sealed unsafe class NativeLayoutTests
     {
         Assert.Equal(336, Unsafe.SizeOf<ggml_tensor>());
         Assert.Equal(56, Unsafe.SizeOf<ggml_type_traits>());
+        Assert.Equal(ggml_cplan.NativeSize, Unsafe.SizeOf<ggml_cplan>());
     }
 
     [Fact]

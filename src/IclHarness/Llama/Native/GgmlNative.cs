@@ -4,7 +4,8 @@ namespace Probing.IclHarness.Llama.Native;
 
 /// <summary>
 /// P/Invoke declarations for <c>libggml-base</c> (ggml/include/ggml.h, ggml-backend.h) that LLamaSharp does not
-/// expose: tensor reads and writes for the eval hooks, type traits for dequantization. Keeps the C names; same
+/// expose: tensor reads and writes for the eval hooks, type traits for dequantization, and the few graph ops the
+/// logit lens builds (<see cref="LensProduct"/>; computed by <see cref="GgmlCpuNative"/>). Keeps the C names; same
 /// llama.cpp commit as <see cref="LlamaNative"/>; resolved to the copy LLamaSharp loaded (<see cref="LlamaLibrary"/>).
 /// </summary>
 internal static unsafe partial class GgmlNative
@@ -25,7 +26,7 @@ internal static unsafe partial class GgmlNative
     [LibraryImport(Base)] public static partial void ggml_backend_tensor_get(ggml_tensor* tensor, void* data, nuint offset, nuint size);
     [LibraryImport(Base)] public static partial void ggml_backend_tensor_set(ggml_tensor* tensor, void* data, nuint offset, nuint size);
 
-    // Only for the layout test: a CPU-side tensor made by ggml itself.
+    // Contexts and tensors: the lens's graphs (no_alloc: every tensor's data is set by the caller), and the layout test.
     [LibraryImport(Base)] public static partial nint ggml_init(ggml_init_params @params);
     [LibraryImport(Base)] public static partial void ggml_free(nint ctx);
     [LibraryImport(Base)] public static partial ggml_tensor* ggml_new_tensor_2d(nint ctx, int type, long ne0, long ne1);
@@ -34,4 +35,18 @@ internal static unsafe partial class GgmlNative
     [LibraryImport(Base)] public static partial long ggml_nelements(ggml_tensor* tensor);
     [LibraryImport(Base)] public static partial nuint ggml_nbytes(ggml_tensor* tensor);
     [LibraryImport(Base)] public static partial nuint ggml_tensor_overhead();
+    [LibraryImport(Base)] public static partial ggml_tensor* ggml_new_tensor_1d(nint ctx, int type, long ne0);
+
+    // The graph ops of llama.cpp's final norm and LM head (build_norm, build_lora_mm, Gemma's soft-cap).
+    [LibraryImport(Base)] public static partial ggml_tensor* ggml_rms_norm(nint ctx, ggml_tensor* a, float eps);
+    [LibraryImport(Base)] public static partial ggml_tensor* ggml_norm(nint ctx, ggml_tensor* a, float eps);
+    [LibraryImport(Base)] public static partial ggml_tensor* ggml_mul(nint ctx, ggml_tensor* a, ggml_tensor* b);
+    [LibraryImport(Base)] public static partial ggml_tensor* ggml_add(nint ctx, ggml_tensor* a, ggml_tensor* b);
+    [LibraryImport(Base)] public static partial ggml_tensor* ggml_add_inplace(nint ctx, ggml_tensor* a, ggml_tensor* b);
+    [LibraryImport(Base)] public static partial ggml_tensor* ggml_mul_mat(nint ctx, ggml_tensor* a, ggml_tensor* b);
+    [LibraryImport(Base)] public static partial ggml_tensor* ggml_scale_inplace(nint ctx, ggml_tensor* a, float s);
+    [LibraryImport(Base)] public static partial ggml_tensor* ggml_tanh_inplace(nint ctx, ggml_tensor* a);
+    [LibraryImport(Base)] public static partial nint ggml_new_graph(nint ctx);
+    [LibraryImport(Base)] public static partial void ggml_build_forward_expand(nint cgraph, ggml_tensor* tensor);
+    [LibraryImport(Base)] public static partial nuint ggml_graph_overhead();
 }

@@ -10,8 +10,8 @@ namespace Probing.IclHarness.Llama.Native;
 /// <see cref="GgmlNative"/>) at the very libraries LLamaSharp loaded.
 /// <para>
 /// LLamaSharp picks one native variant folder (runtimes/linux-x64/native/avx512, avx2, avx, noavx; cuda12 for the
-/// CUDA backend) and loads <c>libllama.so</c> from it; the loader brings <c>libggml.so</c> and <c>libggml-base.so</c>
-/// from the same folder (RUNPATH $ORIGIN). Our imports are resolved by bare library name only after that, so the
+/// CUDA backend) and loads <c>libllama.so</c> from it; the loader brings <c>libggml.so</c>, <c>libggml-base.so</c> and
+/// <c>libggml-cpu.so</c> from the same folder (RUNPATH $ORIGIN). Our imports are resolved by bare library name only after that, so the
 /// dynamic loader hands back the already-loaded copy (it matches by SONAME) instead of loading a second ggml whose
 /// tensors and type tables would not be the ones llama.cpp uses.
 /// </para>
@@ -21,6 +21,7 @@ internal static class LlamaLibrary
     public const string LlamaName = "llama";
     public const string GgmlName = "ggml";
     public const string GgmlBaseName = "ggml-base";
+    public const string GgmlCpuName = "ggml-cpu";
 
     private static readonly Lock Gate = new();
     private static bool _resolverRegistered;
@@ -137,6 +138,8 @@ internal static class LlamaLibrary
             LlamaName => "libllama.so",
             GgmlName => "libggml.so",
             GgmlBaseName => "libggml-base.so",
+            // libggml.so needs libggml-cpu.so (DT_NEEDED), so it is loaded from the same folder under this SONAME.
+            GgmlCpuName => "libggml-cpu.so",
             _ => null,
         };
         if (soname is null) return 0;

@@ -28,7 +28,7 @@ public static class IclTaskVectorWriter
             csv.Row([.. cells]);
         }
         AtomicFile.WriteAllText(Path.Combine(folder, "task_vector.csv"), csv.ToString());
-        if (plots) AtomicFile.WritePng(Path.Combine(folder, "task_vector.png"), temp => Plot(result).SavePng(temp, 900, 560));
+        if (plots) AtomicFile.WritePng(Path.Combine(folder, "task_vector.png"), temp => Plot(result).SavePng(temp, 1200, 560));
         HarnessInfo.Describe(record);
         record.Seed = o.Seed;
         record.SetModel(result.Model.Path, result.Model.Sha256)["n_layers"] = result.Model.Layers;
@@ -120,7 +120,7 @@ public static class IclTaskVectorWriter
         plot.XLabel("injected layer L (l_out-L)");
         plot.YLabel("accuracy / P");
         plot.Axes.SetLimitsY(0, 1.05);
-        plot.ShowLegend(Alignment.UpperRight);
+        plot.ShowLegend(Edge.Right); // outside the axes: up to eleven entries would hide the curves
         return plot;
     }
 }

@@ -50,6 +50,8 @@ internal sealed class IclFunctionVector
     public static IclFunctionVector Measure(LlamaScoringModel model, IclTaskVectorOptions options, IProgress<IclProgress>? progress, CancellationToken cancellation)
     {
         var dla = DirectLogitAttribution.Create(model.Model);
+        var heads = dla.HeadCountsPerLayer.Sum();
+        if (options.Heads > heads) throw new ArgumentException($"--heads must be between 1 and the model's {heads} heads (got {options.Heads})"); // before any decode
         var numeric = new NumericTokens(model, 100);
         var baseline = Enumerable.Range(0, model.VocabSize).Where(numeric.IsNumeric).ToArray();
         if (baseline.Length < 2) throw new NotSupportedException($"the vocabulary has {baseline.Length} numeric tokens, too few to rank heads by attribution");

@@ -179,11 +179,40 @@ public sealed class IclCliTests : IClassFixture<IclCliTests.TinyModel>
             "--queries", "3", "--threads", "1", "--out", dir);
         Assert.True(code == ExitCodes.Ok, error);
         var lines = File.ReadAllLines(Path.Combine(dir, "task_vector.csv"));
-        Assert.Equal("layer,p_correct_mean,p_correct_lo,p_correct_hi,accuracy", lines[0]);
+        Assert.Equal("layer,p_correct_mean,p_correct_lo,p_correct_hi,accuracy,accuracy_lo,accuracy_hi", lines[0]);
         Assert.Equal(1 + 2, lines.Length); // the tiny model's 2 layers
         Assert.True(new FileInfo(Path.Combine(dir, "task_vector.png")).Length > 0);
-        Assert.Contains("\"full_icl_accuracy\"", File.ReadAllText(Path.Combine(dir, "run.json")));
+        Assert.Contains("\"full_icl\"", File.ReadAllText(Path.Combine(dir, "run.json")));
         Assert.Contains("task vector for 2x+3", output);
+    }
+
+    [Fact]
+    public void GivenWrongTaskPromptsAndHeads_WhenTaskVectorRuns_ThenOwnRuleAndFunctionVectorColumns()
+    {
+        var dir = Path.Combine(_model.Folder, "task-vector-into");
+        var (code, output, error) = Run("icl", "task-vector", "--task", "2x+3", "--into-task", "3x+1", "--heads", "2", "--model", _model.ModelPath,
+            "--examples", "3", "--contexts", "2", "--queries", "3", "--threads", "1", "--out", dir);
+        Assert.True(code == ExitCodes.Ok, error);
+        var header = File.ReadAllLines(Path.Combine(dir, "task_vector.csv"))[0].Split(',');
+        Assert.Contains("p_own_rule_mean", header);
+        Assert.Contains("accuracy_own_rule_hi", header);
+        Assert.Contains("fv_p_correct_mean", header);
+        Assert.Contains("fv_p_own_rule_mean", header);
+        var json = File.ReadAllText(Path.Combine(dir, "run.json"));
+        Assert.Contains("\"function_vector\"", json);
+        Assert.Contains("\"into_task\": \"3x+1\"", json);
+        Assert.Contains("function vector (L", output);
+        Assert.Contains("P(own rule)", output);
+    }
+
+    [Fact]
+    public void GivenMoreHeadsThanTheModelHas_WhenTaskVectorRuns_ThenOneLineAndExit2()
+    {
+        var (code, _, error) = Run("icl", "task-vector", "--task", "2x+3", "--heads", "999", "--model", _model.ModelPath, "--examples", "3", "--contexts", "1",
+            "--queries", "1", "--threads", "1", "--out", Path.Combine(_model.Folder, "tv-heads-" + Guid.NewGuid().ToString("N")[..6]));
+        Assert.Equal(ExitCodes.BadInput, code);
+        Assert.Contains("--heads", error);
+        Assert.Single(error.TrimEnd('\n').Split('\n'));
     }
 
     [Theory]

@@ -52,7 +52,7 @@ public static class TinyLlamaBuilder
         var writer = new GgufWriter()
             .Add("general.name", config.Name)
             .Add("general.file_type", FileType(config.TensorType));
-        hyper.AddTo(writer);
+        TinyArchitecture.AddTo(config.Architecture, hyper, writer);
         if (tokenizer is null) Vocabulary(config).AddTo(writer);
         else
             foreach (var key in tokenizer.MetadataKeys.Where(k => k.StartsWith("tokenizer.", StringComparison.Ordinal)))
@@ -75,7 +75,7 @@ public static class TinyLlamaBuilder
         var writer = new GgufWriter()
             .Add("general.name", config.Name)
             .Add("general.file_type", FileType(config.TensorType));
-        hyper.AddTo(writer);
+        TinyArchitecture.AddTo(config.Architecture, hyper, writer);
         vocabulary.AddTo(writer);
         return AddWeights(writer, config, hyper);
     }
@@ -83,13 +83,14 @@ public static class TinyLlamaBuilder
     private static GgufWriter AddWeights(GgufWriter writer, TinyLlamaConfig config, LlamaHyperparameters hyper)
     {
         var random = new Random(config.Seed);
-        foreach (var (name, ne) in hyper.TensorShapes(config.TiedEmbeddings))
+        foreach (var (name, ne) in TinyArchitecture.TensorShapes(config.Architecture, hyper, config.TiedEmbeddings))
         {
             var values = new float[ne.Aggregate(1L, (p, d) => p * d)];
             var isNorm = ne.Length == 1;
-            // Norm gains near 1; embeddings of unit scale; matrices scaled by 1/sqrt(fan-in) so that
+            var isBias = name.EndsWith(".bias", StringComparison.Ordinal);
+            // Norm gains near 1, biases near 0; embeddings of unit scale; matrices scaled by 1/sqrt(fan-in) so that
             // activations keep their size through the layers and the logits are not degenerate.
-            var (mean, std) = isNorm ? (1.0, 0.1) : name == "token_embd.weight" ? (0.0, 1.0) : (0.0, 1.0 / Math.Sqrt(ne[0]));
+            var (mean, std) = isBias ? (0.0, 0.1) : isNorm ? (1.0, 0.1) : name is "token_embd.weight" or "position_embd.weight" ? (0.0, 1.0) : (0.0, 1.0 / Math.Sqrt(ne[0]));
             for (var i = 0; i < values.Length; i++) values[i] = (float)(mean + std * Gaussian(random));
             writer.AddTensor(name, values, ne, isNorm ? GgmlType.F32 : config.TensorType);
         }

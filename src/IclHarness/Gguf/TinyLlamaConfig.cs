@@ -29,7 +29,10 @@ public sealed record TinyLlamaConfig(
     /// <summary>Model name written to <c>general.name</c>.</summary>
     public string Name { get; init; } = "tiny-llama-random";
 
-    /// <summary>RMSNorm epsilon.</summary>
+    /// <summary>The architecture (<see cref="TinyArchitecture.All"/>): llama, or gpt2 / gemma for graphs whose residual entering block 0 is not the raw token embedding.</summary>
+    public string Architecture { get; init; } = TinyArchitecture.Llama;
+
+    /// <summary>RMSNorm epsilon (LayerNorm epsilon for gpt2).</summary>
     public float RmsNormEps { get; init; } = 1e-5f;
 
     /// <summary>RoPE base frequency.</summary>

@@ -43,12 +43,19 @@ public static class IclHarnessRun
         return Hosted(modelPath, threads, (model, identity) => IclPatcher.Run(model, identity, options, progress, cancellation));
     }
 
-    /// <summary>Task vectors (Hendel et al. 2023): the mean K-shot residual injected into zero-shot prompts, layer by layer.</summary>
+    /// <summary>
+    /// Task vectors (Hendel et al. 2023): the mean K-shot residual injected into zero-shot (or wrong-task) prompts, layer by
+    /// layer; with <see cref="IclTaskVectorOptions.Heads"/>, also the function vector of the top heads (Todd et al. 2024).
+    /// </summary>
     public static IclTaskVectorResult TaskVector(string modelPath, IclTaskVectorOptions options, IProgress<IclProgress>? progress, CancellationToken cancellation, int threads = 0)
     {
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
-        return Hosted(modelPath, threads, (model, identity) => IclTaskVector.Run(model, identity, options, progress, cancellation));
+        return Hosted(modelPath, threads, (model, identity) =>
+        {
+            var functionVector = options.Heads > 0 ? IclFunctionVector.Measure(model, options, progress, cancellation).Build(options.Heads) : null;
+            return IclTaskVector.Run(model, identity, options, progress, cancellation, functionVector);
+        });
     }
 
     /// <summary>

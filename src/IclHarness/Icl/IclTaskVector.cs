@@ -11,7 +11,10 @@ namespace Probing.IclHarness.Icl;
 /// <param name="XMin">Smallest x.</param>
 /// <param name="XMax">Largest x.</param>
 /// <param name="Seed">Seed of the x draws.</param>
-public sealed record IclTaskVectorOptions(TaskSpec Task, PromptTemplate Template, int Examples = 8, int Contexts = 16, int Queries = 16, long XMin = 0, long XMax = 19, int Seed = 0)
+/// <param name="IntoTask">Inject into K-shot prompts of this task (wrong-task prompts) instead of zero-shot prompts; null: zero-shot.</param>
+/// <param name="Heads">Also build the function vector of the top-k heads by attribution and inject it (Todd et al. 2024); 0: none.</param>
+public sealed record IclTaskVectorOptions(TaskSpec Task, PromptTemplate Template, int Examples = 8, int Contexts = 16, int Queries = 16, long XMin = 0, long XMax = 19, int Seed = 0,
+    TaskSpec? IntoTask = null, int Heads = 0)
 {
     /// <summary>The most contexts or queries one run takes.</summary>
     public const int MaxCount = 4096;
@@ -24,17 +27,34 @@ public sealed record IclTaskVectorOptions(TaskSpec Task, PromptTemplate Template
         if (Contexts is < 1 or > MaxCount) throw new ArgumentException($"Contexts must be between 1 and {MaxCount} (got {Contexts})").Naming(nameof(Contexts));
         if (Queries is < 1 or > MaxCount) throw new ArgumentException($"Queries must be between 1 and {MaxCount} (got {Queries})").Naming(nameof(Queries));
         if (XMax - XMin < Examples) throw new ArgumentException($"XMin..XMax {XMin}..{XMax} is too small for {Examples} examples and a distinct query x").Naming(IclRunOptions.XRange);
+        if (IntoTask is { IsFamily: true }) throw new ArgumentException("IntoTask needs a single function, not a family").Naming(nameof(IntoTask));
+        if (Heads is < 0 or > MaxCount) throw new ArgumentException($"Heads must be between 0 and {MaxCount} (got {Heads})").Naming(nameof(Heads));
     }
 }
 
-/// <summary>One layer of a task-vector run: P(correct answer) with its 95% interval over queries, and accuracy.</summary>
-/// <param name="Layer">The block after which the vector is injected (l_out-Layer).</param>
-/// <param name="PCorrect">P(the task's answer and its closing token), mean and 95% t-interval over queries.</param>
-/// <param name="Accuracy">Fraction of queries whose P(answer and closing token) exceeds 0.5 (so greedy decoding gives it).</param>
-public sealed record TaskVectorRow(int Layer, MeanInterval PCorrect, double Accuracy);
+/// <summary>One layer of a task-vector run (or a baseline, layer −1): P and accuracy under the injected task and, for wrong-task prompts, under the prompt's own rule.</summary>
+/// <param name="Layer">The block after which the vector is injected (l_out-Layer); −1 for a baseline.</param>
+/// <param name="PCorrect">P(the injected task's answer and its closing token), mean and 95% t-interval over queries.</param>
+/// <param name="Accuracy">Fraction of queries whose P(answer and closing token) exceeds 0.5 (so greedy decoding gives it), with its 95% Wilson interval.</param>
+/// <param name="POwnRule">P(the answer of the prompt's own task) for wrong-task prompts; null for zero-shot prompts.</param>
+/// <param name="AccuracyOwnRule">Accuracy under the prompt's own task; null for zero-shot prompts.</param>
+public sealed record TaskVectorRow(int Layer, MeanInterval PCorrect, Proportion Accuracy, MeanInterval? POwnRule = null, Proportion? AccuracyOwnRule = null);
 
-/// <summary>The outcome of <c>probe icl task-vector</c>: one row per layer, and the zero-shot and K-shot baselines on the same queries.</summary>
-public sealed record IclTaskVectorResult(IclTaskVectorOptions Options, ModelIdentity Model, IReadOnlyList<TaskVectorRow> Rows, TaskVectorRow ZeroShot, TaskVectorRow FullIcl, string ExampleZeroShotPrompt);
+/// <summary>The outcome of <c>probe icl task-vector</c>: one row per layer, and the no-injection and K-shot baselines on the same queries.</summary>
+/// <param name="Options">The run's options.</param>
+/// <param name="Model">The model.</param>
+/// <param name="Rows">Per layer, the mean K-shot residual written in place of l_out-L (Hendel et al. 2023).</param>
+/// <param name="Unpatched">The injected-into prompts without injection (zero-shot, or the wrong-task K-shot prompts).</param>
+/// <param name="FullIcl">K-shot prompts of the task itself for the same queries (no own rule).</param>
+/// <param name="ExamplePrompt">The first injected-into prompt's text up to its answer.</param>
+public sealed record IclTaskVectorResult(IclTaskVectorOptions Options, ModelIdentity Model, IReadOnlyList<TaskVectorRow> Rows, TaskVectorRow Unpatched, TaskVectorRow FullIcl, string ExamplePrompt)
+{
+    /// <summary>Per layer, the function vector added to l_out-L; null without <see cref="IclTaskVectorOptions.Heads"/>.</summary>
+    public IReadOnlyList<TaskVectorRow>? FunctionVectorRows { get; init; }
+
+    /// <summary>The function vector's heads; null without <see cref="IclTaskVectorOptions.Heads"/>.</summary>
+    public FunctionVector? FunctionVector { get; init; }
+}
 
 /// <summary>A prompt tokenized with its last answer appended, where that answer lies, and the prompt's text up to that answer.</summary>
 internal sealed record AnsweredPrompt(int[] Tokens, AnswerTokens Answer, string Text)
@@ -54,23 +74,56 @@ internal sealed record AnsweredPrompt(int[] Tokens, AnswerTokens Answer, string 
 /// </summary>
 internal static class IclTaskVector
 {
-    public static IclTaskVectorResult Run(IScoringModel model, ModelIdentity identity, IclTaskVectorOptions options, IProgress<IclProgress>? progress, CancellationToken cancellation)
+    /// <summary>Runs the task vector (and, given <paramref name="functionVector"/>, the function vector) at every layer.</summary>
+    public static IclTaskVectorResult Run(IScoringModel model, ModelIdentity identity, IclTaskVectorOptions options, IProgress<IclProgress>? progress, CancellationToken cancellation,
+        FunctionVector? functionVector = null)
     {
         // options were checked once, by the entry point (IclHarnessRun.TaskVector), before the model was loaded.
         var vectors = TaskVectors(model, options, progress, cancellation);
         var queries = Enumerable.Range(0, options.Queries).Select(q => QueryExamples(options, q)).ToList();
-        var zeroShot = queries.Select(e => ZeroShot(model, options.Template, e[^1])).ToList();
+        var targets = queries.Select(e => Targets(model, options, e)).ToList();
         var fullIcl = queries.Select(e => Answered(model, options.Template, e, [])).ToList();
         var rows = new List<TaskVectorRow>();
+        var fvRows = functionVector is null ? null : new List<TaskVectorRow>();
+        // The function vector is added to each prompt's own l_out-L, so each prompt's residuals are read once.
+        var own = functionVector is null ? null : targets.Select(t => (Task: AllLayers(model, t.Task), Own: t.Own is null ? null : AllLayers(model, t.Own))).ToList();
         for (var layer = 0; layer < model.LayerCount; layer++)
         {
             cancellation.ThrowIfCancellationRequested();
-            rows.Add(Score(model, layer, zeroShot.Select(z => new PatchedRequest(z.Tokens, layer, z.FinalPosition, vectors[layer], z.AnswerPositions)).ToList()));
+            var l = layer;
+            rows.Add(Score(model, layer, targets, _ => vectors[l], _ => vectors[l]));
+            if (functionVector is not null)
+                fvRows!.Add(Score(model, layer, targets, q => Add(own![q].Task[l], functionVector.Vector), q => Add(own![q].Own![l], functionVector.Vector)));
             progress?.Report(new IclProgress("injecting", layer + 1, model.LayerCount));
         }
-        var none = Score(model, -1, zeroShot.Select(z => new PatchedRequest(z.Tokens, 0, -1, [], z.AnswerPositions)).ToList());
-        var icl = Score(model, -1, fullIcl.Select(z => new PatchedRequest(z.Tokens, 0, -1, [], z.AnswerPositions)).ToList());
-        return new IclTaskVectorResult(options, identity, rows, none, icl, zeroShot[0].Text);
+        var none = Score(model, -1, targets, _ => [], _ => []);
+        var icl = Score(model, -1, fullIcl.Select(f => (Task: f, Own: (AnsweredPrompt?)null)).ToList(), _ => [], _ => []);
+        return new IclTaskVectorResult(options, identity, rows, none, icl, targets[0].Task.Text) { FunctionVectorRows = fvRows, FunctionVector = functionVector };
+    }
+
+    /// <summary>The prompt a query is injected into, answered by the task, and (wrong-task prompts) answered by the prompt's own task.</summary>
+    internal static (AnsweredPrompt Task, AnsweredPrompt? Own) Targets(IScoringModel model, IclTaskVectorOptions options, IReadOnlyList<IclExample> examples)
+    {
+        var query = examples[^1];
+        if (options.IntoTask is not { } into) return (ZeroShot(model, options.Template, query), null);
+        var wrong = examples.Select(e => new IclExample(e.X, ContextPlan.Evaluate(into.Function, e.X))).ToList();
+        var task = Answered(model, options.Template, [.. wrong.SkipLast(1), query], []);
+        return (task, Answered(model, options.Template, wrong, []));
+    }
+
+    private static float[][] AllLayers(IScoringModel model, AnsweredPrompt prompt)
+    {
+        var prefix = prompt.Tokens[..(prompt.FinalPosition + 1)];
+        return model is LlamaScoringModel llama
+            ? IclFunctionVector.ResidualsAtAllLayers(llama, prefix, prompt.FinalPosition) // one decode for all layers
+            : Enumerable.Range(0, model.LayerCount).Select(l => model.CaptureResidual(prefix, l, prompt.FinalPosition)).ToArray();
+    }
+
+    private static float[] Add(float[] residual, float[] vector)
+    {
+        var sum = new float[residual.Length];
+        for (var k = 0; k < sum.Length; k++) sum[k] = residual[k] + vector[k];
+        return sum;
     }
 
     /// <summary>The task vector at every layer: mean l_out-L over the contexts at each one's final position. [n_layers][d_model]</summary>
@@ -101,7 +154,7 @@ internal static class IclTaskVector
     }
 
     /// <summary>Query <paramref name="query"/> (0-based) with K examples before it, from streams after the contexts' so no query reuses a context's draws.</summary>
-    private static List<IclExample> QueryExamples(IclTaskVectorOptions options, int query)
+    internal static List<IclExample> QueryExamples(IclTaskVectorOptions options, int query)
     {
         var xs = ExampleSampler.DrawX(ExampleSampler.ContextRandom(options.Seed, options.Contexts + query), options.Examples + 1, options.XMin, options.XMax, distinct: true);
         return xs.Select(x => new IclExample(x, ContextPlan.Evaluate(options.Task.Function, x))).ToList();
@@ -123,9 +176,31 @@ internal static class IclTaskVector
         return new AnsweredPrompt([.. start, .. tokens], new AnswerTokens(a.FirstAnswerToken + shift, a.CloseToken + shift, a.InformativeToken + shift), query);
     }
 
-    private static TaskVectorRow Score(IScoringModel model, int layer, IReadOnlyList<PatchedRequest> requests)
+    /// <summary>
+    /// P(answer) of every target with <paramref name="injected"/>(query) written at its final position at <paramref name="layer"/>
+    /// (an empty vector: unpatched), and of the own-rule answers with <paramref name="injectedOwn"/>(query), in one batched pass.
+    /// </summary>
+    private static TaskVectorRow Score(IScoringModel model, int layer, IReadOnlyList<(AnsweredPrompt Task, AnsweredPrompt? Own)> targets,
+        Func<int, float[]> injected, Func<int, float[]> injectedOwn)
     {
+        var requests = targets.Select((t, q) => Request(t.Task, layer, injected(q))).ToList();
+        var ownIndex = new List<int>();
+        for (var q = 0; q < targets.Count; q++)
+            if (targets[q].Own is { } own)
+            {
+                ownIndex.Add(requests.Count);
+                requests.Add(Request(own, layer, injectedOwn(q)));
+            }
         var p = model.EvaluatePatchedBatch(requests).Select(logProbs => Math.Exp(logProbs.Sum())).ToArray();
-        return new TaskVectorRow(layer, MeanInterval.Of(p, 0, 1), p.Count(v => v > 0.5) / (double)p.Length);
+        var task = p[..targets.Count];
+        var row = new TaskVectorRow(layer, MeanInterval.Of(task, 0, 1), Proportion.Wilson(task.Count(v => v > 0.5), task.Length));
+        if (ownIndex.Count == 0) return row;
+        var ownP = ownIndex.Select(i => p[i]).ToArray();
+        return row with { POwnRule = MeanInterval.Of(ownP, 0, 1), AccuracyOwnRule = Proportion.Wilson(ownP.Count(v => v > 0.5), ownP.Length) };
     }
+
+    private static PatchedRequest Request(AnsweredPrompt prompt, int layer, float[] vector) =>
+        vector.Length == 0
+            ? new PatchedRequest(prompt.Tokens, 0, -1, [], prompt.AnswerPositions)
+            : new PatchedRequest(prompt.Tokens, layer, prompt.FinalPosition, vector, prompt.AnswerPositions);
 }

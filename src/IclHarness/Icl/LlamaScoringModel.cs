@@ -57,15 +57,16 @@ internal sealed class LlamaScoringModel : IScoringModel, IDisposable
     public byte[] PieceBytes(int token) => _model.TokenToPieceBytes(token);
 
     /// <summary>A context with at least <paramref name="cells"/> KV cells per sequence and <paramref name="sequences"/> sequences, reused when big enough.</summary>
-    internal LlamaContext Context(int cells, int sequences)
+    internal LlamaContext Context(int cells, int sequences, int microBatch = 0)
     {
-        if (_context is { } c && c.ContextSize >= cells && c.SequenceCount >= sequences) return c;
+        if (_context is { } c && c.ContextSize >= cells && c.SequenceCount >= sequences && c.MicroBatchSize >= microBatch) return c;
         _context?.Dispose();
         var size = Math.Max(256, (cells + 255) / 256 * 256);
         _context = _model.CreateContext(new LlamaContextOptions
         {
             ContextSize = Math.Max(size, _context?.ContextSize ?? 0),
             SequenceCount = Math.Max(sequences, _context?.SequenceCount ?? 1),
+            MicroBatchSize = Math.Max(Math.Max(microBatch, new LlamaContextOptions().MicroBatchSize), _context?.MicroBatchSize ?? 0),
             Threads = _threads,
         });
         return _context;
@@ -274,23 +275,50 @@ internal sealed class LlamaScoringModel : IScoringModel, IDisposable
         return positions.Select(p => evaluation.Capture!.Residual(layer, p).ToArray()).ToArray();
     }
 
-    /// <summary>KV cells one batched patched decode may hold across its sequences: bounds the cache on large models.</summary>
+    /// <summary>KV cells one batched patched decode may always hold across its sequences, whatever the model's size.</summary>
     internal const int MaxPatchedCells = 8192;
+
+    /// <summary>Memory a batched patched decode may spend on its KV cache, and on the LM head rows of its ubatch graph.</summary>
+    internal const long PatchedKvBytes = 1L << 30, PatchedLogitBytes = 512L << 20;
+
+    /// <summary>The most tokens a patched decode's ubatch takes (llama.cpp reserves a graph this wide).</summary>
+    internal const int MaxPatchedMicroBatch = 32768;
+
+    /// <summary>llama_decode calls made by <see cref="EvaluatePatchedBatch"/> so far (the grid's cost, for tests and the docs).</summary>
+    internal int PatchedDecodes { get; private set; }
+
+    /// <summary>
+    /// The ubatch and the most sequences of one batched patched decode: as wide as the memory bounds allow, so a
+    /// grid layer's hundreds of cells take a few decodes rather than one per 512 tokens. The ubatch graph reserves
+    /// an LM head row per token (n_vocab floats each): within <see cref="PatchedLogitBytes"/>, never below llama.cpp's
+    /// 512. The KV cache holds every sequence's cells (2·n_layer·n_embd F16 values each at most): within
+    /// <see cref="PatchedKvBytes"/>, never below <see cref="MaxPatchedCells"/>; at most 256 sequences (n_seq_max).
+    /// </summary>
+    internal (int MicroBatch, int MaxSequences) PatchedPacking(int cellsPerSequence, int totalTokens)
+    {
+        var byVocabulary = PatchedLogitBytes / (4L * Math.Max(1, VocabSize));
+        var microBatch = (int)Math.Clamp(Math.Min(byVocabulary, totalTokens), 512, MaxPatchedMicroBatch);
+        var bytesPerCell = 2L * 2 * LayerCount * _model.Info.EmbeddingSize;
+        var byKv = PatchedKvBytes / Math.Max(1, (long)cellsPerSequence * bytesPerCell);
+        var maxSequences = (int)Math.Clamp(Math.Max(byKv, MaxPatchedCells / cellsPerSequence), 1, 256);
+        return (microBatch, maxSequences);
+    }
 
     public IReadOnlyList<double[]> EvaluatePatchedBatch(IReadOnlyList<PatchedRequest> requests)
     {
         ArgumentNullException.ThrowIfNull(requests);
         if (requests.Count == 0) return [];
         // Packed as the ICL batches are (UbatchGroups: one length per decode, within one ubatch), so every candidate
-        // decodes bit-identically to its own decode; the KV cells of one decode stay under MaxPatchedCells.
+        // decodes bit-identically to its own decode; the ubatch and the KV cells follow PatchedPacking's bounds.
         var longest = requests.Max(r => r.Tokens.Length);
         var cells = Math.Max(256, (longest + 255) / 256 * 256);
+        var (microBatch, maxSequences) = PatchedPacking(cells, requests.Sum(r => r.Tokens.Length));
         var results = new double[requests.Count][];
-        var groups = UbatchGroups(requests.Select(r => r.Tokens.Length).ToList(), new LlamaContextOptions().MicroBatchSize, Math.Max(1, MaxPatchedCells / cells));
+        var groups = UbatchGroups(requests.Select(r => r.Tokens.Length).ToList(), microBatch, maxSequences);
         foreach (var indices in groups)
         {
             var group = indices.Select(i => requests[i]).ToList();
-            var context = Context(longest, group.Count);
+            var context = Context(longest, group.Count, microBatch);
             // One KV stream per sequence: each row decodes as it would alone.
             context.ClearMemory();
             // Logits only where the candidate is scored: the LM head at every other row is most of a small model's cost.
@@ -298,6 +326,7 @@ internal sealed class LlamaScoringModel : IScoringModel, IDisposable
             var patches = group.Select((r, i) => (r, i)).Where(x => x.r.Residual.Length > 0)
                 .Select(x => new ResidualPatch(x.r.Layer, x.r.PatchPosition, x.r.Residual, x.i)).ToList();
             var evaluations = context.Evaluate(inputs, new EvaluationOptions { Patches = patches, AllPositions = false });
+            PatchedDecodes++;
             for (var i = 0; i < group.Count; i++)
                 results[indices[i]] = group[i].ScoredPositions.Select(p => evaluations[i].NextTokenLogProbs[p]).ToArray();
         }

@@ -110,6 +110,44 @@ internal sealed unsafe class AttentionOutputProjection
             for (var i = 0; i < attribution.Length; i++) attribution[i] += partials[(long)tile * attribution.Length + i];
     }
 
+    /// <summary>
+    /// Each head's write to the residual for one row <paramref name="z"/> [n_head·d_head] of <c>kqv_out</c>:
+    /// [n_head, d_model], row h = z_h·W_O[:, h] (TransformerLens <c>hook_result</c>, without b_O).
+    /// </summary>
+    public double[] HeadResults(ReadOnlySpan<float> z)
+    {
+        if (z.Length != Width) throw new ArgumentException($"kqv_out row has {z.Length} values, layer {Layer} has {Width}.");
+        var (w, h, dh, d) = (Width, HeadCount, HeadSize, EmbeddingSize);
+        var zs = z.ToArray();
+        var results = new double[h * d]; // [n_head, d_model]
+        var tiles = (d + TileRows - 1) / TileRows;
+        var isF32 = _weight.Type == GgmlType.F32;
+        Parallel.For(0, tiles,
+            () => isF32 ? [] : new float[TileRows * w],
+            (tile, _, buffer) =>
+            {
+                var first = tile * TileRows;
+                var count = Math.Min(TileRows, d - first);
+                ReadOnlySpan<float> rows;
+                if (isF32) rows = System.Runtime.InteropServices.MemoryMarshal.Cast<byte, float>(_file.GetTensorBytes(_weight)).Slice(first * w, count * w);
+                else
+                {
+                    GgmlDequantizer.DequantizeRows(_file, _weight, first, count, buffer);
+                    rows = buffer.AsSpan(0, count * w);
+                }
+                fixed (float* wp = rows)
+                fixed (float* zp = zs)
+                {
+                    for (var r = 0; r < count; r++)
+                        for (var head = 0; head < h; head++)
+                            results[head * d + first + r] = Dot(wp + (long)r * w + head * dh, zp + head * dh, dh); // result[head, o]
+                }
+                return buffer;
+            },
+            _ => { });
+        return results;
+    }
+
     private static double Dot(float* a, float* b, int n)
     {
         var acc = Vector256<float>.Zero;

@@ -85,6 +85,19 @@ public sealed class DirectLogitAttribution
     public CaptureRequest Request(IReadOnlyList<int>? positions = null) =>
         CaptureRequest.AllLayers(LayerCount, positions, resultNorm: true) with { Activations = [GraphActivation.InpEmbd, GraphActivation.KqvOut, GraphActivation.FfnInp] };
 
+    /// <summary>
+    /// Each head of <paramref name="layer"/>'s write to the residual for one row <paramref name="z"/> of its
+    /// <c>kqv_out</c> [n_head·d_head]: [n_head, d_model] (TransformerLens <c>hook_result</c>; b_O is not a head's).
+    /// </summary>
+    public double[] HeadResults(int layer, ReadOnlySpan<float> z)
+    {
+        if ((uint)layer >= (uint)LayerCount) throw new ArgumentOutOfRangeException(nameof(layer), $"layer {layer} is outside 0..{LayerCount - 1}.");
+        return _projections[layer].HeadResults(z);
+    }
+
+    /// <summary>b_O of <paramref name="layer"/> [d_model], or null when the model has no attention output bias.</summary>
+    public float[]? AttentionOutputBias(int layer) => _projections[layer].Bias;
+
     /// <summary>Attributes every site's logit difference to the embedding, each head, each b_O and each MLP.</summary>
     /// <exception cref="ArgumentException">A site's capture lacks an activation, or a token is out of range.</exception>
     public LogitAttribution Attribute(IReadOnlyList<AttributionSite> sites)

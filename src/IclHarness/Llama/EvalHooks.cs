@@ -70,7 +70,7 @@ internal sealed unsafe partial class EvalHooks
         int layer;
         if (name.StartsWith(LayerOutPrefix)) layer = ParseLayer(name[LayerOutPrefix.Length..]);
         else if (name.StartsWith(ResultNormName)) layer = DecodePlan.ResultNormLayer;
-        else if (GraphActivationNames.TryParse(name, out var activation, out var activationLayer)) return HandleActivation(tensor, plan, activation, activationLayer, ask);
+        else if (GraphActivationNames.TryParse(name, out var activation, out var activationLayer, out var order)) return HandleActivation(tensor, plan, activation, activationLayer, order, ask);
         else return !ask;
         if (layer == int.MinValue) return !ask;
 

@@ -9,7 +9,7 @@ internal static class IclTaskVectorCommand
 {
     public static Command Create(CliContext context)
     {
-        var command = new Command("task-vector", "Average l_out-L at the final position over K-shot contexts of a task and inject it at layer L into zero-shot prompts; P(correct) and accuracy per layer against the zero-shot and K-shot baselines.");
+        var command = new Command("task-vector", "Average l_out-L at the final position over K-shot contexts of a task and inject it at layer L into zero-shot (or --into-task) prompts; P(correct) and accuracy per layer against the no-injection and K-shot baselines; --heads k adds the function vector of the top-k heads.");
         var task = new Option<string>("--task") { Description = "Function, e.g. 2x+3", Required = true };
         var model = IclCommands.ModelOption();
         var template = IclCommands.TemplateOption();
@@ -17,15 +17,18 @@ internal static class IclTaskVectorCommand
         var contexts = new Option<int>("--contexts") { Description = "K-shot contexts averaged into the task vector", DefaultValueFactory = _ => 16 };
         var queries = new Option<int>("--queries") { Description = "Zero-shot queries the vector is injected into", DefaultValueFactory = _ => 16 };
         var xRange = new Option<string>("--x-range") { Description = "Range of x, LO..HI", DefaultValueFactory = _ => "0..19" };
+        var into = new Option<string?>("--into-task") { Description = "Inject into K-shot prompts of this task (wrong-task prompts) instead of zero-shot prompts, e.g. 3x+1" };
+        var heads = new Option<int>("--heads") { Description = "Also inject the function vector: the summed mean outputs of the top-k heads by direct logit attribution (0: none)", DefaultValueFactory = _ => 0 };
         var seed = new Option<int>("--seed") { Description = "Seed of the x draws", DefaultValueFactory = _ => 0 };
         var threads = IclCommands.ThreadsOption();
         var output = IclCommands.OutOption();
-        foreach (var o in new Option[] { task, model, template, examples, contexts, queries, xRange, seed, threads, output }) command.Add(o);
+        foreach (var o in new Option[] { task, model, template, examples, contexts, queries, into, heads, xRange, seed, threads, output }) command.Add(o);
         command.SetAction(parse =>
         {
             var (xMin, xMax) = ExampleSampler.ParseRange(parse.GetValue(xRange)!, "--x-range");
             var options = new IclTaskVectorOptions(TaskParser.Parse(parse.GetValue(task)!), IclCommands.LoadTemplate(parse.GetValue(template)!),
-                parse.GetValue(examples), parse.GetValue(contexts), parse.GetValue(queries), xMin, xMax, parse.GetValue(seed));
+                parse.GetValue(examples), parse.GetValue(contexts), parse.GetValue(queries), xMin, xMax, parse.GetValue(seed),
+                parse.GetValue(into) is { } intoTask ? TaskParser.Parse(intoTask) : null, parse.GetValue(heads));
             var modelPath = IclCommands.ResolveModel(parse.GetValue(model));
             var started = DateTimeOffset.UtcNow;
             using var claim = IclCommands.ClaimOutput(parse.GetValue(output), Path.Combine("results", "icl", "task-vector", options.Task.SafeName), started, $"seed{options.Seed}");
@@ -34,13 +37,28 @@ internal static class IclTaskVectorCommand
             var record = new Probing.Runs.RunRecord("icl task-vector", started);
             record.Parameters["threads"] = parse.GetValue(threads);
             IclTaskVectorWriter.Write(result, folder, record);
-            var inv = CultureInfo.InvariantCulture;
-            var best = result.Rows.MaxBy(r => (r.Accuracy, r.PCorrect.Mean))!;
-            context.Out.WriteLine(string.Create(inv,
-                $"task vector for {options.Task.Text}: best layer {best.Layer}: accuracy {best.Accuracy:F2}, P(correct) {best.PCorrect.Mean:F3} [{best.PCorrect.Lo:F3}, {best.PCorrect.Hi:F3}]; zero-shot {result.ZeroShot.Accuracy:F2} / {result.ZeroShot.PCorrect.Mean:F3}, {options.Examples}-shot {result.FullIcl.Accuracy:F2} / {result.FullIcl.PCorrect.Mean:F3} (accuracy / P, over {options.Queries} queries)"));
+            var unpatched = options.IntoTask is null ? "zero-shot" : $"{options.IntoTask.Text} prompt";
+            context.Out.WriteLine(Line("task vector", result.Rows, options));
+            if (result.FunctionVectorRows is { } fv)
+                context.Out.WriteLine(Line($"function vector ({string.Join(' ', result.FunctionVector!.Heads.Select(h => $"L{h.Layer}H{h.Head}"))})", fv, options));
+            context.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"{unpatched} {Cell(result.Unpatched)}; {options.Examples}-shot {Cell(result.FullIcl)} (accuracy [95% Wilson] / P, over {options.Queries} queries)"));
             context.Out.WriteLine($"wrote {folder}");
             return ExitCodes.Ok;
         });
         return command;
+    }
+
+    private static string Line(string what, IReadOnlyList<TaskVectorRow> rows, IclTaskVectorOptions options)
+    {
+        var best = rows.MaxBy(r => (r.Accuracy.Value, r.PCorrect.Mean))!;
+        return string.Create(CultureInfo.InvariantCulture, $"{what} for {options.Task.Text}: best layer {best.Layer}: {Cell(best)}");
+    }
+
+    private static string Cell(TaskVectorRow r)
+    {
+        var text = string.Create(CultureInfo.InvariantCulture,
+            $"accuracy {r.Accuracy.Value:F2} [{r.Accuracy.Lo:F2}, {r.Accuracy.Hi:F2}], P(correct) {r.PCorrect.Mean:F3} [{r.PCorrect.Lo:F3}, {r.PCorrect.Hi:F3}]");
+        return r.POwnRule is { } own ? text + string.Create(CultureInfo.InvariantCulture, $", P(own rule) {own.Mean:F3}, own-rule accuracy {r.AccuracyOwnRule!.Value:F2}") : text;
     }
 }

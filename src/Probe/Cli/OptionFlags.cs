@@ -20,6 +20,8 @@ public static class OptionFlags
         ["Examples"] = "--examples",
         ["Contexts"] = "--contexts",
         ["Queries"] = "--queries",
+        ["IntoTask"] = "--into-task",
+        ["Heads"] = "--heads",
         ["XMin..XMax"] = "--x-range",
         ["SweepXMin..SweepXMax"] = "--sweep-x-range",
         ["SweepShots"] = "--sweep-shots",

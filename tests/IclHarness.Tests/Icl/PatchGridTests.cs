@@ -12,7 +12,7 @@ public sealed class PatchGridTests(IclModels models)
     {
         var perLayer = IclPatcher.Run(models.Scoring, models.Identity, Options(), null, CancellationToken.None);
         var grid = IclPatchGrid.Run(models.Scoring, models.Identity, Options(), null, null, CancellationToken.None);
-        // Many decodes per layer here (a ubatch holds a few of these prompts), so the grouping is exercised.
+        // More cells per layer than llama.cpp's default 512-token ubatch holds, so the wide packing is exercised.
         Assert.True(grid.PositionCount * 3 > 4 * (512 / grid.TargetTokens));
         Assert.Equal(models.Scoring.LayerCount * grid.PositionCount, grid.Cells.Count);
         Assert.Equal(perLayer.Rows, grid.Patch.Rows); // unpatched row and every layer at position −1, to the last bit
@@ -40,6 +40,21 @@ public sealed class PatchGridTests(IclModels models)
             Assert.Equal(setup.FinalPosition(0) - k, cell.Index);
             Assert.Equal(model.Piece(setup.Candidates[0].Tokens[cell.Index]), cell.Token);
         }
+    }
+
+    [Fact]
+    public void GivenTheGrid_WhenRun_ThenEachLayerCostsOneDecodePerCandidateLength()
+    {
+        var model = models.Scoring;
+        var setup = IclPatcher.Prepare(model, Options());
+        var lengths = setup.Candidates.Select(c => c.Tokens.Length).Distinct().Count();
+        var before = model.PatchedDecodes;
+        var grid = IclPatchGrid.Run(model, models.Identity, Options(), null, null, CancellationToken.None);
+        var decodes = model.PatchedDecodes - before;
+        // One decode for the unpatched candidates, then per layer one per distinct candidate length (each within one ubatch),
+        // not one per 512 tokens: at 512 this grid took ceil(cells / 6) decodes per layer.
+        Assert.Equal(lengths * (1 + model.LayerCount), decodes);
+        Assert.True(grid.PositionCount * 3 / lengths > 512 / grid.TargetTokens);
     }
 
     [Fact]

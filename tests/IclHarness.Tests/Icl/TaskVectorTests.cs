@@ -45,7 +45,9 @@ public sealed class TaskVectorTests(IclModels models)
         Assert.Equal(Enumerable.Range(0, models.Scoring.LayerCount), result.Rows.Select(r => r.Layer));
         Assert.All(result.Rows, r => Assert.InRange(r.PCorrect.Mean, r.PCorrect.Lo, r.PCorrect.Hi));
         Assert.All(result.Rows, r => Assert.Equal(4, r.PCorrect.Count));
-        Assert.Equal(4, result.ZeroShot.PCorrect.Count);
+        Assert.All(result.Rows, r => Assert.InRange(r.Accuracy.Value, r.Accuracy.Lo, r.Accuracy.Hi));
+        Assert.All(result.Rows, r => Assert.Null(r.POwnRule)); // zero-shot prompts have no rule of their own
+        Assert.Equal(4, result.Unpatched.PCorrect.Count);
         Assert.Equal(4, result.FullIcl.PCorrect.Count);
         // Same seed, same numbers.
         var again = IclTaskVector.Run(models.Scoring, models.Identity, Options(contexts: 3), null, CancellationToken.None);

@@ -19,6 +19,9 @@ public sealed class GraphActivationNameTests
     [InlineData("ffn_inp-7", GraphActivation.FfnInp, 7)]
     [InlineData("embd", GraphActivation.InpEmbd, 0)]
     [InlineData("inp_embd", GraphActivation.InpEmbd, 0)]
+    [InlineData("inpL", GraphActivation.InpEmbd, 0)]
+    [InlineData("inp_scaled", GraphActivation.InpEmbd, 0)]
+    [InlineData("sa_out-3", GraphActivation.FfnInp, 3)]
     public void GivenALlamaCppNodeName_WhenParsed_ThenItNamesTheActivationAndLayer(string name, GraphActivation activation, int layer)
     {
         Assert.True(GraphActivationNames.TryParse(Name(name), out var parsed, out var parsedLayer));
@@ -32,6 +35,9 @@ public sealed class GraphActivationNameTests
     [InlineData("embd_scaled")]
     [InlineData("attn_out-0")]
     [InlineData("l_out-0")]
+    [InlineData("inpL-0")]
+    [InlineData("inp_embd_scaled")]
+    [InlineData("sa_out")]
     public void GivenAnotherNodeName_WhenParsed_ThenItIsNotAnActivation(string name) =>
         Assert.False(GraphActivationNames.TryParse(Name(name), out _, out _));
 
@@ -43,6 +49,12 @@ public sealed class GraphActivationNameTests
             order.AddRange([GraphActivationNames.Order(GraphActivation.KqvOut, layer), GraphActivationNames.Order(GraphActivation.FfnInp, layer), GraphActivationNames.LayerOutOrder(layer)]);
         Assert.Equal(order.Order(), order);
         Assert.Equal(order.Count, order.Distinct().Count());
+        // gpt2's inpL and gemma's inp_scaled come after the token embedding and before block 0, in the same ubatch.
+        foreach (var name in new[] { "inpL", "inp_scaled" })
+        {
+            Assert.True(GraphActivationNames.TryParse(Name(name), out _, out _, out var after));
+            Assert.InRange(after, order[0] + 1, order[1] - 1);
+        }
         Assert.Equal(["inp_embd", "kqv_out-2", "ffn_inp-2"], new[] { GraphActivationNames.Name(GraphActivation.InpEmbd, 0), GraphActivationNames.Name(GraphActivation.KqvOut, 2), GraphActivationNames.Name(GraphActivation.FfnInp, 2) });
     }
 }

@@ -77,6 +77,48 @@ public sealed class NRecurrenceTaskTests
     }
 
     [Theory]
+    [InlineData(false, 0)]
+    [InlineData(true, 0)]
+    [InlineData(false, 40)]
+    public void GivenLossOnTargets_WhenSampling_ThenTheMaskSelectsExactlyTheScoredTargets(bool stochastic, int trainSequences)
+    {
+        var options = new JsonObject { ["stochastic"] = stochastic, ["loss_positions"] = "targets", ["train_sequences"] = trainSequences };
+        var data = new NRecurrenceTask().Bind(options, 16);
+        using var scope = NewDisposeScope();
+        var batch = data.Sample(8, new Random(11));
+        var bound = Options(new JsonObject { ["stochastic"] = stochastic, ["train_sequences"] = trainSequences }, 16);
+        var trainSet = trainSequences > 0 ? NRecurrenceScoring.Draw(bound, trainSequences, new Random(0)) : null;
+        var random = new Random(11);
+        var expected = trainSet is null ? NRecurrenceScoring.Draw(bound, 8, random) : [.. Enumerable.Range(0, 8).Select(_ => trainSet[random.Next(trainSet.Length)])];
+        var mask = batch.LossMask.data<float>().ToArray();
+        var tokens = batch.Tokens.data<long>().ToArray();
+        for (var b = 0; b < 8; b++)
+            for (var j = 0; j < 16; j++)
+            {
+                Assert.Equal(expected[b].Tokens[j], tokens[b * 16 + j]);
+                Assert.Equal(NRecurrenceScoring.IsScoredTarget(expected[b], j) ? 1f : 0f, mask[b * 16 + j]);
+            }
+
+        Assert.InRange(mask.Sum(), 1, 8 * 16 / 2);
+        Assert.True(NRecurrenceTask.ReadOptions(options, 16).LossOnTargets);
+        Assert.False(NRecurrenceTask.ReadOptions([], 16).LossOnTargets);
+    }
+
+    [Fact]
+    public void GivenLossOnTargetsAndATrainingSetWithoutAScoredTarget_WhenBinding_ThenAOneLineErrorSaysWhatToRaise()
+    {
+        // n 5 in a context of 15: only position 15 can be a target beyond 3n, in one sequence of five.
+        JsonObject Task(int seed) => new() { ["min_n"] = 5, ["max_n"] = 5, ["train_sequences"] = 1, ["train_seed"] = seed, ["loss_positions"] = "targets" };
+        bool Scored(int seed) => NRecurrenceScoring.Draw(Options(Task(seed), 15), 1, new Random(seed)).Any(s => Enumerable.Range(0, 15).Any(j => NRecurrenceScoring.IsScoredTarget(s, j)));
+        var without = Enumerable.Range(0, 100).First(seed => !Scored(seed));
+        var with = Enumerable.Range(0, 100).First(Scored);
+        var ex = Assert.Throws<ArgumentException>(() => new NRecurrenceTask().Bind(Task(without), 15));
+        Assert.Contains("raise task.train_sequences", ex.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain('\n', ex.Message);
+        Assert.NotNull(new NRecurrenceTask().Bind(Task(with), 15));
+    }
+
+    [Theory]
     [InlineData(false)]
     [InlineData(true)]
     public void GivenGeneratedData_WhenScoredByTheObserver_ThenItsMeanLossEqualsItsExpectedEntropy(bool stochastic)
@@ -113,6 +155,7 @@ public sealed class NRecurrenceTaskTests
     [InlineData("{\"transition\": \"both\"}", "transition")]
     [InlineData("{\"p_noise\": 1.5}", "p_noise")]
     [InlineData("{\"stochastic\": 1}", "true or false")]
+    [InlineData("{\"loss_positions\": \"target\"}", "loss_positions must be \"all\" or \"targets\"")]
     public void GivenBadOptions_WhenBinding_ThenTheErrorNamesTheOption(string json, string expected)
     {
         var ex = Assert.Throws<ArgumentException>(() => new NRecurrenceTask().Bind(JsonNode.Parse(json)!.AsObject(), 32));

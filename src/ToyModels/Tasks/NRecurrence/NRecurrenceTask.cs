@@ -13,7 +13,8 @@ namespace Probing.ToyModels.Tasks.NRecurrence;
 /// Options: <c>vocab</c> (16), <c>min_n</c> (2), <c>max_n</c> (5), <c>stochastic</c> (false), <c>p_noise</c>,
 /// <c>p_transition</c> (default 1/(5n) when stochastic, 0 otherwise), <c>target_outside_targets</c> (true),
 /// <c>fake_target</c> (<c>uniform</c> | <c>recent</c>), <c>transition</c> (<c>n-and-t</c> | <c>n-only</c> | <c>t-only</c>),
-/// <c>train_sequences</c> (0: fresh data), <c>train_seed</c> (0), <c>eval_batch</c> (512).
+/// <c>train_sequences</c> (0: fresh data), <c>train_seed</c> (0), <c>eval_batch</c> (512), <c>loss_positions</c>
+/// (<c>all</c> | <c>targets</c>: train on the scored targets beyond 3n only).
 /// </summary>
 public sealed class NRecurrenceTask : IToyTask
 {
@@ -40,7 +41,7 @@ public sealed class NRecurrenceTask : IToyTask
     {
         options ??= [];
         var reader = new TaskOptions(TaskName, options, "vocab", "min_n", "max_n", "stochastic", "p_noise", "p_transition",
-            "target_outside_targets", "fake_target", "transition", "train_sequences", "train_seed", "eval_batch");
+            "target_outside_targets", "fake_target", "transition", "train_sequences", "train_seed", "eval_batch", "loss_positions");
         var stochastic = Bool(options, "stochastic", false);
         double? pNoise = options.ContainsKey("p_noise") ? reader.Double("p_noise", 0, 0, 1) : stochastic ? null : 0.0;
         double? pTransition = options.ContainsKey("p_transition") ? reader.Double("p_transition", 0, 0, 1) : stochastic ? null : 0.0;
@@ -57,6 +58,12 @@ public sealed class NRecurrenceTask : IToyTask
             "t-only" => TransitionKind.TOnly,
             var other => throw new ArgumentException($"Task option {TaskName}.transition must be \"n-and-t\", \"n-only\" or \"t-only\"; got \"{other}\"."),
         };
+        var lossOnTargets = String(options, "loss_positions", "all") switch
+        {
+            "all" => false,
+            "targets" => true,
+            var other => throw new ArgumentException($"Task option {TaskName}.loss_positions must be \"all\" or \"targets\"; got \"{other}\"."),
+        };
         var spec = new NRecurrenceSpec(
             reader.Int("vocab", 16, 2, 4096), reader.Int("min_n", 2, 1, 1000), reader.Int("max_n", 5, 1, 1000),
             pNoise, pTransition, Bool(options, "target_outside_targets", true), fake, transition);
@@ -65,7 +72,7 @@ public sealed class NRecurrenceTask : IToyTask
             throw new ArgumentException(string.Create(CultureInfo.InvariantCulture,
                 $"n-recurrence needs a context of at least 3 × max n = {spec.MinContextLength} positions (n_ctx is {nCtx}); raise model.n_ctx or lower task.max_n."));
         return new NRecurrenceDataOptions(spec, nCtx, reader.Int("train_sequences", 0, 0, 10_000_000), reader.Int("train_seed", 0),
-            reader.Int("eval_batch", 512, 1, 1_000_000));
+            reader.Int("eval_batch", 512, 1, 1_000_000), lossOnTargets);
     }
 
     private static bool Bool(JsonObject options, string name, bool fallback)

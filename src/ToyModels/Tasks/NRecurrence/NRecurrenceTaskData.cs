@@ -17,23 +17,39 @@ internal sealed class NRecurrenceTaskData : IToyTaskData
         _data = data;
         Tokenizer = new ToyTokenizer([.. Enumerable.Range(0, data.Spec.VocabSize).Select(v => v.ToString(System.Globalization.CultureInfo.InvariantCulture))]);
         if (data.TrainSequences > 0) _trainSet = NRecurrenceScoring.Draw(data, data.TrainSequences, new Random(data.TrainSeed));
+        if (data.LossOnTargets && _trainSet is not null && !_trainSet.Any(HasScoredTarget))
+            throw new ArgumentException($"none of the {data.TrainSequences} training sequences has a target beyond 3n to train on (task.loss_positions \"targets\"); raise task.train_sequences or model.n_ctx.");
     }
 
     public ToyTokenizer Tokenizer { get; }
 
     public ToyBatch Sample(int batchSize, Random random)
     {
-        var samples = _trainSet is null
-            ? NRecurrenceScoring.Draw(_data, batchSize, random)
-            : [.. Enumerable.Range(0, batchSize).Select(_ => _trainSet[random.Next(_trainSet.Length)])];
+        var samples = Draw(batchSize, random);
+        // A batch without a scored target would have a 0/0 loss: draw again (rare, and only with tiny batches).
+        for (var attempt = 0; _data.LossOnTargets && !samples.Any(HasScoredTarget); attempt++)
+        {
+            if (attempt == 1000) throw new InvalidOperationException("1000 batches in a row had no target beyond 3n to train on.");
+            samples = Draw(batchSize, random);
+        }
+
         var n = _data.NCtx;
         var mask = new float[batchSize * n];
-        Array.Fill(mask, 1f);
+        for (var b = 0; b < batchSize; b++)
+            for (var j = 0; j < n; j++)
+                mask[b * n + j] = !_data.LossOnTargets || NRecurrenceScoring.IsScoredTarget(samples[b], j) ? 1f : 0f;
         return new ToyBatch(
             tensor(NRecurrenceScoring.Inputs(samples, n), [batchSize, n]),  // [batch, pos]
             tensor(NRecurrenceScoring.Targets(samples, n), [batchSize, n]), // [batch, pos]
             tensor(mask, [batchSize, n]));                                  // [batch, pos]
     }
+
+    private NRecurrenceSample[] Draw(int batchSize, Random random) => _trainSet is null
+        ? NRecurrenceScoring.Draw(_data, batchSize, random)
+        : [.. Enumerable.Range(0, batchSize).Select(_ => _trainSet[random.Next(_trainSet.Length)])];
+
+    private bool HasScoredTarget(NRecurrenceSample sample) =>
+        Enumerable.Range(0, _data.NCtx).Any(j => NRecurrenceScoring.IsScoredTarget(sample, j));
 
     public IReadOnlyDictionary<string, double> Evaluate(Func<Tensor, Tensor> logits, Random random)
     {

@@ -13,7 +13,8 @@ namespace Probing.ToyModels.Tasks.NRecurrence;
 /// Analysis 5: progress measures during training (Nanda et al. 2023 style). From <c>metrics.jsonl</c>: train loss and
 /// test loss (and train-set loss with a finite training set). From each weight snapshot (and the final checkpoint): the
 /// test loss, the train-set loss, the <i>restricted loss</i> (every head except the final model's n-back heads
-/// mean-ablated at <c>attn.hook_z</c>, mean over the batch per position) and the total weight L2 norm.
+/// mean-ablated at <c>attn.hook_z</c>, mean over the batch per position) and the total weight L2 norm; each loss also at
+/// the scored targets beyond 3n, which the plot shows when the run trained on those alone (<c>loss_positions</c> <c>targets</c>).
 /// </summary>
 internal static class ProgressAnalysis
 {
@@ -27,7 +28,7 @@ internal static class ProgressAnalysis
         var trainBeliefs = trainSet?.Select(s => NRecurrenceObserver.Filter(a.Data.Spec, s.Tokens)).ToArray();
         var rows = new List<IReadOnlyList<object>>();
         var snapshots = ModelSnapshots.List(checkpoint).Where(s => s.Step != finalStep).ToList();
-        var points = new List<(long Step, double Test, double Restricted, double Train, double Norm)>();
+        var points = new List<Point>();
         foreach (var (step, snapshotDir) in snapshots)
         {
             cancel.ThrowIfCancellationRequested();
@@ -39,8 +40,15 @@ internal static class ProgressAnalysis
         points.Add(Measure(finalStep, finalModel, a, keep, trainSet, trainBeliefs));
         var final = points[^1];
         points.Sort((x, y) => x.Step.CompareTo(y.Step)); // a stopped run has snapshots past its last checkpoint
-        foreach (var p in points) rows.Add([p.Step, p.Test, p.Restricted, double.IsNaN(p.Train) ? "" : p.Train, p.Norm]);
-        AnalysisFiles.WriteCsv(Path.Combine(dir, "progress_measures.csv"), ["step", "test_loss_nats", "restricted_loss_nats", "train_set_loss_nats", "weight_norm"], rows);
+        foreach (var p in points)
+            rows.Add([p.Step, p.Test.All, p.Restricted.All, Blank(p.Train.All), p.Norm, Blank(p.Test.Targets), Blank(p.Restricted.Targets), Blank(p.Train.Targets)]);
+        AnalysisFiles.WriteCsv(Path.Combine(dir, "progress_measures.csv"), ["step", "test_loss_nats", "restricted_loss_nats", "train_set_loss_nats", "weight_norm",
+            "test_target_loss_nats", "restricted_target_loss_nats", "train_set_target_loss_nats"], rows);
+
+        // A run trained on the targets alone is measured there: its other positions were never trained.
+        var targets = a.Data.LossOnTargets;
+        var prefix = targets ? "target " : "";
+        var key = targets ? "target_loss_nats" : "loss_nats";
 
         var metricsPath = Path.Combine(checkpoint, MetricsLog.FileName);
         var log = File.Exists(metricsPath) ? MetricsLog.Read(metricsPath) : [];
@@ -48,17 +56,17 @@ internal static class ProgressAnalysis
         if (log.Count > 0)
         {
             var steps = log.Select(r => (double)r.Step).ToArray();
-            plot.Add.Scatter(steps, log.Select(r => r.TrainLoss).ToArray()).LegendText = "train loss (running, log)";
-            plot.Add.Scatter(steps, log.Select(r => r.Eval.GetValueOrDefault("loss_nats", double.NaN)).ToArray()).LegendText = "test loss (log)";
-            if (log.Any(r => r.Eval.ContainsKey("train_set_loss_nats")))
-                plot.Add.Scatter(steps, log.Select(r => r.Eval.GetValueOrDefault("train_set_loss_nats", double.NaN)).ToArray()).LegendText = "train-set loss (log)";
+            plot.Add.Scatter(steps, log.Select(r => r.TrainLoss).ToArray()).LegendText = $"train {prefix}loss (running, log)";
+            plot.Add.Scatter(steps, log.Select(r => r.Eval.GetValueOrDefault(key, double.NaN)).ToArray()).LegendText = $"test {prefix}loss (log)";
+            if (log.Any(r => r.Eval.ContainsKey("train_set_" + key)))
+                plot.Add.Scatter(steps, log.Select(r => r.Eval.GetValueOrDefault("train_set_" + key, double.NaN)).ToArray()).LegendText = $"train-set {prefix}loss (log)";
         }
 
         var xs = points.Select(p => (double)p.Step).ToArray();
-        var restricted = plot.Add.Scatter(xs, points.Select(p => p.Restricted).ToArray());
-        restricted.LegendText = "restricted loss (n-back heads only)";
+        var restricted = plot.Add.Scatter(xs, points.Select(p => targets ? p.Restricted.Targets : p.Restricted.All).ToArray());
+        restricted.LegendText = $"restricted {prefix}loss (n-back heads only)";
         restricted.LinePattern = LinePattern.Dashed;
-        var ideal = plot.Add.HorizontalLine(a.Score().IdealLossNats);
+        var ideal = plot.Add.HorizontalLine(targets ? a.Score().IdealTargetLossNats : a.Score().IdealLossNats);
         ideal.LegendText = "ideal observer";
         ideal.LineColor = Colors.Gray;
         plot.Title("Progress measures during training");
@@ -76,37 +84,49 @@ internal static class ProgressAnalysis
         var last = final;
         var answer = $"{points.Count} measurement points ({snapshots.Count} snapshots{(snapshots.Count == 0 ? "; set training.snapshot_every to record snapshots" : "")}); " +
             $"kept heads (≥ {AttentionAnalysis.NBackThreshold} attention on the previous target, else the strongest): {string.Join(", ", keep.Order().Select(k => $"L{k.Layer}H{k.Head}"))}. " +
-            $"Final: test loss {AnalysisFiles.F(last.Test)}, restricted loss {AnalysisFiles.F(last.Restricted)}" +
-            (double.IsNaN(last.Train) ? "" : $", train-set loss {AnalysisFiles.F(last.Train)}") + $", weight norm {AnalysisFiles.F(last.Norm, "0.00")}.";
+            $"Final: test loss {AnalysisFiles.F(last.Test.All)}, restricted loss {AnalysisFiles.F(last.Restricted.All)}" +
+            (double.IsNaN(last.Train.All) ? "" : $", train-set loss {AnalysisFiles.F(last.Train.All)}") +
+            $"; at targets beyond 3n: test {AnalysisFiles.F(last.Test.Targets)}, restricted {AnalysisFiles.F(last.Restricted.Targets)}" +
+            (double.IsNaN(last.Train.Targets) ? "" : $", train-set {AnalysisFiles.F(last.Train.Targets)}") + $"; weight norm {AnalysisFiles.F(last.Norm, "0.00")}.";
         return new ReportFigure("5. Progress measures during training",
             "How do train and test loss, the loss of the n-back heads alone, and the weight norm evolve during training?",
             answer, "progress_measures.csv", ["progress_measures.png", "weight_norm.png"]);
     }
 
-    private static (long Step, double Test, double Restricted, double Train, double Norm) Measure(long step, HookedTransformer model, NRecurrenceAnalysisData a,
+    private static object Blank(double value) => double.IsNaN(value) ? "" : value;
+
+    /// <summary>A loss over every position and over the scored targets beyond 3n (NaN: not measured).</summary>
+    private readonly record struct Losses(double All, double Targets)
+    {
+        public static Losses Of(NRecurrenceScore score) => new(score.LossNats, score.TargetLossNats);
+    }
+
+    private readonly record struct Point(long Step, Losses Test, Losses Restricted, Losses Train, double Norm);
+
+    private static Point Measure(long step, HookedTransformer model, NRecurrenceAnalysisData a,
         HashSet<(int Layer, int Head)> keep, NRecurrenceSample[]? trainSet, NRecurrenceBelief[]? trainBeliefs)
     {
         var nCtx = a.Data.NCtx;
         var inputs = NRecurrenceScoring.Inputs(a.Samples, nCtx);
         var test = NRecurrenceActivations.Run(model, inputs, a.Samples.Length, false);
-        var testLoss = NRecurrenceScoring.Score(a.Samples, a.Beliefs, test.Logits, nCtx, test.Vocab).LossNats;
+        var testLoss = Losses.Of(NRecurrenceScoring.Score(a.Samples, a.Beliefs, test.Logits, nCtx, test.Vocab));
         var hooks = Enumerable.Range(0, model.Config.NLayers)
             .Select(l => ($"blocks.{l}.attn.hook_z", (Func<Tensor, string, Tensor?>)((z, _) => Ablate(z, l, model.Config.NHeads, keep))))
             .ToArray();
         var ablated = NRecurrenceActivations.Run(model, inputs, a.Samples.Length, false, hooks);
-        var restricted = NRecurrenceScoring.Score(a.Samples, a.Beliefs, ablated.Logits, nCtx, ablated.Vocab).LossNats;
-        var train = double.NaN;
+        var restricted = Losses.Of(NRecurrenceScoring.Score(a.Samples, a.Beliefs, ablated.Logits, nCtx, ablated.Vocab));
+        var train = new Losses(double.NaN, double.NaN);
         if (trainSet is not null)
         {
             var acts = NRecurrenceActivations.Run(model, NRecurrenceScoring.Inputs(trainSet, nCtx), trainSet.Length, false);
-            train = NRecurrenceScoring.Score(trainSet, trainBeliefs!, acts.Logits, nCtx, acts.Vocab).LossNats;
+            train = Losses.Of(NRecurrenceScoring.Score(trainSet, trainBeliefs!, acts.Logits, nCtx, acts.Vocab));
         }
 
         double norm;
         using (no_grad())
         using (NewDisposeScope())
             norm = Math.Sqrt(model.parameters().Sum(p => p.Squared().sum().item<float>()));
-        return (step, testLoss, restricted, train, norm);
+        return new Point(step, testLoss, restricted, train, norm);
     }
 
     // Mean ablation: heads outside the kept set output their batch-mean z at each position.

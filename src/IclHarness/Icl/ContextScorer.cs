@@ -1,4 +1,5 @@
 using Probing.Bayes;
+using Probing.IclHarness.Llama;
 
 namespace Probing.IclHarness.Icl;
 
@@ -14,32 +15,25 @@ internal sealed class ContextScorer(IScoringModel model, IclRunOptions options, 
         IReadOnlyList<ContextPlan> plans, CancellationToken cancellation)
     {
         var requests = plans.Select(p => p.Request()).ToList();
-        // (request, position) → (ln P(next token), rank of next token, argmax == next token)
-        var stats = new Dictionary<(int, int), (double LogProb, int Rank, bool Greedy)>();
+        var evaluated = model.Evaluate(requests, options.Lens, cancellation);
         var lensRows = plans.Select(_ => new List<LensMeasurement>()).ToList();
         var integers = plans.Select(_ => Enumerable.Range(0, model.LayerCount).Select(_ => new double[options.MaxInteger + 1]).ToArray()).ToList();
-
-        model.Evaluate(requests, (r, pos, logProb, argMax, rank) =>
+        if (options.Lens)
         {
-            stats[(r, pos)] = (logProb, rank, argMax == plans[r].Tokens[pos + 1]);
-        }, options.Lens ? (r, layer, pos, logits) =>
-        {
-            var plan = plans[r];
-            var index = Array.FindIndex(plan.Answers, a => a.InformativeToken - 1 == pos);
-            var target = plan.Tokens[pos + 1];
-            var lse = Distribution.LogSumExp(logits);
-            var top = Distribution.TopK(logits, 5, lse);
-            lensRows[r].Add(new LensMeasurement(plan.Context, index + 1, layer,
-                Math.Exp(Distribution.LogProb(logits, target, lse)), Distribution.Rank(logits, target),
-                top.Select(t => Display(t.Token)).ToArray(), top.Select(t => Math.Exp(t.LogProb)).ToArray(),
-                numeric.IsNumeric(top[0].Token)) { FirstToken = Display(target) });
-            if (index == plan.Answers.Length - 1 && numeric.StartsWithDigit(target))
+            var logits = Array.Empty<float>();
+            for (var r = 0; r < plans.Count; r++)
             {
-                var row = integers[r][layer];
-                for (var n = 0; n <= options.MaxInteger; n++)
-                    foreach (var t in numeric.IntegerTokens[n]) row[n] += Math.Exp(Distribution.LogProb(logits, t, lse));
+                cancellation.ThrowIfCancellationRequested();
+                var positions = requests[r].DistributionPositions;
+                var rows = model.LayerCount * positions.Length;
+                if (rows == 0) continue;
+                if (logits.LongLength < (long)rows * model.VocabSize) logits = new float[(long)rows * model.VocabSize];
+                model.LensLogits(evaluated[r].LensResiduals ?? throw new InvalidOperationException("the model returned no lens residuals"), rows, logits); // [layer, positions, d_vocab]
+                for (var layer = 0; layer < model.LayerCount; layer++)
+                    for (var i = 0; i < positions.Length; i++)
+                        AddLensRow(plans[r], layer, positions[i], logits.AsSpan((layer * positions.Length + i) * model.VocabSize, model.VocabSize), lensRows[r], integers[r]);
             }
-        } : null, cancellation);
+        }
 
         var result = new List<(List<ExampleMeasurement>, List<LensMeasurement>, double[][]?)>();
         for (var r = 0; r < plans.Count; r++)
@@ -55,16 +49,16 @@ internal sealed class ContextScorer(IScoringModel model, IclRunOptions options, 
                 var greedy = true;
                 for (var pos = a.FirstAnswerToken - 1; pos < a.CloseToken; pos++)
                 {
-                    var s = stats[(r, pos)];
-                    nats -= s.LogProb;
-                    greedy &= s.Greedy;
+                    var s = evaluated[r].At(pos);
+                    nats -= s.LogProbNext;
+                    greedy &= s.ArgMax == plan.Tokens[pos + 1];
                 }
-                var first = stats[(r, a.InformativeToken - 1)];
-                var rank = first.Rank;
+                var first = evaluated[r].At(a.InformativeToken - 1);
+                var rank = first.RankNext;
                 var bits = Surprisal.NatsToBits(nats);
                 cumulative += bits;
                 rows.Add(new ExampleMeasurement(plan.Context, plan.Function.ToString(), e + 1, plan.Examples[e].X, plan.Examples[e].Y,
-                    a.ScoredCount, nats, bits, Surprisal.NatsToBits(-first.LogProb), Math.Exp(-nats), rank, greedy,
+                    a.ScoredCount, nats, bits, Surprisal.NatsToBits(-first.LogProbNext), Math.Exp(-nats), rank, greedy,
                     cumulative, ideal.SurprisalBits[e]) { FirstToken = Display(plan.Tokens[a.InformativeToken]) });
             }
             var lens = lensRows[r].OrderBy(l => l.Index).ThenBy(l => l.Layer).ToList();
@@ -72,6 +66,25 @@ internal sealed class ContextScorer(IScoringModel model, IclRunOptions options, 
             result.Add((rows, lens, numeric.StartsWithDigit(last) ? integers[r] : null));
         }
         return result;
+    }
+
+    /// <summary>One lens row: the correct first informative token's probability and rank, the top 5, and at the last answer the integer distribution.</summary>
+    private void AddLensRow(ContextPlan plan, int layer, int pos, ReadOnlySpan<float> logits, List<LensMeasurement> lensRows, double[][] integers)
+    {
+        var index = Array.FindIndex(plan.Answers, a => a.InformativeToken - 1 == pos);
+        var target = plan.Tokens[pos + 1];
+        var lse = LogSoftmax.LogSumExp(logits);
+        var top = LogSoftmax.TopK(logits, 5, lse);
+        lensRows.Add(new LensMeasurement(plan.Context, index + 1, layer,
+            Math.Exp(logits[target] - lse), LogSoftmax.Rank(logits, target),
+            top.Select(t => Display(t.Id)).ToArray(), top.Select(t => Math.Exp(t.LogProb)).ToArray(),
+            numeric.IsNumeric(top[0].Id)) { FirstToken = Display(target) });
+        if (index == plan.Answers.Length - 1 && numeric.StartsWithDigit(target))
+        {
+            var row = integers[layer];
+            for (var n = 0; n <= options.MaxInteger; n++)
+                foreach (var t in numeric.IntegerTokens[n]) row[n] += Math.Exp(logits[t] - lse);
+        }
     }
 
     /// <summary>A token as written to the CSVs: bytes that are not a whole character as &lt;0xNN&gt;, a control piece that renders to nothing as &lt;id N&gt;.</summary>

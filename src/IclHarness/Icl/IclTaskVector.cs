@@ -1,3 +1,5 @@
+using Probing.IclHarness.Llama;
+
 namespace Probing.IclHarness.Icl;
 
 /// <summary>Parameters of <c>probe icl task-vector</c>.</summary>
@@ -63,11 +65,11 @@ internal static class IclTaskVector
         for (var layer = 0; layer < model.LayerCount; layer++)
         {
             cancellation.ThrowIfCancellationRequested();
-            rows.Add(Score(model, layer, zeroShot.Select(z => new PatchedRequest(z.Tokens, layer, z.FinalPosition, vectors[layer], z.AnswerPositions)).ToList()));
+            rows.Add(Score(model, layer, zeroShot.Select(z => new PatchedRequest(z.Tokens, new ResidualPatch(layer, z.FinalPosition, vectors[layer]), z.AnswerPositions)).ToList()));
             progress?.Report(new IclProgress("injecting", layer + 1, model.LayerCount));
         }
-        var none = Score(model, -1, zeroShot.Select(z => new PatchedRequest(z.Tokens, 0, -1, [], z.AnswerPositions)).ToList());
-        var icl = Score(model, -1, fullIcl.Select(z => new PatchedRequest(z.Tokens, 0, -1, [], z.AnswerPositions)).ToList());
+        var none = Score(model, -1, zeroShot.Select(z => new PatchedRequest(z.Tokens, null, z.AnswerPositions)).ToList());
+        var icl = Score(model, -1, fullIcl.Select(z => new PatchedRequest(z.Tokens, null, z.AnswerPositions)).ToList());
         return new IclTaskVectorResult(options, identity, rows, none, icl, zeroShot[0].Text);
     }
 

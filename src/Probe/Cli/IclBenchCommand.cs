@@ -55,7 +55,6 @@ internal static class IclBenchCommand
             Row("plain llama.cpp decode", r.Plain, "");
             Row("harness (no lens)", r.Harness, $"  target <= {IclBenchResult.TargetRatio:F2}x: {(r.Harness.Ratio <= IclBenchResult.TargetRatio ? "met" : "NOT met")}");
             Row("harness with logit lens", r.HarnessLens, "");
-            Row($"harness, {(r.BatchedDefault ? "one decode per context" : "all contexts batched")}", r.HarnessOtherMode, "  (the other mode)");
             if (r.Heads is { } heads && r.HeadsToHarness is { } toHarness)
                 Row("heads at every layer (icl heads)", heads, string.Create(inv,
                     $"  {toHarness.Ratio:F2}x the harness [{toHarness.RatioMin:F2}-{toHarness.RatioMax:F2}], target <= {IclBenchResult.HeadsTargetRatio:F2}x: {(toHarness.Ratio <= IclBenchResult.HeadsTargetRatio ? "met" : "NOT met")}"));

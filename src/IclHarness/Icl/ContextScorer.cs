@@ -29,9 +29,7 @@ internal sealed class ContextScorer(IScoringModel model, IclRunOptions options, 
                 if (rows == 0) continue;
                 if (logits.LongLength < (long)rows * model.VocabSize) logits = new float[(long)rows * model.VocabSize];
                 model.LensLogits(evaluated[r].LensResiduals ?? throw new InvalidOperationException("the model returned no lens residuals"), rows, logits); // [layer, positions, d_vocab]
-                for (var layer = 0; layer < model.LayerCount; layer++)
-                    for (var i = 0; i < positions.Length; i++)
-                        AddLensRow(plans[r], layer, positions[i], logits.AsSpan((layer * positions.Length + i) * model.VocabSize, model.VocabSize), lensRows[r], integers[r]);
+                AddLensRows(plans[r], positions, logits, lensRows[r], integers[r]);
             }
         }
 
@@ -68,22 +66,42 @@ internal sealed class ContextScorer(IScoringModel model, IclRunOptions options, 
         return result;
     }
 
-    /// <summary>One lens row: the correct first informative token's probability and rank, the top 5, and at the last answer the integer distribution.</summary>
-    private void AddLensRow(ContextPlan plan, int layer, int pos, ReadOnlySpan<float> logits, List<LensMeasurement> lensRows, double[][] integers)
+    /// <summary>
+    /// The lens rows of one context, layer-major over <paramref name="positions"/>: the correct first informative token's
+    /// probability and rank, the top 5, and at the last answer the integer distribution. Rows are summarized in
+    /// parallel (each row's sums run in the same order as alone) and added in row order.
+    /// </summary>
+    private void AddLensRows(ContextPlan plan, int[] positions, float[] logits, List<LensMeasurement> lensRows, double[][] integers)
     {
-        var index = Array.FindIndex(plan.Answers, a => a.InformativeToken - 1 == pos);
-        var target = plan.Tokens[pos + 1];
-        var lse = LogSoftmax.LogSumExp(logits);
-        var top = LogSoftmax.TopK(logits, 5, lse);
-        lensRows.Add(new LensMeasurement(plan.Context, index + 1, layer,
-            Math.Exp(logits[target] - lse), LogSoftmax.Rank(logits, target),
-            top.Select(t => Display(t.Id)).ToArray(), top.Select(t => Math.Exp(t.LogProb)).ToArray(),
-            numeric.IsNumeric(top[0].Id)) { FirstToken = Display(target) });
-        if (index == plan.Answers.Length - 1 && numeric.StartsWithDigit(target))
+        var vocab = model.VocabSize;
+        var rows = model.LayerCount * positions.Length;
+        var summaries = new (double PCorrect, int Rank, TopToken[] Top)[rows];
+        Parallel.For(0, rows, row =>
         {
-            var row = integers[layer];
-            for (var n = 0; n <= options.MaxInteger; n++)
-                foreach (var t in numeric.IntegerTokens[n]) row[n] += Math.Exp(logits[t] - lse);
+            var layer = row / positions.Length;
+            var pos = positions[row % positions.Length];
+            var index = Array.FindIndex(plan.Answers, a => a.InformativeToken - 1 == pos);
+            var target = plan.Tokens[pos + 1];
+            var span = logits.AsSpan(row * vocab, vocab); // [d_vocab]
+            var statistics = LogSoftmax.Statistics(span, target);
+            var lse = statistics.LogSumExp;
+            summaries[row] = (Math.Exp(span[target] - lse), statistics.Rank, LogSoftmax.TopK(span, 5, lse));
+            if (index == plan.Answers.Length - 1 && numeric.StartsWithDigit(target))
+            {
+                var integer = integers[layer];
+                for (var n = 0; n <= options.MaxInteger; n++)
+                    foreach (var t in numeric.IntegerTokens[n]) integer[n] += Math.Exp(span[t] - lse);
+            }
+        });
+        for (var row = 0; row < rows; row++)
+        {
+            var pos = positions[row % positions.Length];
+            var index = Array.FindIndex(plan.Answers, a => a.InformativeToken - 1 == pos);
+            var target = plan.Tokens[pos + 1];
+            var (pCorrect, rank, top) = summaries[row];
+            lensRows.Add(new LensMeasurement(plan.Context, index + 1, row / positions.Length, pCorrect, rank,
+                top.Select(t => Display(t.Id)).ToArray(), top.Select(t => Math.Exp(t.LogProb)).ToArray(),
+                numeric.IsNumeric(top[0].Id)) { FirstToken = Display(target) });
         }
     }
 

@@ -58,7 +58,7 @@ internal static class IclBenchCommand
             var inv = CultureInfo.InvariantCulture;
             context.Out.WriteLine(string.Create(inv, $"{r.Contexts} contexts x {r.Examples} examples, {r.Tokens} tokens; median of {parse.GetValue(rounds)} rounds, ratios within each round"));
             void Row(string name, IclBenchTiming t, string note) => context.Out.WriteLine(string.Create(inv,
-                $"{name,-38} {t.Seconds * 1000,8:F1} ms   {t.Ratio,5:F2}x  [{t.RatioMin:F2}-{t.RatioMax:F2}]{note}"));
+                $"{name,-38} {t.Seconds * 1000,8:F1} ms   {t.Ratio,5:F2}x  [{t.RatioMin:F2}-{t.RatioMax:F2}]  cpu {t.CpuRatio,5:F2}x{note}"));
             Row("plain llama.cpp decode", r.Plain, "");
             Row("harness (no lens)", r.Harness, $"  target <= {IclBenchResult.TargetRatio:F2}x: {(r.Harness.Ratio <= IclBenchResult.TargetRatio ? "met" : "NOT met")}");
             Row("harness with logit lens", r.HarnessLens, "");

@@ -264,8 +264,8 @@ public sealed class IclCliTests : IClassFixture<IclCliTests.TinyModel>
         var (code, output, error) = Run("bench", "icl", "--model", _model.ModelPath, "--contexts", "2", "--examples", "3", "--rounds", "1", "--threads", "1");
         Assert.True(code == ExitCodes.Ok, error);
         Assert.Contains("median of 1 rounds", output);
-        foreach (var variant in new[] { "plain llama.cpp decode", "harness (no lens)", "harness with logit lens", "harness, one decode per context" })
-            Assert.Matches($@"{System.Text.RegularExpressions.Regex.Escape(variant)}\s+[0-9.]+ ms\s+[0-9.]+x", output);
+        foreach (var variant in new[] { "plain llama.cpp decode", "harness (no lens)", "harness with logit lens" })
+            Assert.Matches($@"{System.Text.RegularExpressions.Regex.Escape(variant)}\s+[0-9.]+ ms\s+[0-9.]+x  \[[0-9.]+-[0-9.]+\]  cpu\s+[0-9.]+x", output);
         Assert.Contains("1.00x  [1.00-1.00]", output);
     }
 
@@ -275,6 +275,19 @@ public sealed class IclCliTests : IClassFixture<IclCliTests.TinyModel>
         var (code, _, error) = Run("bench", "icl", "--generated", "--model", _model.ModelPath);
         Assert.Equal(2, code);
         Assert.Contains("--generated and --model", error);
+        Assert.Single(error.Trim().Split('\n'));
+    }
+
+    [Theory]
+    [InlineData("--vocab", "128000", "--model", "pass --generated too")]
+    [InlineData("--generated", "--vocab", "100", "--vocab must be")]
+    [InlineData("--generated", "--vocab", "999999999", "--vocab must be")]
+    public void GivenAVocabularyWithoutTheGeneratedModelOrOutOfRange_WhenBenchIclRuns_ThenOneLineAndExitCode2(string a, string b, string c, string expected)
+    {
+        string[] args = c == "--model" ? ["bench", "icl", a, b, c, _model.ModelPath] : ["bench", "icl", a, b, c];
+        var (code, _, error) = Run(args);
+        Assert.Equal(2, code);
+        Assert.Contains(expected, error);
         Assert.Single(error.Trim().Split('\n'));
     }
 

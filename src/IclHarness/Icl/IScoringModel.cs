@@ -1,3 +1,5 @@
+using Probing.IclHarness.Llama;
+
 namespace Probing.IclHarness.Icl;
 
 /// <summary>
@@ -36,13 +38,18 @@ internal interface IScoringModel
     byte[] PieceBytes(int token);
 
     /// <summary>
-    /// One teacher-forced pass over all <paramref name="requests"/> (batched). Calls <paramref name="onToken"/>
-    /// (request, position, ln P(next token), argmax, rank of the next token) for every position in
-    /// <see cref="EvalRequest.ScoredPositions"/> and, when given, <paramref name="onLens"/> (request, layer, position,
-    /// logits[VocabSize]) for every position in <see cref="EvalRequest.DistributionPositions"/>.
-    /// Spans are only valid during the call.
+    /// One teacher-forced pass over all <paramref name="requests"/> (batched): per request, in request order, the
+    /// next-token statistics at each of its <see cref="EvalRequest.ScoredPositions"/> and, when <paramref name="lens"/>
+    /// is set, the residual after every block at each of its <see cref="EvalRequest.DistributionPositions"/> for
+    /// <see cref="LensLogits"/>.
     /// </summary>
-    void Evaluate(IReadOnlyList<EvalRequest> requests, TokenSink onToken, LensSink? onLens, CancellationToken cancellation);
+    IReadOnlyList<EvalResult> Evaluate(IReadOnlyList<EvalRequest> requests, bool lens, CancellationToken cancellation);
+
+    /// <summary>
+    /// The logit lens (final norm, then unembedding) of <paramref name="rows"/> residual rows [rows, d_model], written into
+    /// the first rows × <see cref="VocabSize"/> floats of <paramref name="logits"/> ([rows, d_vocab]), so a caller reuses one buffer.
+    /// </summary>
+    void LensLogits(ReadOnlySpan<float> residuals, int rows, float[] logits);
 
     /// <summary>
     /// Evaluates <paramref name="prefix"/> once, then for each suffix continues from the cached prefix and
@@ -55,10 +62,10 @@ internal interface IScoringModel
     float[] CaptureResidual(int[] tokens, int layer, int position);
 
     /// <summary>
-    /// Teacher-forced pass over <paramref name="tokens"/> with the residual after block <paramref name="layer"/> at
-    /// <paramref name="patchPosition"/> replaced by <paramref name="residual"/>; returns ln P(next token) at every position.
+    /// Teacher-forced pass over <paramref name="tokens"/>, with <paramref name="patch"/> applied when there is one;
+    /// returns ln P(next token) at every position.
     /// </summary>
-    double[] EvaluatePatched(int[] tokens, int layer, int patchPosition, float[] residual);
+    double[] EvaluatePatched(int[] tokens, ResidualPatch? patch);
 
     /// <summary>The residual after block <paramref name="layer"/> at each of <paramref name="positions"/>, from one decode of <paramref name="tokens"/>.</summary>
     float[][] CaptureResiduals(int[] tokens, int layer, int[] positions);
@@ -73,17 +80,32 @@ internal interface IScoringModel
 
 /// <summary>One sequence of <see cref="IScoringModel.EvaluatePatchedBatch"/>.</summary>
 /// <param name="Tokens">The tokens.</param>
-/// <param name="Layer">The block whose output (l_out-Layer) is patched.</param>
-/// <param name="PatchPosition">The patched position.</param>
-/// <param name="Residual">The residual written there (n_embd floats); empty for an unpatched pass.</param>
+/// <param name="Patch">The residual overwritten during the pass (its sequence id is ignored), or null for an unpatched pass.</param>
 /// <param name="ScoredPositions">Positions whose ln P(next token) is returned.</param>
-internal sealed record PatchedRequest(int[] Tokens, int Layer, int PatchPosition, float[] Residual, int[] ScoredPositions);
+internal sealed record PatchedRequest(int[] Tokens, ResidualPatch? Patch, int[] ScoredPositions);
 
-/// <summary>Receives ln P(next token), the most likely token and the next token's rank (1 = top) at one position of one request.</summary>
-internal delegate void TokenSink(int request, int position, double logProbNext, int argMax, int rankNext);
+/// <summary>ln P(next token), the most likely token and the next token's rank (1 = top) at one position.</summary>
+/// <param name="Position">The position (its next token is the one scored).</param>
+/// <param name="LogProbNext">ln P(next token).</param>
+/// <param name="ArgMax">The most likely token (ties to the lowest id).</param>
+/// <param name="RankNext">1 + the number of tokens more likely than the next token.</param>
+internal readonly record struct PositionScore(int Position, double LogProbNext, int ArgMax, int RankNext);
 
-/// <summary>Receives the logit-lens logits at one layer and position of one request.</summary>
-internal delegate void LensSink(int request, int layer, int position, ReadOnlySpan<float> logits);
+/// <summary>What <see cref="IScoringModel.Evaluate"/> returns for one request.</summary>
+/// <param name="Scores">One per <see cref="EvalRequest.ScoredPositions"/>, in that order.</param>
+/// <param name="LensResiduals">
+/// [layer, distribution position, d_model]: l_out of every block at each of <see cref="EvalRequest.DistributionPositions"/>
+/// (in that order), for <see cref="IScoringModel.LensLogits"/>; null when the lens was not asked for.
+/// </param>
+internal sealed record EvalResult(IReadOnlyList<PositionScore> Scores, float[]? LensResiduals)
+{
+    /// <summary>The score at <paramref name="position"/>, which must be one of the request's scored positions.</summary>
+    public PositionScore At(int position)
+    {
+        foreach (var score in Scores) if (score.Position == position) return score;
+        throw new ArgumentException($"position {position} was not scored.", nameof(position));
+    }
+}
 
 /// <summary>A sequence to evaluate, and where its next-token distributions are wanted.</summary>
 /// <param name="Tokens">The tokens (BOS included when the model uses one).</param>

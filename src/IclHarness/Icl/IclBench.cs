@@ -20,7 +20,6 @@ public static class IclBench
         int batchContexts = 16, double minSeconds = 0.2)
     {
         using var model = new LlamaScoringModel(LlamaModel.Load(modelPath), ownsModel: true, threads);
-        using var other = new LlamaScoringModel(model.Model, ownsModel: false, threads) { BatchAcrossRequests = !model.BatchAcrossRequests };
         var template = PromptTemplate.Load(PromptTemplate.DefaultName, PromptTemplate.DefaultDirectory);
         var options = new IclRunOptions
         {
@@ -39,7 +38,6 @@ public static class IclBench
 
         var scorer = new ContextScorer(model, options, numeric, family);
         var lensScorer = new ContextScorer(model, options with { Lens = true }, numeric, family);
-        var otherScorer = new ContextScorer(other, options, numeric, family);
         var dla = DirectLogitAttribution.Create(model.Model, tolerance: 1); // timing only: completeness is the tests' and the command's business
         var baseline = Enumerable.Range(0, model.VocabSize).Where(numeric.IsNumeric).ToArray();
         Action[] variants =
@@ -55,25 +53,36 @@ public static class IclBench
             },
             () => { foreach (var batch in batches) scorer.Score(batch, CancellationToken.None); },
             () => { foreach (var batch in batches) lensScorer.Score(batch, CancellationToken.None); },
-            () => { foreach (var batch in batches) otherScorer.Score(batch, CancellationToken.None); },
             () => { foreach (var batch in batches) Heads(model, dla, batch, baseline); },
         ];
         foreach (var variant in variants) variant(); // warm-up: contexts allocated, pages touched
 
         var seconds = new double[variants.Length][]; // [variant][round]
-        for (var v = 0; v < variants.Length; v++) seconds[v] = new double[Math.Max(1, rounds)];
+        var cpu = new double[variants.Length][]; // [variant][round]: process CPU seconds per call
+        for (var v = 0; v < variants.Length; v++)
+        {
+            seconds[v] = new double[Math.Max(1, rounds)];
+            cpu[v] = new double[seconds[v].Length];
+        }
         for (var round = 0; round < seconds[0].Length; round++)
             for (var k = 0; k < variants.Length; k++)
             {
                 var v = (round + k) % variants.Length;
-                seconds[v][round] = SecondsPerCall(variants[v], minSeconds);
+                (seconds[v][round], cpu[v][round]) = SecondsPerCall(variants[v], minSeconds);
             }
-        return new IclBenchResult(contexts, examples, plans.Sum(p => p.Tokens.Length), model.BatchAcrossRequests,
-            Timing(seconds[0], seconds[0]), Timing(seconds[1], seconds[0]), Timing(seconds[2], seconds[0]), Timing(seconds[3], seconds[0]))
+        return new IclBenchResult(contexts, examples, plans.Sum(p => p.Tokens.Length),
+            Timing(0, 0), Timing(1, 0), Timing(2, 0))
         {
-            Heads = Timing(seconds[4], seconds[0]),
-            HeadsToHarness = Timing(seconds[4], seconds[1]),
+            Heads = Timing(3, 0),
+            HeadsToHarness = Timing(3, 1),
         };
+
+        IclBenchTiming Timing(int variant, int reference)
+        {
+            var ratios = seconds[variant].Select((s, i) => s / seconds[reference][i]).ToArray();
+            var cpuRatios = cpu[variant].Select((s, i) => s / cpu[reference][i]).ToArray();
+            return new IclBenchTiming(Median(seconds[variant]), Median(ratios), ratios.Min(), ratios.Max()) { CpuRatio = Median(cpuRatios) };
+        }
     }
 
     /// <summary>What <c>probe icl heads</c> does per batch, lens off: one capture decode, then the attribution.</summary>
@@ -87,9 +96,15 @@ public static class IclBench
         dla.Attribute(sites);
     }
 
-    /// <summary>Mean seconds per call over as many calls as fit in <paramref name="minSeconds"/> (at least one).</summary>
-    private static double SecondsPerCall(Action action, double minSeconds)
+
+    /// <summary>
+    /// Mean wall and process CPU seconds per call over as many calls as fit in <paramref name="minSeconds"/> (at least one).
+    /// CPU time is what this process used, so other load on the machine changes it little (with --threads 1 nothing spins).
+    /// </summary>
+    private static (double Wall, double Cpu) SecondsPerCall(Action action, double minSeconds)
     {
+        using var process = Process.GetCurrentProcess();
+        var cpuBefore = process.TotalProcessorTime;
         var calls = 0;
         var sw = Stopwatch.StartNew();
         do
@@ -97,13 +112,9 @@ public static class IclBench
             action();
             calls++;
         } while (sw.Elapsed.TotalSeconds < minSeconds);
-        return sw.Elapsed.TotalSeconds / calls;
-    }
-
-    private static IclBenchTiming Timing(double[] seconds, double[] plain)
-    {
-        var ratios = seconds.Select((s, i) => s / plain[i]).ToArray();
-        return new IclBenchTiming(Median(seconds), Median(ratios), ratios.Min(), ratios.Max());
+        var wall = sw.Elapsed.TotalSeconds;
+        process.Refresh();
+        return (wall / calls, (process.TotalProcessorTime - cpuBefore).TotalSeconds / calls);
     }
 
     private static double Median(IEnumerable<double> values)

@@ -5,4 +5,8 @@ namespace Probing.IclHarness.Icl;
 /// <param name="Ratio">Median over the rounds of (this variant / plain decode), each ratio taken within one round.</param>
 /// <param name="RatioMin">Smallest per-round ratio.</param>
 /// <param name="RatioMax">Largest per-round ratio.</param>
-public sealed record IclBenchTiming(double Seconds, double Ratio, double RatioMin, double RatioMax);
+public sealed record IclBenchTiming(double Seconds, double Ratio, double RatioMin, double RatioMax)
+{
+    /// <summary>Median over the rounds of this variant's process CPU time / the reference's, each ratio taken within one round.</summary>
+    public double CpuRatio { get; init; } = double.NaN;
+}

@@ -103,6 +103,6 @@ public static class IclHeadsRunner
         var logits = lens.Logits(residuals, layers * positions.Count); // [layer, positions, d_vocab]
         for (var l = 0; l < layers; l++)
             for (var i = 0; i < positions.Count; i++)
-                if (numeric.IsNumeric(Distribution.ArgMax(logits.AsSpan((l * positions.Count + i) * vocab, vocab)))) counts[l]++;
+                if (numeric.IsNumeric(LogSoftmax.ArgMax(logits.AsSpan((l * positions.Count + i) * vocab, vocab)))) counts[l]++;
     }
 }

@@ -1,3 +1,4 @@
+using Probing.IclHarness.Llama;
 using Probing.Runs;
 
 namespace Probing.IclHarness.Icl;
@@ -26,7 +27,7 @@ internal static class IclPatchGrid
         var offsets = Enumerable.Range(0, last - first + 1).Select(i => -(first + i) - 1).ToArray();
         var scored = candidates.Select(c => Enumerable.Range(c.Answer.FirstAnswerToken - 1, c.Answer.CloseToken - c.Answer.FirstAnswerToken + 1).ToArray()).ToArray();
 
-        var unpatched = Probabilities(model, candidates.Select((c, i) => new PatchedRequest(c.Tokens, 0, -1, [], scored[i])).ToList());
+        var unpatched = Probabilities(model, candidates.Select((c, i) => new PatchedRequest(c.Tokens, null, scored[i])).ToList());
         var rows = new List<PatchRow> { new(-1, unpatched[0], unpatched[1], unpatched[2]) };
         var cells = new List<PatchGridCell>();
         var sourcePrefix = setup.SourceTokens[..(setup.SourcePosition + 1)];
@@ -37,7 +38,7 @@ internal static class IclPatchGrid
             var requests = new List<PatchedRequest>(offsets.Length * candidates.Length);
             for (var j = 0; j < offsets.Length; j++)
                 for (var c = 0; c < candidates.Length; c++)
-                    requests.Add(new PatchedRequest(candidates[c].Tokens, layer, setup.FinalPosition(c) - offsets[j], residuals[j], scored[c]));
+                    requests.Add(new PatchedRequest(candidates[c].Tokens, new ResidualPatch(layer, setup.FinalPosition(c) - offsets[j], residuals[j]), scored[c]));
             var p = Probabilities(model, requests);
             for (var j = 0; j < offsets.Length; j++)
             {

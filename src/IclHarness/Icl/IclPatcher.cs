@@ -1,3 +1,4 @@
+using Probing.IclHarness.Llama;
 using Probing.Runs;
 
 namespace Probing.IclHarness.Icl;
@@ -24,9 +25,7 @@ internal static class IclPatcher
             var residual = layer < 0 ? null : model.CaptureResidual(setup.SourceTokens[..(setup.SourcePosition + 1)], layer, setup.SourcePosition);
             var p = candidates.Select(c =>
             {
-                var logProbs = residual is null
-                    ? model.EvaluatePatched(c.Tokens, 0, -1, [])
-                    : model.EvaluatePatched(c.Tokens, layer, c.Answer.InformativeToken - 1, residual);
+                var logProbs = model.EvaluatePatched(c.Tokens, residual is null ? null : new ResidualPatch(layer, c.Answer.InformativeToken - 1, residual));
                 return AnswerProbability(logProbs, c.Answer);
             }).ToArray();
             rows.Add(new PatchRow(layer, p[0], p[1], p[2]));

@@ -1,3 +1,4 @@
+using Probing.IclHarness.Llama;
 using Probing.Runs;
 
 namespace Probing.IclHarness.Icl;
@@ -96,8 +97,8 @@ internal static class IclTaskVector
                 fvRows!.Add(Score(model, layer, targets, q => Add(own![q].Task[l], functionVector.Vector), q => Add(own![q].Own![l], functionVector.Vector)));
             progress?.Report(new IclProgress("injecting", layer + 1, model.LayerCount));
         }
-        var none = Score(model, -1, targets, _ => [], _ => []);
-        var icl = Score(model, -1, fullIcl.Select(f => (Task: f, Own: (AnsweredPrompt?)null)).ToList(), _ => [], _ => []);
+        var none = Score(model, -1, targets, _ => null, _ => null);
+        var icl = Score(model, -1, fullIcl.Select(f => (Task: f, Own: (AnsweredPrompt?)null)).ToList(), _ => null, _ => null);
         return new IclTaskVectorResult(options, identity, rows, none, icl, targets[0].Task.Text) { FunctionVectorRows = fvRows, FunctionVector = functionVector };
     }
 
@@ -178,10 +179,10 @@ internal static class IclTaskVector
 
     /// <summary>
     /// P(answer) of every target with <paramref name="injected"/>(query) written at its final position at <paramref name="layer"/>
-    /// (an empty vector: unpatched), and of the own-rule answers with <paramref name="injectedOwn"/>(query), in one batched pass.
+    /// (null: unpatched), and of the own-rule answers with <paramref name="injectedOwn"/>(query), in one batched pass.
     /// </summary>
     private static TaskVectorRow Score(IScoringModel model, int layer, IReadOnlyList<(AnsweredPrompt Task, AnsweredPrompt? Own)> targets,
-        Func<int, float[]> injected, Func<int, float[]> injectedOwn)
+        Func<int, float[]?> injected, Func<int, float[]?> injectedOwn)
     {
         var requests = targets.Select((t, q) => Request(t.Task, layer, injected(q))).ToList();
         var ownIndex = new List<int>();
@@ -199,8 +200,6 @@ internal static class IclTaskVector
         return row with { POwnRule = MeanInterval.Of(ownP, 0, 1), AccuracyOwnRule = Proportion.Wilson(ownP.Count(v => v > 0.5), ownP.Length) };
     }
 
-    private static PatchedRequest Request(AnsweredPrompt prompt, int layer, float[] vector) =>
-        vector.Length == 0
-            ? new PatchedRequest(prompt.Tokens, 0, -1, [], prompt.AnswerPositions)
-            : new PatchedRequest(prompt.Tokens, layer, prompt.FinalPosition, vector, prompt.AnswerPositions);
+    private static PatchedRequest Request(AnsweredPrompt prompt, int layer, float[]? vector) =>
+        new(prompt.Tokens, vector is null ? null : new ResidualPatch(layer, prompt.FinalPosition, vector), prompt.AnswerPositions);
 }

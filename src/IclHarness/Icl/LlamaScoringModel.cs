@@ -22,9 +22,8 @@ internal sealed class LlamaScoringModel : IScoringModel, IDisposable
         _model = model;
         _ownsModel = ownsModel;
         _threads = threads;
-        // Scoring, ranks, the sweep and patching read llama.cpp's own logits; only the lens (and the one-decode-per-
-        // request path, which unembeds result_norm itself) need the final norm, so an architecture the lens does not
-        // know still runs without it.
+        // Scoring, ranks, the sweep and patching read llama.cpp's own logits; only the lens needs the final norm, so an
+        // architecture the lens does not know still runs without it.
         if (LogitLens.Supports(model.Info.Architecture)) _lens = LogitLens.Create(model, threads);
         else _noLens = $"the logit lens does not know the final norm of architecture '{model.Info.Architecture}'; pass Lens = false to measure without it";
         // llama.cpp reads context_length as int32: 0xFFFFFFFF arrives as −1. A non-positive value is "not declared",
@@ -72,36 +71,22 @@ internal sealed class LlamaScoringModel : IScoringModel, IDisposable
         return _context;
     }
 
-    /// <summary>
-    /// True: all requests in one batched decode, each sequence with logits (and captures) only at its scored and
-    /// distribution positions (<see cref="SequenceInput.OutputPositions"/>). False: one decode per request
-    /// with output rows only at the scored positions, whose logits come from result_norm through the
-    /// unembedding; this skips the LM head at every other position.
-    /// </summary>
-    public bool BatchAcrossRequests { get; init; } = true;
-
     /// <summary>The lens, or a <see cref="NotSupportedException"/> that says why there is none and what still runs.</summary>
     private LogitLens Lens() => _lens ?? throw new NotSupportedException(_noLens).Naming("Lens = false");
 
     /// <summary>Whether the logit lens knows this model's architecture.</summary>
     public bool HasLens => _lens is not null;
 
-    public void Evaluate(IReadOnlyList<EvalRequest> requests, TokenSink onToken, LensSink? onLens, CancellationToken cancellation)
+    public IReadOnlyList<EvalResult> Evaluate(IReadOnlyList<EvalRequest> requests, bool lens, CancellationToken cancellation)
     {
+        ArgumentNullException.ThrowIfNull(requests);
         cancellation.ThrowIfCancellationRequested();
-        if (onLens is not null) Lens();
-        if (!BatchAcrossRequests)
-        {
-            for (var r = 0; r < requests.Count; r++)
-            {
-                cancellation.ThrowIfCancellationRequested();
-                EvaluateOne(r, requests[r], onToken, onLens);
-            }
-            return;
-        }
+        if (lens) Lens();
+        var results = new EvalResult[requests.Count];
+        if (requests.Count == 0) return results;
         var context = Context(requests.Max(r => r.Tokens.Length), requests.Count);
         // Without the lens nothing is captured: log-probs, argmax and ranks come from llama.cpp's own logits.
-        var capture = onLens is null ? null : CaptureRequest.AllLayers(LayerCount, null, resultNorm: false);
+        var capture = lens ? CaptureRequest.AllLayers(LayerCount, null, resultNorm: false) : null;
         foreach (var group in UbatchGroups(requests, Math.Min(context.MicroBatchSize, context.BatchSize)))
         {
             cancellation.ThrowIfCancellationRequested();
@@ -113,17 +98,20 @@ internal sealed class LlamaScoringModel : IScoringModel, IDisposable
             {
                 OutputPositions = requests[r].ScoredPositions.Concat(requests[r].DistributionPositions).Distinct().Order().ToArray(),
             }).ToList();
-            var results = context.Evaluate(inputs, new EvaluationOptions { TopK = 1, Capture = capture, AllPositions = false });
+            var evaluations = context.Evaluate(inputs, new EvaluationOptions { TopK = 1, Capture = capture, AllPositions = false });
             for (var i = 0; i < group.Count; i++)
             {
-                var r = group[i];
-                var evaluation = results[i];
-                foreach (var pos in requests[r].ScoredPositions)
-                    onToken(r, pos, evaluation.NextTokenLogProbs[pos], evaluation.TopTokens![pos][0].Id, evaluation.NextTokenRanks[pos]);
-                if (onLens is not null) Lens(r, requests[r], evaluation.Capture!, onLens);
+                var request = requests[group[i]];
+                var evaluation = evaluations[i];
+                var scores = request.ScoredPositions.Select(pos =>
+                    new PositionScore(pos, evaluation.NextTokenLogProbs[pos], evaluation.TopTokens![pos][0].Id, evaluation.NextTokenRanks[pos])).ToArray();
+                results[group[i]] = new EvalResult(scores, lens ? LensResiduals(request, evaluation.Capture!) : null);
             }
         }
+        return results;
     }
+
+    public void LensLogits(ReadOnlySpan<float> residuals, int rows, float[] logits) => Lens().Logits(residuals, rows, logits);
 
     /// <summary>
     /// Requests of equal length packed into decodes of at most <paramref name="ubatch"/> tokens (a longer request
@@ -157,46 +145,16 @@ internal sealed class LlamaScoringModel : IScoringModel, IDisposable
         return groups;
     }
 
-    private void EvaluateOne(int r, EvalRequest request, TokenSink onToken, LensSink? onLens)
+    /// <summary>[layer, distribution position, d_model]: every block's residual at the request's distribution positions.</summary>
+    private float[] LensResiduals(EvalRequest request, ResidualCapture cap)
     {
-        var context = Context(request.Tokens.Length, 1);
-        context.ClearMemory();
-        var positions = request.ScoredPositions.Concat(request.DistributionPositions).Distinct().Order().ToArray();
-        var layers = onLens is null ? new[] { LayerCount - 1 } : Enumerable.Range(0, LayerCount).ToArray();
-        var evaluation = context.Evaluate([new SequenceInput(request.Tokens, 0)],
-            new EvaluationOptions { AllPositions = false, Capture = new CaptureRequest(layers, positions, ResultNorm: true) })[0];
-        var cap = evaluation.Capture!;
-        var d = cap.EmbeddingSize;
-        var vocab = VocabSize;
-        var scored = request.ScoredPositions;
-        var normalized = new float[scored.Length * d]; // [scored, d_model]
-        for (var i = 0; i < scored.Length; i++) cap.Normalized(scored[i]).CopyTo(normalized.AsSpan(i * d, d));
-        var logits = Lens().Unembed(normalized, scored.Length); // [scored, d_vocab]
-        for (var i = 0; i < scored.Length; i++)
-        {
-            var row = logits.AsSpan(i * vocab, vocab);
-            var lse = Distribution.LogSumExp(row);
-            var next = request.Tokens[scored[i] + 1];
-            onToken(r, scored[i], Distribution.LogProb(row, next, lse), Distribution.ArgMax(row), Distribution.Rank(row, next));
-        }
-        if (onLens is not null) Lens(r, request, cap, onLens);
-    }
-
-    /// <summary>Lens logits (each layer's residual through the final norm and the unembedding) at the request's distribution positions.</summary>
-    private void Lens(int r, EvalRequest request, ResidualCapture cap, LensSink onLens)
-    {
-        var vocab = VocabSize;
         var positions = request.DistributionPositions;
-        if (positions.Length == 0) return;
         var d = cap.EmbeddingSize;
         var residuals = new float[LayerCount * positions.Length * d]; // [layer, positions, d_model]
         for (var layer = 0; layer < LayerCount; layer++)
             for (var i = 0; i < positions.Length; i++)
                 cap.Residual(layer, positions[i]).CopyTo(residuals.AsSpan((layer * positions.Length + i) * d, d));
-        var lens = Lens().Logits(residuals, LayerCount * positions.Length); // [layer, positions, d_vocab]
-        for (var layer = 0; layer < LayerCount; layer++)
-            for (var i = 0; i < positions.Length; i++)
-                onLens(r, layer, positions[i], lens.AsSpan((layer * positions.Length + i) * vocab, vocab));
+        return residuals;
     }
 
     public IReadOnlyList<GreedyResult> GreedyFromPrefix(int[] prefix, IReadOnlyList<int[]> suffixes, int maxNewTokens, Func<int, bool> isStop, CancellationToken cancellation)
@@ -206,31 +164,23 @@ internal sealed class LlamaScoringModel : IScoringModel, IDisposable
         var context = Context(prefix.Length + longest + maxNewTokens, slots);
         var results = new GreedyResult[suffixes.Count];
         var lastOnly = new EvaluationOptions { AllPositions = false };
-        context.ClearMemory();
-        // Prompts that share nothing (no BOS, and they differ from their first token) decode from an empty cache.
-        if (prefix.Length > 0) context.Evaluate([new SequenceInput(prefix, 0)], lastOnly);
         for (var start = 0; start < suffixes.Count; start += slots - 1)
         {
             cancellation.ThrowIfCancellationRequested();
             var group = Enumerable.Range(start, Math.Min(slots - 1, suffixes.Count - start)).ToArray();
+            // The prefix's KV cache is decoded into sequence 0 and copied into sequence j + 1 for suffix j; each
+            // suffix's first greedy token comes from that one decode of the group.
+            context.ClearMemory();
+            var first = context.EvaluateContinuations(prefix, group.Select(g => (IReadOnlyList<int>)suffixes[g]).ToList(), lastOnly);
             var generated = group.Select(_ => new List<int>()).ToArray();
             var logProbs = group.Select(_ => new List<double>()).ToArray();
-            var length = new int[group.Length];
-            var active = new List<int>();
-            var inputs = new List<SequenceInput>();
-            for (var j = 0; j < group.Length; j++)
+            var length = group.Select(g => prefix.Length + suffixes[g].Length).ToArray();
+            var evaluations = first.Select(c => c.Evaluation).ToList();
+            var active = Enumerable.Range(0, group.Length).ToList();
+            while (true)
             {
-                context.TruncateSequence(j + 1, 0);
-                context.CopySequence(0, j + 1);
-                inputs.Add(new SequenceInput(suffixes[group[j]], j + 1, prefix.Length));
-                length[j] = prefix.Length + suffixes[group[j]].Length;
-                active.Add(j);
-            }
-            while (active.Count > 0)
-            {
-                var evaluations = context.Evaluate(inputs, lastOnly);
                 var next = new List<int>();
-                var nextInputs = new List<SequenceInput>();
+                var inputs = new List<SequenceInput>();
                 for (var i = 0; i < active.Count; i++)
                 {
                     var j = active[i];
@@ -239,12 +189,13 @@ internal sealed class LlamaScoringModel : IScoringModel, IDisposable
                     generated[j].Add(token);
                     logProbs[j].Add(lp[token]);
                     if (isStop(token) || generated[j].Count >= maxNewTokens || length[j] + 1 > ContextLength) continue;
-                    nextInputs.Add(new SequenceInput([token], j + 1, length[j]));
+                    inputs.Add(new SequenceInput([token], evaluations[i].Input.SequenceId, length[j]));
                     length[j]++;
                     next.Add(j);
                 }
                 active = next;
-                inputs = nextInputs;
+                if (active.Count == 0) break;
+                evaluations = context.Evaluate(inputs, lastOnly).ToList();
             }
             for (var j = 0; j < group.Length; j++) results[group[j]] = new GreedyResult([.. generated[j]], [.. logProbs[j]]);
         }
@@ -259,11 +210,11 @@ internal sealed class LlamaScoringModel : IScoringModel, IDisposable
         return evaluation.Capture!.Residual(layer, position).ToArray();
     }
 
-    public double[] EvaluatePatched(int[] tokens, int layer, int patchPosition, float[] residual)
+    public double[] EvaluatePatched(int[] tokens, ResidualPatch? patch)
     {
         var context = Context(tokens.Length, 1);
         context.ClearMemory();
-        var options = residual.Length == 0 ? EvaluationOptions.Default : new EvaluationOptions { Patches = [new ResidualPatch(layer, patchPosition, residual)] };
+        var options = patch is null ? EvaluationOptions.Default : new EvaluationOptions { Patches = [patch with { SequenceId = 0 }] };
         return context.Evaluate([new SequenceInput(tokens, 0)], options)[0].NextTokenLogProbs;
     }
 
@@ -323,8 +274,7 @@ internal sealed class LlamaScoringModel : IScoringModel, IDisposable
             context.ClearMemory();
             // Logits only where the candidate is scored: the LM head at every other row is most of a small model's cost.
             var inputs = group.Select((r, i) => new SequenceInput(r.Tokens, i) { OutputPositions = r.ScoredPositions }).ToList();
-            var patches = group.Select((r, i) => (r, i)).Where(x => x.r.Residual.Length > 0)
-                .Select(x => new ResidualPatch(x.r.Layer, x.r.PatchPosition, x.r.Residual, x.i)).ToList();
+            var patches = group.Select((r, i) => r.Patch is { } patch ? patch with { SequenceId = i } : null).OfType<ResidualPatch>().ToList();
             var evaluations = context.Evaluate(inputs, new EvaluationOptions { Patches = patches, AllPositions = false });
             PatchedDecodes++;
             for (var i = 0; i < group.Count; i++)

@@ -32,11 +32,28 @@ public static class LlamaBenchmark
     /// <see cref="DefaultModel"/> with the ICL prompt characters (digits, punctuation, letters) as their own tokens,
     /// so that an ICL prompt tokenizes as on a real model instead of into byte tokens; for <c>probe bench icl --generated</c>.
     /// </summary>
-    public static TinyLlamaConfig IclModel { get; } = DefaultModel with
+    public static TinyLlamaConfig IclModel { get; } = IclModelWithVocabulary(32000);
+
+    /// <summary>The smallest vocabulary of <see cref="IclModelWithVocabulary"/>: the special and byte tokens and the ICL prompt characters.</summary>
+    public static int MinIclVocabulary => SpmCharVocabulary.FirstCharacterId + TinyLlamaConfig.DefaultVocabulary.Length;
+
+    /// <summary>The largest vocabulary of <see cref="IclModelWithVocabulary"/> (as many distinct characters as there are to draw).</summary>
+    public const int MaxIclVocabulary = 262144;
+
+    /// <summary>
+    /// <see cref="IclModel"/> with <paramref name="vocabulary"/> tokens (e.g. 128000, a Llama 3-size vocabulary, where the per-row
+    /// work over the whole vocabulary weighs most); the same file as <see cref="IclModel"/> at 32000.
+    /// </summary>
+    public static TinyLlamaConfig IclModelWithVocabulary(int vocabulary)
     {
-        Vocabulary = TinyLlamaConfig.DefaultVocabulary + DistinctCharacters(32000 - SpmCharVocabulary.FirstCharacterId - TinyLlamaConfig.DefaultVocabulary.Length),
-        Name = "bench-icl-1k-32k",
-    };
+        if (vocabulary < MinIclVocabulary || vocabulary > MaxIclVocabulary)
+            throw new ArgumentOutOfRangeException(nameof(vocabulary), vocabulary, $"the generated ICL model's vocabulary must be {MinIclVocabulary}..{MaxIclVocabulary} tokens.");
+        return DefaultModel with
+        {
+            Vocabulary = TinyLlamaConfig.DefaultVocabulary + DistinctCharacters(vocabulary - MinIclVocabulary),
+            Name = vocabulary == 32000 ? "bench-icl-1k-32k" : $"bench-icl-1k-{vocabulary / 1000}k",
+        };
+    }
 
     /// <summary>Runs the three variants on <paramref name="model"/> with a seeded random prompt of <paramref name="tokenCount"/> tokens.</summary>
     public static IReadOnlyList<BenchmarkVariant> Run(LlamaModel model, int tokenCount, int repeats, int threads, CancellationToken cancellation = default)
@@ -93,12 +110,15 @@ public static class LlamaBenchmark
         return (wall[repeats / 2], cpu[repeats / 2]);
     }
 
-    // CJK ideographs, extension A and Hangul syllables: plenty of distinct single-rune characters.
+    // CJK ideographs, extension A and Hangul syllables, then the supplementary ideographic planes and the private-use
+    // planes (scalar values outside the BMP, two UTF-16 units each): plenty of distinct single-rune characters.
     private static string DistinctCharacters(int count)
     {
         var text = new StringBuilder(count);
-        foreach (var (first, last) in new[] { (0x4E00, 0x9FFF), (0x3400, 0x4DBF), (0xAC00, 0xD7A3) })
-            for (var c = first; c <= last && text.Length < count; c++) text.Append((char)c);
+        var runes = 0;
+        foreach (var (first, last) in new[] { (0x4E00, 0x9FFF), (0x3400, 0x4DBF), (0xAC00, 0xD7A3), (0x20000, 0x2FFFD), (0x30000, 0x3FFFD), (0xF0000, 0xFFFFD), (0x100000, 0x10FFFD) })
+            for (var c = first; c <= last && runes < count; c++, runes++) text.Append(new Rune(c).ToString());
+        if (runes < count) throw new ArgumentOutOfRangeException(nameof(count), count, $"at most {runes} distinct characters are available.");
         return text.ToString();
     }
 }

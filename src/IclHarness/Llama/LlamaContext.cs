@@ -135,14 +135,18 @@ public sealed unsafe class LlamaContext : IDisposable
     /// <summary>
     /// Scores many continuations of one prefix: the prefix is decoded once into sequence 0, then each group
     /// of up to n_seq_max-1 continuations is evaluated in one batch on copies of its cache (llama_memory_seq_cp).
-    /// With n_seq_max 1 the continuations run one after another on the truncated prefix.
+    /// With n_seq_max 1 the continuations run one after another on the truncated prefix. With an empty prefix each
+    /// continuation starts from an empty cache and the first entry of its <see cref="ContinuationEvaluation.LogProbs"/> is NaN.
     /// </summary>
     public IReadOnlyList<ContinuationEvaluation> EvaluateContinuations(
         IReadOnlyList<int> prefix, IReadOnlyList<IReadOnlyList<int>> continuations, EvaluationOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(continuations);
         options ??= EvaluationOptions.Default;
-        var head = Evaluate([new SequenceInput(prefix)], options with { Capture = null, Patches = [], TopK = 0, AllPositions = false })[0];
+        ArgumentNullException.ThrowIfNull(prefix);
+        // An empty prefix (prompts that share no token) leaves sequence 0 empty: each continuation decodes from scratch.
+        var head = prefix.Count == 0 ? null
+            : Evaluate([new SequenceInput(prefix)], options with { Capture = null, Patches = [], TopK = 0, AllPositions = false })[0];
         var results = new List<ContinuationEvaluation>(continuations.Count);
         var slots = Math.Max(1, SequenceCount - 1);
         for (var start = 0; start < continuations.Count; start += slots)
@@ -167,7 +171,7 @@ public sealed unsafe class LlamaContext : IDisposable
             {
                 var tokens = group[j];
                 var logProbs = new double[tokens.Count];
-                logProbs[0] = head.LastLogProbs[tokens[0]];
+                logProbs[0] = head is null ? double.NaN : head.LastLogProbs[tokens[0]];
                 for (var k = 1; k < tokens.Count; k++)
                     logProbs[k] = evaluated[j].NextTokenLogProbs.Length > 0 ? evaluated[j].NextTokenLogProbs[k - 1] : double.NaN;
                 results.Add(new ContinuationEvaluation(tokens, logProbs, evaluated[j]));

@@ -13,7 +13,7 @@ internal sealed unsafe class OutputCollector
     private readonly int[][] _nextRanks;
     private readonly TopToken[][][]? _top;
     private readonly float[][] _lastLogits;
-    private readonly double[][] _lastLogProbs;
+    private readonly double[] _lastLogSumExp;
     private readonly bool[][] _isOutput;
 
     public OutputCollector(int vocab, IReadOnlyList<SequenceInput> inputs, EvaluationOptions options)
@@ -26,7 +26,7 @@ internal sealed unsafe class OutputCollector
         _isOutput = inputs.Select(i => new bool[i.Tokens.Count]).ToArray();
         _top = options.TopK > 0 ? inputs.Select(i => new TopToken[i.Tokens.Count][]).ToArray() : null;
         _lastLogits = new float[inputs.Count][];
-        _lastLogProbs = new double[inputs.Count][];
+        _lastLogSumExp = new double[inputs.Count];
     }
 
     /// <summary>Reads every output row of the decoded chunk (<paramref name="logitsOf"/> wraps llama_get_logits_ith).</summary>
@@ -46,27 +46,33 @@ internal sealed unsafe class OutputCollector
             var logits = new ReadOnlySpan<float>((float*)pointer, _vocab);
             var (input, index) = chunk.Origin(batch);
             var tokens = _inputs[input].Tokens;
-            var logZ = LogSoftmax.LogSumExp(logits);
             _isOutput[input][index] = true;
+            double logZ;
+            var argMax = -1;
             if (index < _nextLogProbs[input].Length)
             {
-                _nextLogProbs[input][index] = logits[tokens[index + 1]] - logZ;
-                // The rank comes with the row already in cache; recomputing it later needs the full row again.
-                _nextRanks[input][index] = LogSoftmax.Rank(logits, tokens[index + 1]);
+                // Rank, argmax and ln Σ exp of a scored row in two passes over it (LogSoftmax.Statistics).
+                var next = tokens[index + 1];
+                var statistics = LogSoftmax.Statistics(logits, next);
+                logZ = statistics.LogSumExp;
+                argMax = statistics.ArgMax;
+                _nextLogProbs[input][index] = logits[next] - logZ;
+                _nextRanks[input][index] = statistics.Rank;
             }
-            if (_top is not null) _top[input][index] = LogSoftmax.TopK(logits, _options.TopK, logZ);
+            else logZ = LogSoftmax.LogSumExp(logits);
+            if (_top is not null)
+                _top[input][index] = _options.TopK == 1 && argMax >= 0 ? [new TopToken(argMax, logits[argMax] - logZ)] : LogSoftmax.TopK(logits, _options.TopK, logZ);
             if (index == tokens.Count - 1)
             {
+                // Only the raw row is copied; SequenceEvaluation.LastLogProbs normalizes it when someone reads it.
                 _lastLogits[input] = logits.ToArray();
-                var full = new double[_vocab];
-                for (var v = 0; v < _vocab; v++) full[v] = logits[v] - logZ;
-                _lastLogProbs[input] = full;
+                _lastLogSumExp[input] = logZ;
             }
         });
     }
 
     public IReadOnlyList<SequenceEvaluation> Results(ResidualCapture?[] captures) =>
-        _inputs.Select((input, s) => new SequenceEvaluation(input, _nextLogProbs[s], _nextRanks[s], _top?[s], _lastLogits[s], _lastLogProbs[s], captures[s],
+        _inputs.Select((input, s) => new SequenceEvaluation(input, _nextLogProbs[s], _nextRanks[s], _top?[s], _lastLogits[s], _lastLogSumExp[s], captures[s],
             Enumerable.Range(0, _isOutput[s].Length).Where(i => _isOutput[s][i]).ToArray())).ToArray();
 
     /// <summary>

@@ -4,7 +4,7 @@ namespace Probing.IclHarness.Llama;
 public sealed class SequenceEvaluation
 {
     internal SequenceEvaluation(SequenceInput input, double[] nextTokenLogProbs, int[] nextTokenRanks, TopToken[][]? topTokens,
-        float[] lastLogits, double[] lastLogProbs, ResidualCapture? capture, int[] outputPositions)
+        float[] lastLogits, double lastLogSumExp, ResidualCapture? capture, int[] outputPositions)
     {
         OutputPositions = outputPositions;
         Input = input;
@@ -12,7 +12,7 @@ public sealed class SequenceEvaluation
         NextTokenRanks = nextTokenRanks;
         TopTokens = topTokens;
         LastLogits = lastLogits;
-        LastLogProbs = lastLogProbs;
+        _lastLogSumExp = lastLogSumExp;
         Capture = capture;
     }
 
@@ -49,8 +49,18 @@ public sealed class SequenceEvaluation
     /// <summary>[n_vocab]: llama.cpp's raw logits after the last token.</summary>
     public float[] LastLogits { get; }
 
-    /// <summary>[n_vocab]: the log-softmax of <see cref="LastLogits"/> (double precision).</summary>
-    public double[] LastLogProbs { get; }
+    private readonly double _lastLogSumExp;
+    private double[]? _lastLogProbs;
+
+    /// <summary>[n_vocab]: the log-softmax of <see cref="LastLogits"/> (double precision), computed on first use.</summary>
+    public double[] LastLogProbs => _lastLogProbs ??= FullLogSoftmax();
+
+    private double[] FullLogSoftmax()
+    {
+        var full = new double[LastLogits.Length];
+        for (var v = 0; v < full.Length; v++) full[v] = LastLogits[v] - _lastLogSumExp;
+        return full;
+    }
 
     /// <summary>The captured residuals, when a capture was requested.</summary>
     public ResidualCapture? Capture { get; }

@@ -18,7 +18,8 @@ internal static class IclBenchCommand
         var rounds = new Option<int>("--rounds") { Description = "Rounds; each times every variant back to back, and the median per-round ratio is reported", DefaultValueFactory = _ => 9 };
         var threads = IclCommands.ThreadsOption();
         var generated = new Option<bool>("--generated") { Description = "Benchmark a generated llama model the size of a small real LM (8 layers, d_model 1024, 32k vocabulary, Q8_0) instead of --model" };
-        foreach (var o in new Option[] { model, contexts, examples, rounds, threads, generated }) command.Add(o);
+        var vocab = new Option<int?>("--vocab") { Description = "Vocabulary of the --generated model, e.g. 128000 (a Llama 3-size vocabulary, where the per-row work over the vocabulary weighs most) [default: 32000]" };
+        foreach (var o in new Option[] { model, contexts, examples, rounds, threads, generated, vocab }) command.Add(o);
         command.SetAction(parse =>
         {
             // Bounded before anything is allocated; the bench keeps every context of a round in one batch.
@@ -28,14 +29,20 @@ internal static class IclBenchCommand
                 throw new UsageException("--contexts, --examples and --rounds must be at least 1");
             if (parse.GetValue(generated) && parse.GetValue(model) is not null)
                 throw new UsageException("--generated and --model both name the model to benchmark; pass one of them");
+            if (parse.GetValue(vocab) is not null && !parse.GetValue(generated))
+                throw new UsageException("--vocab sets the vocabulary of the --generated model; pass --generated too");
+            var vocabulary = parse.GetValue(vocab) ?? 32000;
+            if (vocabulary < LlamaBenchmark.MinIclVocabulary || vocabulary > LlamaBenchmark.MaxIclVocabulary)
+                throw new UsageException($"--vocab must be {LlamaBenchmark.MinIclVocabulary}..{LlamaBenchmark.MaxIclVocabulary}, not {vocabulary}");
             string? temp = null;
             string path;
             if (parse.GetValue(generated))
             {
                 temp = Directory.CreateTempSubdirectory("probe-bench-icl-").FullName;
-                path = Path.Combine(temp, "bench-icl-1k-32k.gguf");
-                context.Error.WriteLine("generating a random llama model (8 layers, d_model 1024, 32k vocabulary, Q8_0) ...");
-                TinyLlamaBuilder.Write(LlamaBenchmark.IclModel, path);
+                var config = LlamaBenchmark.IclModelWithVocabulary(vocabulary);
+                path = Path.Combine(temp, config.Name + ".gguf");
+                context.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"generating a random llama model (8 layers, d_model 1024, {vocabulary} vocabulary, Q8_0) ..."));
+                TinyLlamaBuilder.Write(config, path);
             }
             else path = IclCommands.ResolveModel(parse.GetValue(model));
             IclBenchResult r;
@@ -51,11 +58,10 @@ internal static class IclBenchCommand
             var inv = CultureInfo.InvariantCulture;
             context.Out.WriteLine(string.Create(inv, $"{r.Contexts} contexts x {r.Examples} examples, {r.Tokens} tokens; median of {parse.GetValue(rounds)} rounds, ratios within each round"));
             void Row(string name, IclBenchTiming t, string note) => context.Out.WriteLine(string.Create(inv,
-                $"{name,-38} {t.Seconds * 1000,8:F1} ms   {t.Ratio,5:F2}x  [{t.RatioMin:F2}-{t.RatioMax:F2}]{note}"));
+                $"{name,-38} {t.Seconds * 1000,8:F1} ms   {t.Ratio,5:F2}x  [{t.RatioMin:F2}-{t.RatioMax:F2}]  cpu {t.CpuRatio,5:F2}x{note}"));
             Row("plain llama.cpp decode", r.Plain, "");
             Row("harness (no lens)", r.Harness, $"  target <= {IclBenchResult.TargetRatio:F2}x: {(r.Harness.Ratio <= IclBenchResult.TargetRatio ? "met" : "NOT met")}");
             Row("harness with logit lens", r.HarnessLens, "");
-            Row($"harness, {(r.BatchedDefault ? "one decode per context" : "all contexts batched")}", r.HarnessOtherMode, "  (the other mode)");
             if (r.Heads is { } heads && r.HeadsToHarness is { } toHarness)
                 Row("heads at every layer (icl heads)", heads, string.Create(inv,
                     $"  {toHarness.Ratio:F2}x the harness [{toHarness.RatioMin:F2}-{toHarness.RatioMax:F2}], target <= {IclBenchResult.HeadsTargetRatio:F2}x: {(toHarness.Ratio <= IclBenchResult.HeadsTargetRatio ? "met" : "NOT met")}"));

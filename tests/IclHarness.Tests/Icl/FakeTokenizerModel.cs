@@ -40,15 +40,17 @@ internal sealed class FakeTokenizerModel(params string[] pieces) : IScoringModel
 
     public byte[] PieceBytes(int token) => System.Text.Encoding.UTF8.GetBytes(_pieces[token]);
 
-    public void Evaluate(IReadOnlyList<EvalRequest> requests, TokenSink onToken, LensSink? onLens, CancellationToken cancellation) =>
+    public IReadOnlyList<EvalResult> Evaluate(IReadOnlyList<EvalRequest> requests, bool lens, CancellationToken cancellation) =>
         throw new NotSupportedException();
+
+    public void LensLogits(ReadOnlySpan<float> residuals, int rows, float[] logits) => throw new NotSupportedException();
 
     public IReadOnlyList<GreedyResult> GreedyFromPrefix(int[] prefix, IReadOnlyList<int[]> suffixes, int maxNewTokens, Func<int, bool> isStop, CancellationToken cancellation) =>
         throw new NotSupportedException();
 
     public float[] CaptureResidual(int[] tokens, int layer, int position) => throw new NotSupportedException();
 
-    public double[] EvaluatePatched(int[] tokens, int layer, int patchPosition, float[] residual) => throw new NotSupportedException();
+    public double[] EvaluatePatched(int[] tokens, Probing.IclHarness.Llama.ResidualPatch? patch) => throw new NotSupportedException();
 
     public float[][] CaptureResiduals(int[] tokens, int layer, int[] positions) => throw new NotSupportedException();
 

@@ -114,9 +114,8 @@ public sealed class FunctionVectorTests(IclModels models)
         var tokens = model.Tokenize(prompt.Text);
         var a = TokenAlignment.Locate(model, tokens, prompt, template.Name)[^1];
         var positions = Enumerable.Range(a.FirstAnswerToken - 1, a.ScoredCount).ToArray();
-        var sum = 0.0;
-        model.Evaluate([new EvalRequest(tokens, positions, [])], (_, _, lp, _, _) => sum += lp, null, CancellationToken.None);
-        return Math.Exp(sum);
+        var result = model.Evaluate([new EvalRequest(tokens, positions, [])], lens: false, CancellationToken.None)[0];
+        return Math.Exp(result.Scores.Sum(s => s.LogProbNext));
     }
 
     private static double Relative(double a, double b) => Math.Abs(a - b) / Math.Max(Math.Abs(a), Math.Abs(b));

@@ -1,6 +1,7 @@
 using FsCheck.Xunit;
 using Probing.Bayes;
 using Probing.IclHarness.Icl;
+using Probing.IclHarness.Llama;
 
 namespace Probing.IclHarness.Tests.Icl;
 
@@ -96,13 +97,13 @@ public sealed class HarnessLogicTests
     public void GivenLogits_WhenSummarized_ThenRankTopKAndLogProbAgree()
     {
         float[] logits = [1f, 3f, 2f, 3f, -1f];
-        var lse = Distribution.LogSumExp(logits);
-        Assert.Equal(1.0, Enumerable.Range(0, 5).Sum(i => Math.Exp(Distribution.LogProb(logits, i, lse))), 12);
-        Assert.Equal(1, Distribution.Rank(logits, 1));
-        Assert.Equal(1, Distribution.Rank(logits, 3));
-        Assert.Equal(3, Distribution.Rank(logits, 2));
-        Assert.Equal(1, Distribution.ArgMax(logits));
-        Assert.Equal([1, 3, 2], Distribution.TopK(logits, 3, lse).Select(t => t.Token));
+        var lse = LogSoftmax.LogSumExp(logits);
+        Assert.Equal(1.0, Enumerable.Range(0, 5).Sum(i => Math.Exp(logits[i] - lse)), 12);
+        Assert.Equal(1, LogSoftmax.Rank(logits, 1));
+        Assert.Equal(1, LogSoftmax.Rank(logits, 3));
+        Assert.Equal(3, LogSoftmax.Rank(logits, 2));
+        Assert.Equal(1, LogSoftmax.ArgMax(logits));
+        Assert.Equal([1, 3, 2], LogSoftmax.TopK(logits, 3, lse).Select(t => t.Id));
     }
 
     [Theory]

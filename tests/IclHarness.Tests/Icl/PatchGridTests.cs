@@ -1,4 +1,5 @@
 using Probing.IclHarness.Icl;
+using Probing.IclHarness.Llama;
 
 namespace Probing.IclHarness.Tests.Icl;
 
@@ -35,7 +36,7 @@ public sealed class PatchGridTests(IclModels models)
             var cell = grid.Cells.Single(c => c.Layer == layer && c.Position == position);
             var k = -position - 1;
             var residual = model.CaptureResidual(setup.SourceTokens[..(setup.SourcePosition + 1)], layer, setup.SourcePosition - k);
-            var alone = setup.Candidates.Select((c, i) => IclPatcher.AnswerProbability(model.EvaluatePatched(c.Tokens, layer, setup.FinalPosition(i) - k, residual), c.Answer)).ToArray();
+            var alone = setup.Candidates.Select((c, i) => IclPatcher.AnswerProbability(model.EvaluatePatched(c.Tokens, new ResidualPatch(layer, setup.FinalPosition(i) - k, residual)), c.Answer)).ToArray();
             Assert.Equal(alone, new[] { cell.PTargetRule, cell.PSourceRule, cell.PSourceLiteral });
             Assert.Equal(setup.FinalPosition(0) - k, cell.Index);
             Assert.Equal(model.Piece(setup.Candidates[0].Tokens[cell.Index]), cell.Token);

@@ -1,4 +1,5 @@
 using Probing.IclHarness.Icl;
+using Probing.IclHarness.Llama;
 using Probing.Runs;
 
 namespace Probing.IclHarness.Tests.Icl;
@@ -22,11 +23,11 @@ public sealed class TaskVectorTests(IclModels models)
         var contextPrefix = context.Tokens[..(context.FinalPosition + 1)];
         var zeroPrefix = zeroShot.Tokens[..(zeroShot.FinalPosition + 1)];
         var vocabulary = Enumerable.Range(0, model.VocabSize).ToArray();
-        var inContext = model.EvaluatePatchedBatch(vocabulary.Select(v => new PatchedRequest([.. contextPrefix, v], 0, -1, [], [context.FinalPosition])).ToList())
+        var inContext = model.EvaluatePatchedBatch(vocabulary.Select(v => new PatchedRequest([.. contextPrefix, v], null, [context.FinalPosition])).ToList())
             .Select(l => l[0]).ToArray();
-        var injected = model.EvaluatePatchedBatch(vocabulary.Select(v => new PatchedRequest([.. zeroPrefix, v], last, zeroShot.FinalPosition, vector, [zeroShot.FinalPosition])).ToList())
+        var injected = model.EvaluatePatchedBatch(vocabulary.Select(v => new PatchedRequest([.. zeroPrefix, v], new ResidualPatch(last, zeroShot.FinalPosition, vector), [zeroShot.FinalPosition])).ToList())
             .Select(l => l[0]).ToArray();
-        var unpatched = model.EvaluatePatchedBatch(vocabulary.Select(v => new PatchedRequest([.. zeroPrefix, v], 0, -1, [], [zeroShot.FinalPosition])).ToList())
+        var unpatched = model.EvaluatePatchedBatch(vocabulary.Select(v => new PatchedRequest([.. zeroPrefix, v], null, [zeroShot.FinalPosition])).ToList())
             .Select(l => l[0]).ToArray();
         Assert.Equal(1.0, inContext.Sum(Math.Exp), 1e-5); // the vocabulary really is the whole distribution
         var kl = vocabulary.Sum(v => Math.Exp(inContext[v]) * (inContext[v] - injected[v]));

@@ -44,7 +44,7 @@ public sealed class PatchTests(RealTokenizerModels models)
         {
             var (tokens, answer) = candidates[i];
             var informative = tokens[answer.InformativeToken];
-            var before = scoring.EvaluatePatched(tokens, 0, -1, []);
+            var before = scoring.EvaluatePatched(tokens, null);
             var expected = Math.Exp(sourceLogProbs[informative] - before[answer.InformativeToken - 1]);
             Assert.True(Math.Abs(ratios[i] - expected) <= 1e-3 * expected, $"candidate {i}: {ratios[i]} vs {expected}");
         }

@@ -207,12 +207,13 @@ public sealed class ScoringTests(RealTokenizerModels models)
         public int[] Tokenize(string text) => inner.Tokenize(text);
         public string Piece(int token) => inner.Piece(token);
         public byte[] PieceBytes(int token) => inner.PieceBytes(token);
-        public void Evaluate(IReadOnlyList<EvalRequest> requests, TokenSink onToken, LensSink? onLens, CancellationToken cancellation) =>
-            inner.Evaluate(requests, onToken, onLens, cancellation);
+        public IReadOnlyList<EvalResult> Evaluate(IReadOnlyList<EvalRequest> requests, bool lens, CancellationToken cancellation) =>
+            inner.Evaluate(requests, lens, cancellation);
+        public void LensLogits(ReadOnlySpan<float> residuals, int rows, float[] logits) => inner.LensLogits(residuals, rows, logits);
         public IReadOnlyList<GreedyResult> GreedyFromPrefix(int[] prefix, IReadOnlyList<int[]> suffixes, int maxNewTokens, Func<int, bool> isStop, CancellationToken cancellation) =>
             throw new InvalidOperationException("boom");
         public float[] CaptureResidual(int[] tokens, int layer, int position) => inner.CaptureResidual(tokens, layer, position);
-        public double[] EvaluatePatched(int[] tokens, int layer, int patchPosition, float[] residual) => inner.EvaluatePatched(tokens, layer, patchPosition, residual);
+        public double[] EvaluatePatched(int[] tokens, Probing.IclHarness.Llama.ResidualPatch? patch) => inner.EvaluatePatched(tokens, patch);
         public float[][] CaptureResiduals(int[] tokens, int layer, int[] positions) => inner.CaptureResiduals(tokens, layer, positions);
         public IReadOnlyList<double[]> EvaluatePatchedBatch(IReadOnlyList<PatchedRequest> requests) => inner.EvaluatePatchedBatch(requests);
     }

@@ -29,15 +29,19 @@ internal sealed class UnigramScoringModel(IScoringModel inner) : IScoringModel
     /// <summary>ln P(t): unnormalized but fixed, and different for neighbouring tokens such as ")" and "),".</summary>
     public static double LogProb(int token) => -1.0 - token % 97 / 10.0;
 
-    public void Evaluate(IReadOnlyList<EvalRequest> requests, TokenSink onToken, LensSink? onLens, CancellationToken cancellation)
+    public IReadOnlyList<EvalResult> Evaluate(IReadOnlyList<EvalRequest> requests, bool lens, CancellationToken cancellation) =>
+        requests.Select(request => new EvalResult(request.ScoredPositions.Select(pos =>
+        {
+            var next = request.Tokens[pos + 1];
+            // Argmax: the token whose id is a multiple of 97 (highest LogProb), so greedy is never exact.
+            return new PositionScore(pos, LogProb(next), 97, 1 + next % 97);
+        }).ToArray(), lens ? new float[LayerCount * request.DistributionPositions.Length] : null)).ToList();
+
+    /// <summary>The lens reads the same unigram distribution at every layer.</summary>
+    public void LensLogits(ReadOnlySpan<float> residuals, int rows, float[] logits)
     {
-        for (var r = 0; r < requests.Count; r++)
-            foreach (var pos in requests[r].ScoredPositions)
-            {
-                var next = requests[r].Tokens[pos + 1];
-                // Argmax: the token whose id is a multiple of 97 (highest LogProb), so greedy is never exact.
-                onToken(r, pos, LogProb(next), 97, 1 + next % 97);
-            }
+        for (var r = 0; r < rows; r++)
+            for (var t = 0; t < VocabSize; t++) logits[(long)r * VocabSize + t] = (float)LogProb(t);
     }
 
     public IReadOnlyList<GreedyResult> GreedyFromPrefix(int[] prefix, IReadOnlyList<int[]> suffixes, int maxNewTokens, Func<int, bool> isStop, CancellationToken cancellation) =>
@@ -45,7 +49,7 @@ internal sealed class UnigramScoringModel(IScoringModel inner) : IScoringModel
 
     public float[] CaptureResidual(int[] tokens, int layer, int position) => throw new NotSupportedException();
 
-    public double[] EvaluatePatched(int[] tokens, int layer, int patchPosition, float[] residual) => throw new NotSupportedException();
+    public double[] EvaluatePatched(int[] tokens, Probing.IclHarness.Llama.ResidualPatch? patch) => throw new NotSupportedException();
 
     public float[][] CaptureResiduals(int[] tokens, int layer, int[] positions) => throw new NotSupportedException();
 

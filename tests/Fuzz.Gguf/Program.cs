@@ -1,4 +1,5 @@
-using Probing.IclHarness.Gguf;
+using Probing.Gguf;
+using Probing.IclHarness.Llama.Preflight;
 using SharpFuzz;
 
 namespace Probing.Fuzz.Gguf;

@@ -1,7 +1,8 @@
 using System.Diagnostics;
 using System.Security.Cryptography;
-using Probing.IclHarness.Gguf;
+using Probing.Gguf;
 using Probing.IclHarness.Llama;
+using Probing.IclHarness.Llama.Preflight;
 
 namespace Probing.Fuzz.Gguf;
 

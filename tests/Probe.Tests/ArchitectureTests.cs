@@ -5,6 +5,7 @@ namespace Probing.Probe.Tests;
 /// <summary>
 /// The dependency directions of DEVELOPERS.md, read from the built assemblies' metadata (what the runtime would
 /// load), transitively: Bayes references nothing of ours and no plotting; BayesExperiments only Bayes and Runs;
+/// the GGUF format references nothing of ours and no package;
 /// ToyModels never reaches the llama.cpp host; no library reaches the CLI packages.
 /// </summary>
 public sealed class ArchitectureTests
@@ -46,6 +47,7 @@ public sealed class ArchitectureTests
         var libraries = Libraries();
         Assert.Contains("Probing.Bayes", libraries);
         Assert.Contains("Probing.BayesExperiments", libraries);
+        Assert.Contains("Probing.Gguf", libraries);
         Assert.Contains("Probing.IclHarness", libraries);
         Assert.Contains("Probing.ToyModels", libraries);
     }
@@ -70,6 +72,23 @@ public sealed class ArchitectureTests
     {
         var ours = Reachable("Probing.BayesExperiments").Where(n => n.StartsWith("Probing.", StringComparison.Ordinal)).ToList();
         Assert.Equal(["Probing.Bayes", "Probing.Runs"], ours);
+    }
+
+    [Fact]
+    public void GivenGguf_WhenItsReferencesAreRead_ThenItReachesOnlyTheRuntime()
+    {
+        // The format stays plain C# so that ToyModels can write GGUF without llama.cpp, TorchSharp or plotting.
+        var reached = Reachable("Probing.Gguf");
+        Assert.NotEmpty(reached);
+        Assert.All(reached, name => Assert.True(name.StartsWith("System", StringComparison.Ordinal) || name == "netstandard",
+            $"Probing.Gguf reaches {name}; the GGUF format references nothing of ours and no package"));
+    }
+
+    [Fact]
+    public void GivenIclHarness_WhenItsReferencesAreRead_ThenItReadsGgufThroughTheFormatProject()
+    {
+        // The same walk must see the edge the layout promises, or the Gguf test above could pass on a missing file.
+        Assert.Contains("Probing.Gguf", Reachable("Probing.IclHarness"));
     }
 
     [Fact]

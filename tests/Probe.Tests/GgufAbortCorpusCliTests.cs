@@ -1,5 +1,5 @@
 using Probing.Cli;
-using Probing.IclHarness.Gguf;
+using Probing.IclHarness.Llama.Preflight;
 
 using static Probing.Probe.Tests.CliRunner;
 

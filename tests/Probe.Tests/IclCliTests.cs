@@ -1,5 +1,7 @@
 using Probing.Cli;
-using Probing.IclHarness.Gguf;
+using Probing.Gguf;
+using Probing.IclHarness.Icl;
+using Probing.IclHarness.Icl.Patching;
 
 using static Probing.Probe.Tests.CliRunner;
 
@@ -239,7 +241,7 @@ public sealed class IclCliTests : IClassFixture<IclCliTests.TinyModel>
         Assert.Equal("layer,position,index,token,p_target_rule,p_source_rule,p_source_literal", lines[0]);
         Assert.Equal(1 + 2 * 4, lines.Length); // the tiny model's 2 layers × 4 positions
         Assert.Equal(["-4", "-3", "-2", "-1"], lines.Skip(1).Take(4).Select(l => l.Split(',')[1]));
-        foreach (var png in Probing.IclHarness.Icl.IclPatchGridWriter.HeatmapFiles) Assert.True(new FileInfo(Path.Combine(dir, png)).Length > 0, png);
+        foreach (var png in Probing.IclHarness.Icl.Patching.IclPatchGridWriter.HeatmapFiles) Assert.True(new FileInfo(Path.Combine(dir, png)).Length > 0, png);
         Assert.Contains("\"patch_grid\"", File.ReadAllText(Path.Combine(dir, "run.json")));
         Assert.Contains("aligned by offset from the end", output);
     }

@@ -1,5 +1,5 @@
 using Probing.Cli;
-using Probing.IclHarness.Gguf;
+using Probing.Gguf;
 
 using static Probing.Probe.Tests.CliRunner;
 

@@ -1,6 +1,6 @@
 using System.Buffers.Binary;
 using Probing.Cli;
-using Probing.IclHarness.Gguf;
+using Probing.Gguf;
 
 using static Probing.Probe.Tests.CliRunner;
 

@@ -2,7 +2,7 @@ using System.Buffers.Binary;
 using System.Security.Cryptography;
 using System.Text.Json;
 using Probing.Cli;
-using Probing.IclHarness.Gguf;
+using Probing.Gguf;
 
 using static Probing.Probe.Tests.CliRunner;
 

@@ -3,6 +3,9 @@ using System.Text;
 using System.Text.RegularExpressions;
 using Probing.Cli;
 using Probing.IclHarness.Icl;
+using Probing.IclHarness.Icl.Heads;
+using Probing.IclHarness.Icl.Prompts;
+using Probing.IclHarness.Icl.Tasks;
 using Probing.Runs;
 
 namespace Probing.Probe.Tests;

@@ -1,3 +1,7 @@
+using Probing.IclHarness.Icl.Patching;
+using Probing.IclHarness.Icl.Scoring;
+using Probing.IclHarness.Icl.Sharding;
+using Probing.IclHarness.Icl.TaskVector;
 using Probing.IclHarness.Llama;
 using Probing.Runs;
 

@@ -1,3 +1,5 @@
+using Probing.IclHarness.Icl.Prompts;
+using Probing.IclHarness.Icl.Tasks;
 using Probing.Runs;
 
 namespace Probing.IclHarness.Icl;

@@ -1,3 +1,6 @@
+using Probing.IclHarness.Icl.Report;
+using Probing.IclHarness.Icl.Scoring;
+
 namespace Probing.IclHarness.Icl;
 
 /// <summary>Everything a run measured; <see cref="IclRunWriter"/> turns it into files.</summary>

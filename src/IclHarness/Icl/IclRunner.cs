@@ -1,4 +1,8 @@
 using Probing.Bayes;
+using Probing.IclHarness.Icl.Prompts;
+using Probing.IclHarness.Icl.Report;
+using Probing.IclHarness.Icl.Scoring;
+using Probing.IclHarness.Icl.Tasks;
 
 namespace Probing.IclHarness.Icl;
 

@@ -1,4 +1,6 @@
 using System.Globalization;
+using Probing.IclHarness.Icl.Prompts;
+using Probing.IclHarness.Icl.Scoring;
 using Probing.Runs;
 
 namespace Probing.IclHarness.Icl;

@@ -1,5 +1,5 @@
 using System.Runtime.Intrinsics;
-using Probing.IclHarness.Gguf;
+using Probing.Gguf;
 
 namespace Probing.IclHarness.Llama;
 

@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using System.Text;
-using Probing.IclHarness.Gguf;
+using Probing.Gguf;
 using Probing.Runs;
 
 namespace Probing.IclHarness.Llama;

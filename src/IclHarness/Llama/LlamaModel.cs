@@ -2,8 +2,9 @@ using System.Runtime.InteropServices;
 using System.Text;
 using LLama.Exceptions;
 using LLama.Native;
-using Probing.IclHarness.Gguf;
+using Probing.Gguf;
 using Probing.IclHarness.Llama.Native;
+using Probing.IclHarness.Llama.Preflight;
 
 namespace Probing.IclHarness.Llama;
 

@@ -1,6 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
-using Probing.IclHarness.Gguf;
+using Probing.Gguf;
 using Probing.IclHarness.Llama;
 
 namespace Probing.Cli;

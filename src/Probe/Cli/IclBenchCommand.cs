@@ -1,7 +1,8 @@
 using System.CommandLine;
 using System.Globalization;
-using Probing.IclHarness.Gguf;
+using Probing.Gguf;
 using Probing.IclHarness.Icl;
+using Probing.IclHarness.Icl.Bench;
 using Probing.IclHarness.Llama;
 
 namespace Probing.Cli;

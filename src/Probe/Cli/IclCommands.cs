@@ -1,5 +1,8 @@
 using System.CommandLine;
 using Probing.IclHarness.Icl;
+using Probing.IclHarness.Icl.Prompts;
+using Probing.IclHarness.Icl.Report;
+using Probing.IclHarness.Icl.Tasks;
 using Probing.Runs;
 using Spectre.Console;
 

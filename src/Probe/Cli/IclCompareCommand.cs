@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using Probing.IclHarness.Icl;
+using Probing.IclHarness.Icl.Report;
 
 namespace Probing.Cli;
 

@@ -2,6 +2,8 @@ using System.CommandLine;
 using System.Globalization;
 using Probing.IclHarness.Icl;
 
+using Probing.IclHarness.Icl.Heads;
+using Probing.IclHarness.Icl.Tasks;
 using Probing.Runs;
 
 namespace Probing.Cli;

@@ -2,6 +2,8 @@ using System.CommandLine;
 using System.Globalization;
 using System.Text.Json.Nodes;
 using Probing.IclHarness.Icl;
+using Probing.IclHarness.Icl.Report;
+using Probing.IclHarness.Icl.Sharding;
 using Probing.Runs;
 
 namespace Probing.Cli;

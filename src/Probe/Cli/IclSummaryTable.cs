@@ -1,5 +1,6 @@
 using System.Globalization;
 using Probing.IclHarness.Icl;
+using Probing.IclHarness.Icl.Report;
 using Spectre.Console;
 
 namespace Probing.Cli;

@@ -1,6 +1,8 @@
 using System.CommandLine;
 using System.Globalization;
 using Probing.IclHarness.Icl;
+using Probing.IclHarness.Icl.TaskVector;
+using Probing.IclHarness.Icl.Tasks;
 
 namespace Probing.Cli;
 

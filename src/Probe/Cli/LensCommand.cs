@@ -1,8 +1,9 @@
 using System.CommandLine;
 using System.Globalization;
+using Probing.Gguf;
 using Probing.IclHarness;
-using Probing.IclHarness.Gguf;
 using Probing.IclHarness.Llama;
+using Probing.IclHarness.Reports;
 using Probing.Runs;
 
 namespace Probing.Cli;

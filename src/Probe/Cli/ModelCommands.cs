@@ -1,7 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
-using Probing.IclHarness.Gguf;
+using Probing.Gguf;
 
 namespace Probing.Cli;
 

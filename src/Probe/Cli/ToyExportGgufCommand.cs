@@ -1,5 +1,5 @@
 using System.CommandLine;
-using Probing.IclHarness.Gguf;
+using Probing.Gguf;
 using Probing.ToyModels.Checkpoints;
 using Probing.ToyModels.Export;
 using Probing.ToyModels.Tasks;

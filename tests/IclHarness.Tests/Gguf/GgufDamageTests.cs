@@ -1,4 +1,4 @@
-using Probing.IclHarness.Gguf;
+using Probing.Gguf;
 using static Probing.IclHarness.Tests.Gguf.GgufTestFiles;
 
 namespace Probing.IclHarness.Tests.Gguf;

@@ -1,7 +1,8 @@
 using FsCheck;
 using FsCheck.Fluent;
 using FsCheck.Xunit;
-using Probing.IclHarness.Gguf;
+using Probing.Gguf;
+using Probing.IclHarness.Llama.Preflight;
 
 namespace Probing.IclHarness.Tests.Gguf;
 

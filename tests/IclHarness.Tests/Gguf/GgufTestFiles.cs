@@ -1,6 +1,6 @@
 using System.Buffers.Binary;
 using System.Text;
-using Probing.IclHarness.Gguf;
+using Probing.Gguf;
 
 namespace Probing.IclHarness.Tests.Gguf;
 

@@ -1,5 +1,6 @@
-using Probing.IclHarness.Gguf;
+using Probing.Gguf;
 using Probing.IclHarness.Llama;
+using Probing.IclHarness.Llama.Preflight;
 
 namespace Probing.IclHarness.Tests.Gguf;
 

@@ -1,4 +1,4 @@
-using Probing.IclHarness.Gguf;
+using Probing.Gguf;
 
 namespace Probing.IclHarness.Tests.Gguf;
 

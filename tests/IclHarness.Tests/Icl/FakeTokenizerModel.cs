@@ -1,4 +1,6 @@
 using Probing.IclHarness.Icl;
+using Probing.IclHarness.Icl.Scoring;
+using Probing.IclHarness.Llama;
 
 namespace Probing.IclHarness.Tests.Icl;
 

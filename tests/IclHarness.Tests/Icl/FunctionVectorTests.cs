@@ -1,4 +1,8 @@
 using Probing.IclHarness.Icl;
+using Probing.IclHarness.Icl.Prompts;
+using Probing.IclHarness.Icl.Scoring;
+using Probing.IclHarness.Icl.TaskVector;
+using Probing.IclHarness.Icl.Tasks;
 using Probing.IclHarness.Llama;
 
 namespace Probing.IclHarness.Tests.Icl;

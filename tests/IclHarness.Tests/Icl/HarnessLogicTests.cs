@@ -1,6 +1,10 @@
 using FsCheck.Xunit;
 using Probing.Bayes;
 using Probing.IclHarness.Icl;
+using Probing.IclHarness.Icl.Prompts;
+using Probing.IclHarness.Icl.Report;
+using Probing.IclHarness.Icl.Scoring;
+using Probing.IclHarness.Icl.Tasks;
 using Probing.IclHarness.Llama;
 
 namespace Probing.IclHarness.Tests.Icl;

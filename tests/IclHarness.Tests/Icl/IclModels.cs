@@ -1,5 +1,7 @@
-using Probing.IclHarness.Gguf;
+using Probing.Gguf;
 using Probing.IclHarness.Icl;
+using Probing.IclHarness.Icl.Prompts;
+using Probing.IclHarness.Icl.Scoring;
 using Probing.IclHarness.Llama;
 
 namespace Probing.IclHarness.Tests.Icl;

@@ -1,4 +1,8 @@
 using Probing.IclHarness.Icl;
+using Probing.IclHarness.Icl.Patching;
+using Probing.IclHarness.Icl.Report;
+using Probing.IclHarness.Icl.Scoring;
+using Probing.IclHarness.Icl.Tasks;
 using Probing.IclHarness.Llama;
 using Probing.Runs;
 

@@ -1,4 +1,7 @@
 using Probing.IclHarness.Icl;
+using Probing.IclHarness.Icl.Report;
+using Probing.IclHarness.Icl.Sharding;
+using Probing.IclHarness.Icl.Tasks;
 
 namespace Probing.IclHarness.Tests.Icl;
 

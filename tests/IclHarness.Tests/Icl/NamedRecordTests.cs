@@ -1,5 +1,9 @@
 using System.Text.Json;
 using Probing.IclHarness.Icl;
+using Probing.IclHarness.Icl.Prompts;
+using Probing.IclHarness.Icl.Report;
+using Probing.IclHarness.Icl.Scoring;
+using Probing.IclHarness.Icl.Tasks;
 
 namespace Probing.IclHarness.Tests.Icl;
 

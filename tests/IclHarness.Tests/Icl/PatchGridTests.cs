@@ -1,4 +1,6 @@
 using Probing.IclHarness.Icl;
+using Probing.IclHarness.Icl.Patching;
+using Probing.IclHarness.Icl.Tasks;
 using Probing.IclHarness.Llama;
 
 namespace Probing.IclHarness.Tests.Icl;

@@ -1,4 +1,6 @@
 using Probing.IclHarness.Icl;
+using Probing.IclHarness.Icl.Prompts;
+using Probing.IclHarness.Icl.Tasks;
 using Probing.Runs;
 
 namespace Probing.IclHarness.Tests.Icl;

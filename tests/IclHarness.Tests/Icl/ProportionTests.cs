@@ -1,6 +1,7 @@
 using FsCheck;
 using FsCheck.Fluent;
 using Probing.IclHarness.Icl;
+using Probing.IclHarness.Icl.Report;
 
 namespace Probing.IclHarness.Tests.Icl;
 

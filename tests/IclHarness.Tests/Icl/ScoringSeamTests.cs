@@ -1,4 +1,5 @@
 using Probing.IclHarness.Icl;
+using Probing.IclHarness.Icl.Scoring;
 using Probing.IclHarness.Llama;
 
 namespace Probing.IclHarness.Tests.Icl;

@@ -1,5 +1,6 @@
 using FsCheck.Xunit;
 using Probing.IclHarness.Icl;
+using Probing.IclHarness.Icl.Tasks;
 
 namespace Probing.IclHarness.Tests.Icl;
 

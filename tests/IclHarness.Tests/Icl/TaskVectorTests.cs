@@ -1,4 +1,7 @@
 using Probing.IclHarness.Icl;
+using Probing.IclHarness.Icl.Scoring;
+using Probing.IclHarness.Icl.TaskVector;
+using Probing.IclHarness.Icl.Tasks;
 using Probing.IclHarness.Llama;
 using Probing.Runs;
 

@@ -1,7 +1,8 @@
 using System.Reflection;
 using System.Text;
-using Probing.IclHarness.Gguf;
+using Probing.Gguf;
 using Probing.IclHarness.Llama;
+using Probing.IclHarness.Reports;
 
 namespace Probing.IclHarness.Tests.Llama;
 

@@ -1,5 +1,5 @@
 using LLama.Native;
-using Probing.IclHarness.Gguf;
+using Probing.Gguf;
 using Probing.IclHarness.Llama;
 using Probing.IclHarness.Llama.Native;
 

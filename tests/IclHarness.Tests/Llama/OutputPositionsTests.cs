@@ -1,4 +1,4 @@
-using Probing.IclHarness.Gguf;
+using Probing.Gguf;
 using Probing.IclHarness.Llama;
 
 namespace Probing.IclHarness.Tests.Llama;

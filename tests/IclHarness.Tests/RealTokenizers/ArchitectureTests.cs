@@ -1,5 +1,9 @@
-using Probing.IclHarness.Gguf;
+using Probing.Gguf;
 using Probing.IclHarness.Icl;
+using Probing.IclHarness.Icl.Patching;
+using Probing.IclHarness.Icl.Prompts;
+using Probing.IclHarness.Icl.Scoring;
+using Probing.IclHarness.Icl.Tasks;
 using Probing.IclHarness.Llama;
 using Probing.Runs;
 

@@ -1,5 +1,3 @@
-using Probing.IclHarness.Gguf;
-
 namespace Probing.IclHarness.Tests.RealTokenizers;
 
 [Collection("real-tokenizers")]

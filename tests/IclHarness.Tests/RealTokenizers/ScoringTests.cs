@@ -1,4 +1,9 @@
 using Probing.IclHarness.Icl;
+using Probing.IclHarness.Icl.Prompts;
+using Probing.IclHarness.Icl.Scoring;
+using Probing.IclHarness.Icl.Sharding;
+using Probing.IclHarness.Icl.Tasks;
+using Probing.IclHarness.Llama;
 
 namespace Probing.IclHarness.Tests.RealTokenizers;
 

@@ -1,5 +1,6 @@
-using Probing.IclHarness.Gguf;
+using Probing.Gguf;
 using Probing.IclHarness.Icl;
+using Probing.IclHarness.Icl.Report;
 using Probing.IclHarness.Llama;
 
 namespace Probing.IclHarness.Tests.RealTokenizers;

@@ -1,0 +1,119 @@
+using Probing.Bayes;
+using Probing.IclHarness.Icl.Prompts;
+using Probing.IclHarness.Llama;
+
+namespace Probing.IclHarness.Icl.Scoring;
+
+/// <summary>Turns one batched teacher-forced pass over several contexts into per-example and lens measurements.</summary>
+internal sealed class ContextScorer(IScoringModel model, IclRunOptions options, NumericTokens numeric, IReadOnlyList<Func<long, long>> idealFamily)
+{
+    /// <summary>
+    /// Per context of the batch: its examples, lens rows, and the integer lens [layer][n] at its last answer, or null
+    /// when that answer's first informative token is not a number (a minus sign of its own: that position predicts
+    /// the sign, not an integer).
+    /// </summary>
+    public IReadOnlyList<(List<ExampleMeasurement> Examples, List<LensMeasurement> Lens, double[][]? Integers)> Score(
+        IReadOnlyList<ContextPlan> plans, CancellationToken cancellation)
+    {
+        var requests = plans.Select(p => p.Request()).ToList();
+        var evaluated = model.Evaluate(requests, options.Lens, cancellation);
+        var lensRows = plans.Select(_ => new List<LensMeasurement>()).ToList();
+        var integers = plans.Select(_ => Enumerable.Range(0, model.LayerCount).Select(_ => new double[options.MaxInteger + 1]).ToArray()).ToList();
+        if (options.Lens)
+        {
+            var logits = Array.Empty<float>();
+            for (var r = 0; r < plans.Count; r++)
+            {
+                cancellation.ThrowIfCancellationRequested();
+                var positions = requests[r].DistributionPositions;
+                var rows = model.LayerCount * positions.Length;
+                if (rows == 0) continue;
+                if (logits.LongLength < (long)rows * model.VocabSize) logits = new float[(long)rows * model.VocabSize];
+                model.LensLogits(evaluated[r].LensResiduals ?? throw new InvalidOperationException("the model returned no lens residuals"), rows, logits); // [layer, positions, d_vocab]
+                AddLensRows(plans[r], positions, logits, lensRows[r], integers[r]);
+            }
+        }
+
+        var result = new List<(List<ExampleMeasurement>, List<LensMeasurement>, double[][]?)>();
+        for (var r = 0; r < plans.Count; r++)
+        {
+            var plan = plans[r];
+            var ideal = IdealFunctionLearner.Evaluate(idealFamily, plan.Examples.Select(e => (e.X, e.Y)).ToList(), options.Epsilon);
+            var rows = new List<ExampleMeasurement>();
+            var cumulative = 0.0;
+            for (var e = 0; e < plan.Answers.Length; e++)
+            {
+                var a = plan.Answers[e];
+                double nats = 0;
+                var greedy = true;
+                for (var pos = a.FirstAnswerToken - 1; pos < a.CloseToken; pos++)
+                {
+                    var s = evaluated[r].At(pos);
+                    nats -= s.LogProbNext;
+                    greedy &= s.ArgMax == plan.Tokens[pos + 1];
+                }
+                var first = evaluated[r].At(a.InformativeToken - 1);
+                var rank = first.RankNext;
+                var bits = Surprisal.NatsToBits(nats);
+                cumulative += bits;
+                rows.Add(new ExampleMeasurement
+                {
+                    Context = plan.Context, Function = plan.Function.ToString(), Index = e + 1, X = plan.Examples[e].X, Y = plan.Examples[e].Y,
+                    ScoredTokens = a.ScoredCount, SurprisalNats = nats, SurprisalBits = bits, FirstTokenSurprisalBits = Surprisal.NatsToBits(-first.LogProbNext),
+                    PCorrect = Math.Exp(-nats), FirstTokenRank = rank, GreedyCorrect = greedy, CumulativeBits = cumulative,
+                    IdealSurprisalBits = ideal.SurprisalBits[e], FirstToken = Display(plan.Tokens[a.InformativeToken]),
+                });
+            }
+            var lens = lensRows[r].OrderBy(l => l.Index).ThenBy(l => l.Layer).ToList();
+            var last = plan.Tokens[plan.Answers[^1].InformativeToken];
+            result.Add((rows, lens, numeric.StartsWithDigit(last) ? integers[r] : null));
+        }
+        return result;
+    }
+
+    /// <summary>
+    /// The lens rows of one context, layer-major over <paramref name="positions"/>: the correct first informative token's
+    /// probability and rank, the top 5, and at the last answer the integer distribution. Rows are summarized in
+    /// parallel (each row's sums run in the same order as alone) and added in row order.
+    /// </summary>
+    private void AddLensRows(ContextPlan plan, int[] positions, float[] logits, List<LensMeasurement> lensRows, double[][] integers)
+    {
+        var vocab = model.VocabSize;
+        var rows = model.LayerCount * positions.Length;
+        var summaries = new (double PCorrect, int Rank, TopToken[] Top)[rows];
+        Parallel.For(0, rows, row =>
+        {
+            var layer = row / positions.Length;
+            var pos = positions[row % positions.Length];
+            var index = Array.FindIndex(plan.Answers, a => a.InformativeToken - 1 == pos);
+            var target = plan.Tokens[pos + 1];
+            var span = logits.AsSpan(row * vocab, vocab); // [d_vocab]
+            var statistics = LogSoftmax.Statistics(span, target);
+            var lse = statistics.LogSumExp;
+            summaries[row] = (Math.Exp(span[target] - lse), statistics.Rank, LogSoftmax.TopK(span, 5, lse));
+            if (index == plan.Answers.Length - 1 && numeric.StartsWithDigit(target))
+            {
+                var integer = integers[layer];
+                for (var n = 0; n <= options.MaxInteger; n++)
+                    foreach (var t in numeric.IntegerTokens[n]) integer[n] += Math.Exp(span[t] - lse);
+            }
+        });
+        for (var row = 0; row < rows; row++)
+        {
+            var pos = positions[row % positions.Length];
+            var index = Array.FindIndex(plan.Answers, a => a.InformativeToken - 1 == pos);
+            var target = plan.Tokens[pos + 1];
+            var (pCorrect, rank, top) = summaries[row];
+            lensRows.Add(new LensMeasurement(plan.Context, index + 1, row / positions.Length, pCorrect, rank,
+                top.Select(t => Display(t.Id)).ToArray(), top.Select(t => Math.Exp(t.LogProb)).ToArray(),
+                numeric.IsNumeric(top[0].Id)) { FirstToken = Display(target) });
+        }
+    }
+
+    /// <summary>A token as written to the CSVs: bytes that are not a whole character as &lt;0xNN&gt;, a control piece that renders to nothing as &lt;id N&gt;.</summary>
+    private string Display(int token)
+    {
+        var text = Llama.TokenText.Readable(model.PieceBytes(token));
+        return text.Length > 0 ? text : $"<id {token}>";
+    }
+}

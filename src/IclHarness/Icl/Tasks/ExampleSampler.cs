@@ -1,0 +1,56 @@
+using Probing.Runs;
+
+namespace Probing.IclHarness.Icl.Tasks;
+
+/// <summary>Draws the x values of a context, reproducibly from a seed.</summary>
+public static class ExampleSampler
+{
+    /// <summary>
+    /// A generator for context <paramref name="context"/> of a run seeded with <paramref name="seed"/>:
+    /// independent of how many contexts the run has, so context c is the same in a 4- and a 50-context run.
+    /// </summary>
+    public static Random ContextRandom(int seed, int context)
+    {
+        // SplitMix64 of (seed, context): well-mixed, platform-independent seeds for System.Random.
+        var z = unchecked((ulong)(uint)seed * 0x9E3779B97F4A7C15UL + (ulong)(uint)context + 1);
+        z = unchecked((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9UL);
+        z = unchecked((z ^ (z >> 27)) * 0x94D049BB133111EBUL);
+        z ^= z >> 31;
+        return new Random((int)(z & 0x7FFFFFFF));
+    }
+
+    /// <summary>Draws <paramref name="count"/> x values uniformly from [min, max], distinct or with replacement.</summary>
+    /// <exception cref="ArgumentException">The range is empty, or too small for that many distinct values.</exception>
+    public static long[] DrawX(Random random, int count, long min, long max, bool distinct)
+    {
+        ArgumentNullException.ThrowIfNull(random);
+        if (max < min) throw new ArgumentException($"x range {min}..{max} is empty; pass XMin..XMax as LO..HI with LO <= HI").Naming(IclRunOptions.XRange);
+        if (count < 0) throw new ArgumentException($"the number of examples must be zero or more (got {count})");
+        var size = max - min + 1;
+        if (distinct && size < count)
+            throw new ArgumentException($"cannot draw {count} distinct x from {min}..{max} ({size} values); widen XMin..XMax, lower Examples or pass Distinct = false")
+                .Naming(IclRunOptions.XRange, "Examples", "Distinct = false");
+        var xs = new long[count];
+        var seen = new HashSet<long>();
+        for (var i = 0; i < count; i++)
+        {
+            long x;
+            do x = random.NextInt64(min, max + 1);
+            while (distinct && !seen.Add(x));
+            xs[i] = x;
+        }
+        return xs;
+    }
+
+    /// <summary>Parses <c>LO..HI</c> (either end may be negative).</summary>
+    public static (long Min, long Max) ParseRange(string text, string what)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        var parts = text.Split("..", StringSplitOptions.TrimEntries);
+        if (parts.Length != 2 || !long.TryParse(parts[0], System.Globalization.CultureInfo.InvariantCulture, out var lo) ||
+            !long.TryParse(parts[1], System.Globalization.CultureInfo.InvariantCulture, out var hi))
+            throw new FormatException($"{what} '{text}' is not a range; write LO..HI, e.g. 0..20");
+        if (hi < lo) throw new FormatException($"{what} '{text}' is empty; write LO..HI with LO <= HI");
+        return (lo, hi);
+    }
+}

@@ -1,0 +1,75 @@
+using System.Globalization;
+using System.Text;
+
+namespace Probing.IclHarness.Icl.Tasks;
+
+/// <summary>
+/// An exact integer function y = Σ c_k·x^k, optionally reduced mod m into 0..m−1. Arithmetic is
+/// checked: a value that does not fit in a 64-bit integer throws <see cref="OverflowException"/>.
+/// </summary>
+public sealed class IntegerFunction : IEquatable<IntegerFunction>
+{
+    private readonly long[] _coefficients;
+
+    /// <summary>Creates the function from its coefficients (index k multiplies x^k) and optional modulus.</summary>
+    public IntegerFunction(IReadOnlyList<long> coefficients, long? modulus = null)
+    {
+        ArgumentNullException.ThrowIfNull(coefficients);
+        if (modulus is { } m && m < 2) throw new ArgumentException($"modulus must be at least 2, got {m}");
+        var trimmed = coefficients.ToList();
+        while (trimmed.Count > 1 && trimmed[^1] == 0) trimmed.RemoveAt(trimmed.Count - 1);
+        _coefficients = trimmed.Count == 0 ? [0] : [.. trimmed];
+        Modulus = modulus;
+    }
+
+    /// <summary>Coefficient of x^k at index k (trailing zeros trimmed).</summary>
+    public IReadOnlyList<long> Coefficients => _coefficients;
+
+    /// <summary>The modulus, or null when the values are not reduced.</summary>
+    public long? Modulus { get; }
+
+    /// <summary>Evaluates the function at <paramref name="x"/> with checked arithmetic.</summary>
+    public long Apply(long x)
+    {
+        checked
+        {
+            long y = 0;
+            for (var k = _coefficients.Length - 1; k >= 0; k--) y = y * x + _coefficients[k]; // Horner
+            if (Modulus is { } m) y = ((y % m) + m) % m;
+            return y;
+        }
+    }
+
+    /// <summary>The canonical spec, e.g. <c>2x+3</c>, <c>-x+7</c>, <c>x^2+1</c>, <c>2x+3 mod 10</c>.</summary>
+    public override string ToString()
+    {
+        var sb = new StringBuilder();
+        for (var k = _coefficients.Length - 1; k >= 0; k--)
+        {
+            var c = _coefficients[k];
+            if (c == 0 && !(k == 0 && sb.Length == 0)) continue;
+            if (sb.Length > 0) sb.Append(c < 0 ? '-' : '+');
+            else if (c < 0) sb.Append('-');
+            var abs = c == long.MinValue ? "9223372036854775808" : Math.Abs(c).ToString(CultureInfo.InvariantCulture);
+            if (k == 0) sb.Append(abs);
+            else
+            {
+                if (abs != "1") sb.Append(abs);
+                sb.Append('x');
+                if (k > 1) sb.Append('^').Append(k.ToString(CultureInfo.InvariantCulture));
+            }
+        }
+        if (Modulus is { } m) sb.Append(" mod ").Append(m.ToString(CultureInfo.InvariantCulture));
+        return sb.ToString();
+    }
+
+    /// <inheritdoc />
+    public bool Equals(IntegerFunction? other) =>
+        other is not null && Modulus == other.Modulus && _coefficients.AsSpan().SequenceEqual(other._coefficients);
+
+    /// <inheritdoc />
+    public override bool Equals(object? obj) => Equals(obj as IntegerFunction);
+
+    /// <inheritdoc />
+    public override int GetHashCode() => ToString().GetHashCode(StringComparison.Ordinal);
+}

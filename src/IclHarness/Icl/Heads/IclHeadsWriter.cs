@@ -125,7 +125,7 @@ public static class IclHeadsWriter
         sb.Append("Each component is divided by the final norm's scale of the real final residual (frozen, as TransformerLens's apply_ln_to_stack), multiplied by the norm's gain and dotted with W_U[correct] − mean W_U[baseline].\n\n");
         sb.Append(inv, $"Completeness (checked, tolerance {c.Tolerance:G2}): heads + b_O vs ffn_inp-N − l_out-(N−1) worst relative error {c.WorstAttentionError:E2} (layer {c.WorstAttentionLayer}); ");
         sb.Append(inv, $"embedding + blocks vs final residual {c.WorstResidualError:E2}; attributions vs llama.cpp's logit difference {c.WorstLogitError:E2}.\n\n");
-        sb.Append(inv, $"![heads](heads.png)\n\nColour scale symmetric, capped at ±{cap:G3} logits{(r.Options.Cap > 0 ? " (--cap)" : " (the largest |mean|)")}.\n\n");
+        sb.Append(inv, $"![heads](heads.png)\n\nColour scale symmetric, capped at ±{cap:G3} logits{(r.Options.Cap > 0 ? " (the cap given)" : " (the largest |mean|)")}.\n\n");
         sb.Append("## Top heads (mean attribution over answers)\n\n| layer | head | mean | mean |abs| |\n|---:|---:|---:|---:|\n");
         var ranked = r.HeadCounts.SelectMany((n, l) => Enumerable.Range(0, n).Select(h => (l, h))).Select(t =>
             (t.l, t.h, Mean: Mean(r, s => r.Heads[s][t.l][t.h]), Abs: Mean(r, s => Math.Abs(r.Heads[s][t.l][t.h])))).OrderByDescending(t => Math.Abs(t.Mean)).Take(10);
@@ -134,7 +134,7 @@ public static class IclHeadsWriter
         for (var l = 0; l < r.HeadCounts.Length; l++)
             sb.Append(inv, $"| {l} | {Mean(r, s => r.Heads[s][l].Sum()):F4} | {Mean(r, s => r.AttentionBias[s][l]):F4} | {Mean(r, s => r.Mlp[s][l]):F4} | {(r.NumericTopFraction is { } f ? f[l].ToString("P0", inv) : "–")} |\n");
         sb.Append(inv, $"\nEmbedding {Mean(r, s => r.Embedding[s]):F4}; constant terms {Mean(r, s => r.Constant[s]):F4}; llama.cpp's logit difference {Mean(r, s => r.Actual[s]):F4}.\n\n");
-        sb.Append(r.NumericTopFraction is null ? "The logit lens was skipped (--no-lens).\n"
+        sb.Append(r.NumericTopFraction is null ? "The logit lens was skipped.\n"
             : r.FirstNumericLayer is { } first ? $"Numeric tokens first become the lens's top token (at more than half of the answers) at layer {first}.\n"
             : "At no layer is the lens's top token numeric at more than half of the answers.\n");
         return sb.ToString();

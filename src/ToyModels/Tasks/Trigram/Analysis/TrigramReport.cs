@@ -78,7 +78,7 @@ public static class TrigramReport
         s.AppendLine("## 5. Attention-only against attention + MLP").AppendLine();
         if (other is null)
         {
-            s.AppendLine("Not run: pass `--compare DIR` with an attention-only checkpoint.").AppendLine();
+            s.AppendLine("Not run: no attention-only checkpoint was given to compare with.").AppendLine();
         }
         else
         {

@@ -1,8 +1,13 @@
 using Probing.ToyModels.Analysis;
-using Probing.ToyModels.Tasks.BetaBernoulli;
 using ScottPlot;
 
 namespace Probing.ToyModels.Tasks.NRecurrence;
+
+/// <summary>Analysis 4: each head's attention from queries that predict a target, and a uniform head's for comparison.</summary>
+/// <param name="Heads">One row per head, layer by layer.</param>
+/// <param name="UniformPreviousTarget">What a head attending uniformly to keys 0 … q would put on the previous target.</param>
+/// <param name="UniformEarlierTargets">The same on all earlier targets.</param>
+public sealed record NRecurrenceAttention(IReadOnlyList<HeadAttention> Heads, double UniformPreviousTarget, double UniformEarlierTargets);
 
 /// <summary>
 /// Analysis 4: attention at the positions that predict a target. For a query q whose next token x_{q+1} is a target
@@ -15,7 +20,7 @@ internal static class AttentionAnalysis
     /// <summary>Heads whose attention on the previous target is at least this fraction count as "attending n back".</summary>
     public const double NBackThreshold = 0.3;
 
-    public static (ReportFigure Figure, IReadOnlyList<HeadAttention> Heads) Write(NRecurrenceAnalysisData a, string dir, int nHeads)
+    public static NRecurrenceAttention Compute(NRecurrenceAnalysisData a, int nHeads)
     {
         var nCtx = a.Data.NCtx;
         var layers = a.Acts.Patterns.Length;
@@ -48,6 +53,12 @@ internal static class AttentionAnalysis
             }
         }
 
+        return new NRecurrenceAttention(heads, uniformPrev, uniformEarlier);
+    }
+
+    public static ReportFigure Write(NRecurrenceAttention attention, string dir)
+    {
+        var (heads, uniformPrev, uniformEarlier) = (attention.Heads, attention.UniformPreviousTarget, attention.UniformEarlierTargets);
         AnalysisFiles.WriteCsv(Path.Combine(dir, "attention_targets.csv"), ["layer", "head", "frac_previous_target", "frac_earlier_targets", "frac_query_n_back", "queries", "uniform_previous_target", "uniform_earlier_targets"],
             heads.Select(x => (IReadOnlyList<object>)[x.Layer, x.Head, x.PreviousTarget, x.EarlierTargets, x.QueryNBack, x.Queries, uniformPrev, uniformEarlier]));
         var plot = new Plot();
@@ -72,9 +83,9 @@ internal static class AttentionAnalysis
             $"; strongest L{best.Layer}H{best.Head}: {AnalysisFiles.F(best.PreviousTarget, "0.00")} on the previous target, {AnalysisFiles.F(best.EarlierTargets, "0.00")} on all earlier targets ({best.Queries} queries).";
         var table = "| head | previous target | earlier targets | q − n |\n|---|---|---|---|\n" +
             string.Concat(heads.Select(x => $"| L{x.Layer}H{x.Head} | {AnalysisFiles.F(x.PreviousTarget, "0.000")} | {AnalysisFiles.F(x.EarlierTargets, "0.000")} | {AnalysisFiles.F(x.QueryNBack, "0.000")} |\n"));
-        return (new ReportFigure("4. Attention on target positions",
+        return new ReportFigure("4. Attention on target positions",
             "Do heads attend n back when the next token is a target? Fraction of each head's attention on the previous target and on all earlier targets.",
-            answer, "attention_targets.csv", ["attention_targets.png"], table), heads);
+            answer, "attention_targets.csv", ["attention_targets.png"], table);
     }
 
     /// <summary>

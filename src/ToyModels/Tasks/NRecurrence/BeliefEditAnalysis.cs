@@ -1,10 +1,28 @@
 using Probing.ToyModels.Analysis;
 using Probing.ToyModels.Model;
-using Probing.ToyModels.Tasks.BetaBernoulli;
 using ScottPlot;
 using static TorchSharp.torch;
 
 namespace Probing.ToyModels.Tasks.NRecurrence;
+
+/// <summary>One row of <c>belief_edit.csv</c>: mean probabilities at the edited queries.</summary>
+/// <param name="Layer">The edited block (<c>blocks.{Layer}.hook_resid_post</c>).</param>
+/// <param name="Positions">The edited positions: <c>j</c> or <c>all &lt;= j</c>.</param>
+/// <param name="Scale">Edit scale (1: the probe scores of t and t′ exchanged).</param>
+/// <param name="Events">Edited queries.</param>
+/// <param name="PtBefore">Mean P(t) before the edit.</param>
+/// <param name="PtAfter">Mean P(t) after it.</param>
+/// <param name="PAltBefore">Mean P(t′) before the edit.</param>
+/// <param name="PAltAfter">Mean P(t′) after it.</param>
+/// <param name="PAltAfterRandom">Mean P(t′) after an edit of the same length in a random direction.</param>
+/// <param name="ObserverPt">The observer's mean P(t) (what the edited observer gives t′).</param>
+public sealed record NRecurrenceBeliefEditRow(int Layer, string Positions, double Scale, int Events, double PtBefore, double PtAfter, double PAltBefore,
+    double PAltAfter, double PAltAfterRandom, double ObserverPt);
+
+/// <summary>Analysis 6: the belief edits at every block, positions and scale.</summary>
+/// <param name="Rows">One row per block, edited positions and scale (empty: no event).</param>
+/// <param name="Events">Held-out queries before a scored target that were edited.</param>
+public sealed record NRecurrenceBeliefEdit(IReadOnlyList<NRecurrenceBeliefEditRow> Rows, int Events);
 
 /// <summary>
 /// Analysis 6, the first causal test of the belief about t: at a query j whose next position is a scored target of
@@ -18,11 +36,7 @@ internal static class BeliefEditAnalysis
     private const int MaxEvents = 512;
     private static readonly double[] Scales = [1, 2, 4];
 
-    /// <summary>One row of <c>belief_edit.csv</c>: mean probabilities at the edited queries.</summary>
-    public sealed record Row(int Layer, string Positions, double Scale, int Events, double PtBefore, double PtAfter, double PAltBefore, double PAltAfter,
-        double PAltAfterRandom, double ObserverPt);
-
-    public static (ReportFigure Figure, IReadOnlyList<Row> Rows) Write(HookedTransformer model, NRecurrenceAnalysisData a, string dir)
+    public static NRecurrenceBeliefEdit Compute(HookedTransformer model, NRecurrenceAnalysisData a)
     {
         var nCtx = a.Data.NCtx;
         var vocab = a.Data.Spec.VocabSize;
@@ -45,8 +59,8 @@ internal static class BeliefEditAnalysis
             events.Add((b, j, t, alt));
         }
 
-        var rows = new List<Row>();
-        if (events.Count == 0) return (Figure(rows, 0, dir), rows);
+        var rows = new List<NRecurrenceBeliefEditRow>();
+        if (events.Count == 0) return new NRecurrenceBeliefEdit(rows, 0);
         var inputs = NRecurrenceScoring.Inputs([.. events.Select(e => a.Samples[e.B])], nCtx);
         var before = NRecurrenceActivations.Run(model, inputs, events.Count, false);
         var ptBefore = events.Select((e, k) => before.Probabilities(k, e.J)[e.T]).Average();
@@ -67,7 +81,7 @@ internal static class BeliefEditAnalysis
                     var (delta, randomDelta) = Deltas(a.Acts.Residual[l], events, probes, mean, std, nCtx, width, scale, allPositions, random);
                     var edited = Edit(model, inputs, events.Count, l, delta);
                     var control = Edit(model, inputs, events.Count, l, randomDelta);
-                    rows.Add(new Row(l, allPositions ? "all <= j" : "j", scale, events.Count, ptBefore,
+                    rows.Add(new NRecurrenceBeliefEditRow(l, allPositions ? "all <= j" : "j", scale, events.Count, ptBefore,
                         events.Select((e, k) => edited.Probabilities(k, e.J)[e.T]).Average(), pAltBefore,
                         events.Select((e, k) => edited.Probabilities(k, e.J)[e.Alt]).Average(),
                         events.Select((e, k) => control.Probabilities(k, e.J)[e.Alt]).Average(), observer));
@@ -75,10 +89,17 @@ internal static class BeliefEditAnalysis
             }
         }
 
+        return new NRecurrenceBeliefEdit(rows, events.Count);
+    }
+
+    public static ReportFigure Write(NRecurrenceBeliefEdit edit, string dir)
+    {
+        var rows = edit.Rows;
+        if (edit.Events == 0) return Figure(rows, 0, dir); // no event, no CSV
         AnalysisFiles.WriteCsv(Path.Combine(dir, "belief_edit.csv"),
             ["hook", "positions", "scale", "events", "p_t_before", "p_t_after", "p_alt_before", "p_alt_after", "p_alt_after_random_direction", "observer_p_t"],
             rows.Select(r => (IReadOnlyList<object>)[$"blocks.{r.Layer}.hook_resid_post", r.Positions, r.Scale, r.Events, r.PtBefore, r.PtAfter, r.PAltBefore, r.PAltAfter, r.PAltAfterRandom, r.ObserverPt]));
-        return (Figure(rows, events.Count, dir), rows);
+        return Figure(rows, edit.Events, dir);
     }
 
     /// <summary>
@@ -138,7 +159,7 @@ internal static class BeliefEditAnalysis
         return NRecurrenceActivations.Run(model, inputs, batch, false, ($"blocks.{layer}.hook_resid_post", Add));
     }
 
-    private static ReportFigure Figure(IReadOnlyList<Row> rows, int events, string dir)
+    private static ReportFigure Figure(IReadOnlyList<NRecurrenceBeliefEditRow> rows, int events, string dir)
     {
         var plot = new Plot();
         foreach (var group in rows.GroupBy(r => (r.Layer, r.Positions)))

@@ -1,8 +1,19 @@
 using Probing.ToyModels.Analysis;
-using Probing.ToyModels.Tasks.BetaBernoulli;
 using ScottPlot;
 
 namespace Probing.ToyModels.Tasks.NRecurrence;
+
+/// <summary>Analysis 7: mean beliefs about the old and the new t at positions around a transition that changes t.</summary>
+/// <param name="Layer">The block whose residual the model's t probes read (−1: the model has none).</param>
+/// <param name="Events">Transitions that change t.</param>
+/// <param name="Positions">Positions relative to the first token of the new rule with enough events (at least 20).</param>
+/// <param name="Counts">Events averaged over at each position.</param>
+/// <param name="ObserverOld">The observer's mean P(old t).</param>
+/// <param name="ObserverNew">The observer's mean P(new t).</param>
+/// <param name="ModelOld">The model's probe read-out of P(old t).</param>
+/// <param name="ModelNew">The model's probe read-out of P(new t).</param>
+public sealed record NRecurrenceBeliefTrajectory(int Layer, int Events, IReadOnlyList<int> Positions, IReadOnlyList<int> Counts,
+    IReadOnlyList<double> ObserverOld, IReadOnlyList<double> ObserverNew, IReadOnlyList<double> ModelOld, IReadOnlyList<double> ModelNew);
 
 /// <summary>
 /// Analysis 7: beliefs around a transition that changes t. At positions τ + r (r = −Before … After, τ the first position
@@ -15,7 +26,7 @@ internal static class BeliefTrajectoryAnalysis
     private const int Before = 6;
     private const int After = 16;
 
-    public static ReportFigure Write(NRecurrenceAnalysisData a, string dir)
+    public static NRecurrenceBeliefTrajectory Compute(NRecurrenceAnalysisData a)
     {
         var nCtx = a.Data.NCtx;
         var vocab = a.Data.Spec.VocabSize;
@@ -64,11 +75,19 @@ internal static class BeliefTrajectoryAnalysis
 
         var ks = Enumerable.Range(0, length).Where(k => counts[k] >= 20).ToArray();
         double[] Curve(int series) => [.. ks.Select(k => sums[series, k] / counts[k])];
-        var xs = ks.Select(k => (double)(k - Before)).ToArray();
+        return new NRecurrenceBeliefTrajectory(layer, events, [.. ks.Select(k => k - Before)], [.. ks.Select(k => counts[k])], Curve(0), Curve(1), Curve(2), Curve(3));
+    }
+
+    public static ReportFigure Write(NRecurrenceBeliefTrajectory r, string dir)
+    {
+        var (layer, events) = (r.Layer, r.Events);
+        double[][] curves = [[.. r.ObserverOld], [.. r.ObserverNew], [.. r.ModelOld], [.. r.ModelNew]];
+        double[] Curve(int series) => curves[series];
+        var xs = r.Positions.Select(p => (double)p).ToArray();
         AnalysisFiles.WriteCsv(Path.Combine(dir, "belief_trajectory.csv"),
             ["position_from_transition", "events", "observer_p_old_t", "observer_p_new_t", "model_probe_p_old_t", "model_probe_p_new_t"],
-            ks.Select((k, i) => (IReadOnlyList<object>)[k - Before, counts[k], Curve(0)[i], Curve(1)[i], Curve(2)[i], Curve(3)[i]]));
-        if (ks.Length == 0)
+            r.Positions.Select((p, i) => (IReadOnlyList<object>)[p, r.Counts[i], Curve(0)[i], Curve(1)[i], Curve(2)[i], Curve(3)[i]]));
+        if (xs.Length == 0)
             return new ReportFigure("7. Belief trajectories around transitions", "How do the observer's and the model's beliefs about t move when t changes?",
                 "The data have no transitions that change t (deterministic task); nothing to plot.", "belief_trajectory.csv", []);
         var plot = new Plot();

@@ -1,8 +1,19 @@
 using Probing.ToyModels.Analysis;
-using Probing.ToyModels.Tasks.BetaBernoulli;
 using ScottPlot;
 
 namespace Probing.ToyModels.Tasks.NRecurrence;
+
+/// <summary>Analysis 2: the mean probability of the new t at the k-th target position after a change of rule.</summary>
+/// <param name="FromTransitions">Events are transitions (true) or, with no transition in the data, sequence starts.</param>
+/// <param name="Events">Transitions or sequence starts counted.</param>
+/// <param name="TargetIndex">k + 1 for each k with enough events (at least 20).</param>
+/// <param name="Counts">Events averaged over at each k.</param>
+/// <param name="Model">The model's mean P(new t) at each k.</param>
+/// <param name="Ideal">The observer's mean P(new t) at each k.</param>
+/// <param name="ModelTargets">Target positions until the model's P(new t) ≥ 0.5 (null: never).</param>
+/// <param name="IdealTargets">The same for the observer.</param>
+public sealed record NRecurrenceIclRate(bool FromTransitions, int Events, IReadOnlyList<int> TargetIndex, IReadOnlyList<int> Counts,
+    IReadOnlyList<double> Model, IReadOnlyList<double> Ideal, int? ModelTargets, int? IdealTargets);
 
 /// <summary>
 /// Analysis 2: in-context learning after a change of rule. Events are the transitions (stochastic data) or, with no
@@ -13,7 +24,7 @@ internal static class IclRateAnalysis
 {
     private const int MaxTargets = 8;
 
-    public static (ReportFigure Figure, int? ModelTargets, int? IdealTargets, int Events) Write(NRecurrenceAnalysisData a, string dir)
+    public static NRecurrenceIclRate Compute(NRecurrenceAnalysisData a)
     {
         var model = new double[MaxTargets];
         var ideal = new double[MaxTargets];
@@ -46,10 +57,18 @@ internal static class IclRateAnalysis
         var m = ks.Select(k => model[k] / count[k]).ToArray();
         var o = ks.Select(k => ideal[k] / count[k]).ToArray();
         int? Reach(double[] p) => Array.FindIndex(p, v => v >= 0.5) is var i && i >= 0 ? ks[i] + 1 : null;
+        return new NRecurrenceIclRate(fromTransitions, events, [.. ks.Select(k => k + 1)], [.. ks.Select(k => count[k])], m, o, Reach(m), Reach(o));
+    }
+
+    public static ReportFigure Write(NRecurrenceIclRate r, string dir)
+    {
+        double[] m = [.. r.Model];
+        double[] o = [.. r.Ideal];
+        var fromTransitions = r.FromTransitions;
         AnalysisFiles.WriteCsv(Path.Combine(dir, "icl_rate.csv"), ["target_index", "events", "model_p_new_t", "ideal_p_new_t"],
-            ks.Select((k, i) => (IReadOnlyList<object>)[k + 1, count[k], m[i], o[i]]));
+            r.TargetIndex.Select((k, i) => (IReadOnlyList<object>)[k, r.Counts[i], m[i], o[i]]));
         var plot = new Plot();
-        var xs = ks.Select(k => k + 1.0).ToArray();
+        var xs = r.TargetIndex.Select(k => (double)k).ToArray();
         if (xs.Length > 0)
         {
             plot.Add.Scatter(xs, m).LegendText = "trained model";
@@ -64,13 +83,13 @@ internal static class IclRateAnalysis
         plot.YLabel("probability of the new target token");
         plot.ShowLegend(Alignment.LowerRight);
         AnalysisFiles.SavePng(plot, Path.Combine(dir, "icl_rate.png"));
-        var (mr, or) = (Reach(m), Reach(o));
-        var answer = $"{events} {(fromTransitions ? "transitions" : "sequence starts (the data have no transitions)")}; " +
+        var (mr, or) = (r.ModelTargets, r.IdealTargets);
+        var answer = $"{r.Events} {(fromTransitions ? "transitions" : "sequence starts (the data have no transitions)")}; " +
             $"target positions to reach P(new t) ≥ 0.5: model {(mr?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "never")}, " +
             $"observer {(or?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "never")} " +
             $"(first target after the change: model {AnalysisFiles.F(m.FirstOrDefault())}, observer {AnalysisFiles.F(o.FirstOrDefault())}).";
-        return (new ReportFigure("2. In-context learning rate after a transition",
+        return new ReportFigure("2. In-context learning rate after a transition",
             "After (n, t) changes, how fast does the probability of the new t at its target positions rise, for the model and the observer?",
-            answer, "icl_rate.csv", ["icl_rate.png"]), mr, or, events);
+            answer, "icl_rate.csv", ["icl_rate.png"]);
     }
 }

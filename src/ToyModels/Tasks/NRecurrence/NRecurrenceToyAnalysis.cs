@@ -4,10 +4,10 @@ using Probing.ToyModels.Analysis;
 namespace Probing.ToyModels.Tasks.NRecurrence;
 
 /// <summary>
-/// The seven n-recurrence analyses against the ideal observer, on fresh sequences. They still compute and write in
-/// one pass (<see cref="NRecurrenceCheckpointAnalysis.Run"/>), analysis by analysis.
+/// The seven n-recurrence analyses against the ideal observer, on fresh sequences: computed by
+/// <see cref="NRecurrenceCheckpointAnalysis.Compute"/>, written by <see cref="NRecurrenceCheckpointAnalysis.Write"/>.
 /// </summary>
-public sealed class NRecurrenceToyAnalysis : IToyAnalysis
+public sealed class NRecurrenceToyAnalysis : ToyAnalysis<NRecurrenceAnalyses>
 {
     /// <summary>Fresh analysis sequences by default.</summary>
     public const int DefaultSequences = 1024;
@@ -16,21 +16,27 @@ public sealed class NRecurrenceToyAnalysis : IToyAnalysis
     public const int DefaultSeed = 12345;
 
     /// <inheritdoc />
-    public ToyAnalysisInputs Accepts => ToyAnalysisInputs.Sequences | ToyAnalysisInputs.Seed;
+    public override ToyAnalysisInputs Accepts => ToyAnalysisInputs.Sequences | ToyAnalysisInputs.Seed;
 
     /// <inheritdoc />
-    public ToyAnalysisSummary Run(ToyAnalysisRequest request, string outDir, CancellationToken cancel)
+    public override NRecurrenceAnalyses Compute(ToyAnalysisRequest request, CancellationToken cancel)
     {
         ArgumentNullException.ThrowIfNull(request);
-        var seed = request.Seed ?? DefaultSeed;
-        var result = NRecurrenceCheckpointAnalysis.Run(request.Checkpoint, outDir, request.Sequences ?? DefaultSequences, seed, cancel);
-        var s = result.Score;
+        return NRecurrenceCheckpointAnalysis.Compute(request.Checkpoint, request.Sequences ?? DefaultSequences, request.Seed ?? DefaultSeed, cancel);
+    }
+
+    /// <inheritdoc />
+    public override ToyAnalysisSummary Write(NRecurrenceAnalyses result, string outDir, CancellationToken cancel)
+    {
+        ArgumentNullException.ThrowIfNull(result);
+        var written = NRecurrenceCheckpointAnalysis.Write(result, outDir, cancel);
+        var s = written.Score;
         var inv = CultureInfo.InvariantCulture;
         return new ToyAnalysisSummary(
         [
-            string.Create(inv, $"loss_nats {s.LossNats:F4}  ideal_loss_nats {s.IdealLossNats:F4}  mean gap {result.MeanGapNats:F4}"),
+            string.Create(inv, $"loss_nats {s.LossNats:F4}  ideal_loss_nats {s.IdealLossNats:F4}  mean gap {written.MeanGapNats:F4}"),
             string.Create(inv, $"target_loss_nats {s.TargetLossNats:F4}  ideal_target_loss_nats {s.IdealTargetLossNats:F4}  (targets beyond 3n)"),
-            $"ICL: target positions to P(new t) >= 0.5: model {result.IclModelTargets?.ToString(inv) ?? "never"}, observer {result.IclIdealTargets?.ToString(inv) ?? "never"}",
-        ], result.Report, seed);
+            $"ICL: target positions to P(new t) >= 0.5: model {written.IclModelTargets?.ToString(inv) ?? "never"}, observer {written.IclIdealTargets?.ToString(inv) ?? "never"}",
+        ], written.Report, result.Seed);
     }
 }

@@ -2,12 +2,43 @@ using Probing.ToyModels.Analysis;
 using Probing.Bayes;
 using Probing.ToyModels.Checkpoints;
 using Probing.ToyModels.Model;
-using Probing.ToyModels.Tasks.BetaBernoulli;
 using Probing.ToyModels.Training;
 using ScottPlot;
 using static TorchSharp.torch;
 
 namespace Probing.ToyModels.Tasks.NRecurrence;
+
+/// <summary>A loss over every position and over the scored targets beyond 3n (NaN: not measured).</summary>
+/// <param name="All">Mean loss over every position (nats).</param>
+/// <param name="Targets">Mean loss over the scored targets beyond 3n (nats).</param>
+public sealed record NRecurrenceLosses(double All, double Targets)
+{
+    /// <summary>The model's losses of <paramref name="score"/>.</summary>
+    public static NRecurrenceLosses Of(NRecurrenceScore score)
+    {
+        ArgumentNullException.ThrowIfNull(score);
+        return new(score.LossNats, score.TargetLossNats);
+    }
+}
+
+/// <summary>Analysis 5 at one step of training.</summary>
+/// <param name="Step">Optimizer step of the weights.</param>
+/// <param name="Test">Loss on the analysis sequences.</param>
+/// <param name="Restricted">The same with every head but the kept ones mean-ablated.</param>
+/// <param name="Train">Loss on (up to 256 of) the finite training set (NaN: the run had none).</param>
+/// <param name="WeightNorm">Total weight L2 norm.</param>
+public sealed record NRecurrenceProgressPoint(long Step, NRecurrenceLosses Test, NRecurrenceLosses Restricted, NRecurrenceLosses Train, double WeightNorm);
+
+/// <summary>Analysis 5: progress measures at each snapshot and the final checkpoint, with the training log.</summary>
+/// <param name="Points">Measurement points by step.</param>
+/// <param name="Final">The final checkpoint's point.</param>
+/// <param name="Snapshots">Weight snapshots measured (besides the final checkpoint).</param>
+/// <param name="KeptHeads">The n-back heads the restricted loss keeps, ordered.</param>
+/// <param name="Log">The run's metrics.jsonl (empty when absent).</param>
+/// <param name="OnTargets">The run trained on the targets alone (its plot shows the target losses).</param>
+/// <param name="IdealLossNats">The observer's loss on the plotted positions.</param>
+public sealed record NRecurrenceProgress(IReadOnlyList<NRecurrenceProgressPoint> Points, NRecurrenceProgressPoint Final, int Snapshots,
+    IReadOnlyList<(int Layer, int Head)> KeptHeads, IReadOnlyList<MetricsRecord> Log, bool OnTargets, double IdealLossNats);
 
 /// <summary>
 /// Analysis 5: progress measures during training (Nanda et al. 2023 style). From <c>metrics.jsonl</c>: train loss and
@@ -18,17 +49,16 @@ namespace Probing.ToyModels.Tasks.NRecurrence;
 /// </summary>
 internal static class ProgressAnalysis
 {
-    public static ReportFigure Write(string checkpoint, HookedTransformer finalModel, NRecurrenceAnalysisData a, IReadOnlyList<HeadAttention> heads,
-        long finalStep, string dir, CancellationToken cancel)
+    public static NRecurrenceProgress Compute(string checkpoint, HookedTransformer finalModel, NRecurrenceAnalysisData a, IReadOnlyList<HeadAttention> heads,
+        long finalStep, CancellationToken cancel)
     {
         var keep = AttentionAnalysis.NBackHeads(heads).Select(h => (h.Layer, h.Head)).ToHashSet();
         var trainSet = a.Data.TrainSequences > 0
             ? NRecurrenceScoring.Draw(a.Data, a.Data.TrainSequences, new Random(a.Data.TrainSeed))[..Math.Min(a.Data.TrainSequences, 256)]
             : null;
         var trainBeliefs = trainSet?.Select(s => NRecurrenceObserver.Filter(a.Data.Spec, s.Tokens)).ToArray();
-        var rows = new List<IReadOnlyList<object>>();
         var snapshots = ModelSnapshots.List(checkpoint).Where(s => s.Step != finalStep).ToList();
-        var points = new List<Point>();
+        var points = new List<NRecurrenceProgressPoint>();
         foreach (var (step, snapshotDir) in snapshots)
         {
             cancel.ThrowIfCancellationRequested();
@@ -40,18 +70,28 @@ internal static class ProgressAnalysis
         points.Add(Measure(finalStep, finalModel, a, keep, trainSet, trainBeliefs));
         var final = points[^1];
         points.Sort((x, y) => x.Step.CompareTo(y.Step)); // a stopped run has snapshots past its last checkpoint
-        foreach (var p in points)
-            rows.Add([p.Step, p.Test.All, p.Restricted.All, Blank(p.Train.All), p.Norm, Blank(p.Test.Targets), Blank(p.Restricted.Targets), Blank(p.Train.Targets)]);
-        AnalysisFiles.WriteCsv(Path.Combine(dir, "progress_measures.csv"), ["step", "test_loss_nats", "restricted_loss_nats", "train_set_loss_nats", "weight_norm",
-            "test_target_loss_nats", "restricted_target_loss_nats", "train_set_target_loss_nats"], rows);
 
         // A run trained on the targets alone is measured there: its other positions were never trained.
         var targets = a.Data.LossOnTargets;
-        var prefix = targets ? "target " : "";
-        var key = targets ? "target_loss_nats" : "loss_nats";
-
         var metricsPath = Path.Combine(checkpoint, MetricsLog.FileName);
         var log = File.Exists(metricsPath) ? MetricsLog.Read(metricsPath) : [];
+        return new NRecurrenceProgress(points, final, snapshots.Count, [.. keep.Order()], log, targets,
+            targets ? a.Score().IdealTargetLossNats : a.Score().IdealLossNats);
+    }
+
+    public static ReportFigure Write(NRecurrenceProgress progress, string dir)
+    {
+        var points = progress.Points;
+        var rows = new List<IReadOnlyList<object>>();
+        foreach (var p in points)
+            rows.Add([p.Step, p.Test.All, p.Restricted.All, Blank(p.Train.All), p.WeightNorm, Blank(p.Test.Targets), Blank(p.Restricted.Targets), Blank(p.Train.Targets)]);
+        AnalysisFiles.WriteCsv(Path.Combine(dir, "progress_measures.csv"), ["step", "test_loss_nats", "restricted_loss_nats", "train_set_loss_nats", "weight_norm",
+            "test_target_loss_nats", "restricted_target_loss_nats", "train_set_target_loss_nats"], rows);
+
+        var targets = progress.OnTargets;
+        var prefix = targets ? "target " : "";
+        var key = targets ? "target_loss_nats" : "loss_nats";
+        var log = progress.Log;
         var plot = new Plot();
         if (log.Count > 0)
         {
@@ -66,7 +106,7 @@ internal static class ProgressAnalysis
         var restricted = plot.Add.Scatter(xs, points.Select(p => targets ? p.Restricted.Targets : p.Restricted.All).ToArray());
         restricted.LegendText = $"restricted {prefix}loss (n-back heads only)";
         restricted.LinePattern = LinePattern.Dashed;
-        var ideal = plot.Add.HorizontalLine(targets ? a.Score().IdealTargetLossNats : a.Score().IdealLossNats);
+        var ideal = plot.Add.HorizontalLine(progress.IdealLossNats);
         ideal.LegendText = "ideal observer";
         ideal.LineColor = Colors.Gray;
         plot.Title("Progress measures during training");
@@ -75,19 +115,20 @@ internal static class ProgressAnalysis
         plot.ShowLegend(Alignment.UpperRight);
         AnalysisFiles.SavePng(plot, Path.Combine(dir, "progress_measures.png"));
         var norm = new Plot();
-        norm.Add.Scatter(xs, points.Select(p => p.Norm).ToArray()).LegendText = "total weight L2 norm";
+        norm.Add.Scatter(xs, points.Select(p => p.WeightNorm).ToArray()).LegendText = "total weight L2 norm";
         norm.Title("Weight norm during training");
         norm.XLabel("step");
         norm.YLabel("‖θ‖₂");
         AnalysisFiles.SavePng(norm, Path.Combine(dir, "weight_norm.png"));
 
-        var last = final;
-        var answer = $"{points.Count} measurement points ({snapshots.Count} snapshots{(snapshots.Count == 0 ? "; set training.snapshot_every to record snapshots" : "")}); " +
-            $"kept heads (≥ {AttentionAnalysis.NBackThreshold} attention on the previous target, else the strongest): {string.Join(", ", keep.Order().Select(k => $"L{k.Layer}H{k.Head}"))}. " +
+        var last = progress.Final;
+        var snapshots = progress.Snapshots;
+        var answer = $"{points.Count} measurement points ({snapshots} snapshots{(snapshots == 0 ? "; set training.snapshot_every to record snapshots" : "")}); " +
+            $"kept heads (≥ {AttentionAnalysis.NBackThreshold} attention on the previous target, else the strongest): {string.Join(", ", progress.KeptHeads.Select(k => $"L{k.Layer}H{k.Head}"))}. " +
             $"Final: test loss {AnalysisFiles.F(last.Test.All)}, restricted loss {AnalysisFiles.F(last.Restricted.All)}" +
             (double.IsNaN(last.Train.All) ? "" : $", train-set loss {AnalysisFiles.F(last.Train.All)}") +
             $"; at targets beyond 3n: test {AnalysisFiles.F(last.Test.Targets)}, restricted {AnalysisFiles.F(last.Restricted.Targets)}" +
-            (double.IsNaN(last.Train.Targets) ? "" : $", train-set {AnalysisFiles.F(last.Train.Targets)}") + $"; weight norm {AnalysisFiles.F(last.Norm, "0.00")}.";
+            (double.IsNaN(last.Train.Targets) ? "" : $", train-set {AnalysisFiles.F(last.Train.Targets)}") + $"; weight norm {AnalysisFiles.F(last.WeightNorm, "0.00")}.";
         return new ReportFigure("5. Progress measures during training",
             "How do train and test loss, the loss of the n-back heads alone, and the weight norm evolve during training?",
             answer, "progress_measures.csv", ["progress_measures.png", "weight_norm.png"]);
@@ -95,38 +136,30 @@ internal static class ProgressAnalysis
 
     private static object Blank(double value) => double.IsNaN(value) ? "" : value;
 
-    /// <summary>A loss over every position and over the scored targets beyond 3n (NaN: not measured).</summary>
-    private readonly record struct Losses(double All, double Targets)
-    {
-        public static Losses Of(NRecurrenceScore score) => new(score.LossNats, score.TargetLossNats);
-    }
-
-    private readonly record struct Point(long Step, Losses Test, Losses Restricted, Losses Train, double Norm);
-
-    private static Point Measure(long step, HookedTransformer model, NRecurrenceAnalysisData a,
+    private static NRecurrenceProgressPoint Measure(long step, HookedTransformer model, NRecurrenceAnalysisData a,
         HashSet<(int Layer, int Head)> keep, NRecurrenceSample[]? trainSet, NRecurrenceBelief[]? trainBeliefs)
     {
         var nCtx = a.Data.NCtx;
         var inputs = NRecurrenceScoring.Inputs(a.Samples, nCtx);
         var test = NRecurrenceActivations.Run(model, inputs, a.Samples.Length, false);
-        var testLoss = Losses.Of(NRecurrenceScoring.Score(a.Samples, a.Beliefs, test.Logits, nCtx, test.Vocab));
+        var testLoss = NRecurrenceLosses.Of(NRecurrenceScoring.Score(a.Samples, a.Beliefs, test.Logits, nCtx, test.Vocab));
         var hooks = Enumerable.Range(0, model.Config.NLayers)
             .Select(l => ($"blocks.{l}.attn.hook_z", (Func<Tensor, string, Tensor?>)((z, _) => Ablate(z, l, model.Config.NHeads, keep))))
             .ToArray();
         var ablated = NRecurrenceActivations.Run(model, inputs, a.Samples.Length, false, hooks);
-        var restricted = Losses.Of(NRecurrenceScoring.Score(a.Samples, a.Beliefs, ablated.Logits, nCtx, ablated.Vocab));
-        var train = new Losses(double.NaN, double.NaN);
+        var restricted = NRecurrenceLosses.Of(NRecurrenceScoring.Score(a.Samples, a.Beliefs, ablated.Logits, nCtx, ablated.Vocab));
+        var train = new NRecurrenceLosses(double.NaN, double.NaN);
         if (trainSet is not null)
         {
             var acts = NRecurrenceActivations.Run(model, NRecurrenceScoring.Inputs(trainSet, nCtx), trainSet.Length, false);
-            train = Losses.Of(NRecurrenceScoring.Score(trainSet, trainBeliefs!, acts.Logits, nCtx, acts.Vocab));
+            train = NRecurrenceLosses.Of(NRecurrenceScoring.Score(trainSet, trainBeliefs!, acts.Logits, nCtx, acts.Vocab));
         }
 
         double norm;
         using (no_grad())
         using (NewDisposeScope())
             norm = Math.Sqrt(model.parameters().Sum(p => p.Squared().sum().item<float>()));
-        return new Point(step, testLoss, restricted, train, norm);
+        return new NRecurrenceProgressPoint(step, testLoss, restricted, train, norm);
     }
 
     // Mean ablation: heads outside the kept set output their batch-mean z at each position.

@@ -33,7 +33,14 @@ public sealed class NRecurrenceEndToEndTests : IDisposable
         var last = MetricsLog.Read(Path.Combine(run, MetricsLog.FileName))[^1];
         Assert.True(last.Eval.ContainsKey("train_set_loss_nats"));
 
-        var result = NRecurrenceCheckpointAnalysis.Run(run, Path.Combine(_dir, "analysis"), sequences: 48);
+        static string[] Files(string dir) => [.. Directory.GetFiles(dir, "*", SearchOption.AllDirectories).Order(StringComparer.Ordinal)];
+        var before = Files(_dir);
+        var analyses = NRecurrenceCheckpointAnalysis.Compute(run, sequences: 48);
+        Assert.Equal(before, Files(_dir)); // computing writes nothing
+        Assert.Equal(2, analyses.Attention.Heads.Count);
+        Assert.Equal([3L, 6L], analyses.Progress.Points.Select(p => p.Step)); // snapshot 3 and the final checkpoint (snapshot 6 is that one)
+        var result = NRecurrenceCheckpointAnalysis.Write(analyses, Path.Combine(_dir, "analysis"));
+        Assert.Equal(analyses.LossByPosition.MeanGapNats, result.MeanGapNats);
         foreach (var name in new[] { "loss_by_position", "icl_rate", "belief_probes", "attention_targets", "progress_measures" })
         {
             Assert.True(File.Exists(Path.Combine(_dir, "analysis", name + ".csv")), name);

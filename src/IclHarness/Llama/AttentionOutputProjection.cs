@@ -70,15 +70,7 @@ internal sealed unsafe class AttentionOutputProjection
             () => isF32 ? [] : new float[TileRows * w],
             (tile, _, buffer) =>
             {
-                var first = tile * TileRows;
-                var count = Math.Min(TileRows, d - first);
-                ReadOnlySpan<float> rows;
-                if (isF32) rows = System.Runtime.InteropServices.MemoryMarshal.Cast<byte, float>(_file.GetTensorBytes(_weight)).Slice(first * w, count * w);
-                else
-                {
-                    GgmlDequantizer.DequantizeRows(_file, _weight, first, count, buffer);
-                    rows = buffer.AsSpan(0, count * w);
-                }
+                var rows = Tile(tile, buffer, out var first, out var count); // [count, n_head·d_head]
                 fixed (float* wp = rows)
                 fixed (float* zp = z)
                 fixed (double* pp = &partials[(long)tile * sites * h])
@@ -126,15 +118,7 @@ internal sealed unsafe class AttentionOutputProjection
             () => isF32 ? [] : new float[TileRows * w],
             (tile, _, buffer) =>
             {
-                var first = tile * TileRows;
-                var count = Math.Min(TileRows, d - first);
-                ReadOnlySpan<float> rows;
-                if (isF32) rows = System.Runtime.InteropServices.MemoryMarshal.Cast<byte, float>(_file.GetTensorBytes(_weight)).Slice(first * w, count * w);
-                else
-                {
-                    GgmlDequantizer.DequantizeRows(_file, _weight, first, count, buffer);
-                    rows = buffer.AsSpan(0, count * w);
-                }
+                var rows = Tile(tile, buffer, out var first, out var count); // [count, n_head·d_head]
                 fixed (float* wp = rows)
                 fixed (float* zp = zs)
                 {
@@ -156,5 +140,16 @@ internal sealed unsafe class AttentionOutputProjection
         double sum = Vector256.Sum(acc);
         for (; k < n; k++) sum += a[k] * b[k];
         return sum;
+    }
+
+    /// <summary>Output rows [first, first + count) of attn_output.weight as floats: the mapped file's own for F32, else decoded into <paramref name="buffer"/>.</summary>
+    private ReadOnlySpan<float> Tile(int tile, float[] buffer, out int first, out int count)
+    {
+        first = tile * TileRows;
+        count = Math.Min(TileRows, EmbeddingSize - first);
+        if (_weight.Type == GgmlType.F32)
+            return System.Runtime.InteropServices.MemoryMarshal.Cast<byte, float>(_file.GetTensorBytes(_weight)).Slice(first * Width, count * Width);
+        GgmlDequantizer.DequantizeRows(_file, _weight, first, count, buffer);
+        return buffer.AsSpan(0, count * Width);
     }
 }

@@ -88,29 +88,6 @@ internal static class ReferenceCircuits
         return set.Count == 0 ? 0 : (double)hits / set.Count;
     }
 
-    /// <summary>ROC AUC of a [query token, key token] score for trigram pairs (Y, X) against every other pair.</summary>
-    public static double PairAuc(TrigramSet set, double[] score)
-    {
-        ArgumentNullException.ThrowIfNull(set);
-        ArgumentNullException.ThrowIfNull(score);
-        var (pos, neg) = SplitPairs(set, score);
-        return RocAuc.Compute(pos, neg);
-    }
-
-    /// <summary>Scores of trigram pairs (query Y, key X) and of all other pairs.</summary>
-    public static (List<double> Trigram, List<double> Other) SplitPairs(TrigramSet set, double[] score)
-    {
-        ArgumentNullException.ThrowIfNull(set);
-        ArgumentNullException.ThrowIfNull(score);
-        var v = set.DVocab;
-        var isPair = new bool[v * v];
-        foreach (var t in set.Trigrams) isPair[t.Y * v + t.X] = true;
-        var pos = new List<double>();
-        var neg = new List<double>();
-        for (var i = 0; i < v * v; i++) (isPair[i] ? pos : neg).Add(score[i]);
-        return (pos, neg);
-    }
-
     private static double[] WithPosition(OneLayerWeights w, int position, double[] buffer)
     {
         for (var t = 0; t < w.DVocab; t++)

@@ -26,33 +26,14 @@ internal static class ReferencePathAblation
         var mlp = OneLayerForward.Run(w, batch.Tokens, batch.Size, batch.SeqLen, zeroAttn: true);
         return new PathAblationResult(
             batch.CompletionPositions.Count,
-            CorrectAtCompletions(full.Logits, batch, w.DVocab),
-            CorrectAtCompletions(direct.Logits, batch, w.DVocab),
-            CorrectAtCompletions(attention.Logits, batch, w.DVocab),
-            CorrectAtCompletions(mlp.Logits, batch, w.DVocab),
+            PathAblation.CorrectAtCompletions(full.Logits, batch, w.DVocab),
+            PathAblation.CorrectAtCompletions(direct.Logits, batch, w.DVocab),
+            PathAblation.CorrectAtCompletions(attention.Logits, batch, w.DVocab),
+            PathAblation.CorrectAtCompletions(mlp.Logits, batch, w.DVocab),
             CorrectFromComponent(full.AttnOut, w, batch),
             w.HasMlp ? CorrectFromComponent(full.MlpOut, w, batch) : 0,
             w.HasMlp ? CorrectFromComponent(mlp.MlpOut, w, batch) : 0,
             batch.CompletionPositions.Count(p => batch[p.Batch, p.Position] == 0));
-    }
-
-    /// <summary>Z positions where the top-1 logit at the Y position is Z.</summary>
-    /// <param name="logits">Row-major [batch, seq_len, d_vocab].</param>
-    /// <param name="batch">The sequences.</param>
-    /// <param name="dVocab">Vocabulary size.</param>
-    public static int CorrectAtCompletions(float[] logits, TrigramBatch batch, int dVocab)
-    {
-        ArgumentNullException.ThrowIfNull(logits);
-        ArgumentNullException.ThrowIfNull(batch);
-        var correct = 0;
-        foreach (var (b, z) in batch.CompletionPositions)
-        {
-            var row = logits.AsSpan((b * batch.SeqLen + z - 1) * dVocab, dVocab);
-            var best = 0;
-            for (var i = 1; i < dVocab; i++) if (row[i] > row[best]) best = i;
-            if (best == batch[b, z]) correct++;
-        }
-        return correct;
     }
 
     private static int CorrectFromComponent(float[] component, OneLayerWeights w, TrigramBatch batch)

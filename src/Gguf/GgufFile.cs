@@ -137,6 +137,20 @@ public sealed unsafe class GgufFile : IDisposable
     }
 
     /// <summary>
+    /// The address of a tensor's raw bytes in the memory map (no copy), for native code that reads a tensor of any
+    /// size, such as a 70B model's F16 unembedding (over 2 GiB, more than a span holds). Valid until the file is disposed.
+    /// </summary>
+    public byte* GetTensorPointer(GgufTensorInfo tensor)
+    {
+        ArgumentNullException.ThrowIfNull(tensor);
+        ObjectDisposedException.ThrowIf(_source.IsDisposed, this);
+        if (!_tensorsByName.TryGetValue(tensor.Name, out var own) || own != tensor)
+            throw new ArgumentException($"tensor '{tensor.Name}' does not belong to {Path}.", nameof(tensor));
+        // The parser checked FileOffset + ByteSize <= FileSize.
+        return _source.Pointer + tensor.FileOffset;
+    }
+
+    /// <summary>
     /// A tensor's values as floats, for F32, F16, BF16 and Q8_0 tensors (other quantized types are
     /// decoded by ggml itself through the native binding).
     /// </summary>

@@ -110,6 +110,13 @@ public sealed partial class OptionFlagsTests
     }
 
     [Fact]
+    public void GivenMoreContextsPerBatchThanLlamaCppHasSequences_WhenChecked_ThenTheCliNamesBatchBeforeAnyModelLoads()
+    {
+        var options = new IclRunOptions { Task = TaskParser.Parse("2x+3"), Template = PromptTemplate.Load("pairs", PromptTemplate.DefaultDirectory), Contexts = 300, BatchContexts = 300 };
+        Assert.Equal("--batch must be between 1 and 256 (got 300)", OptionFlags.Message(Assert.Throws<ArgumentException>(options.Validate)));
+    }
+
+    [Fact]
     public void GivenRangesAndInvertedSwitches_WhenShown_ThenEachBecomesItsFlagAndOtherWordsStay()
     {
         var options = new IclRunOptions { Task = TaskParser.Parse("2x+3"), Template = PromptTemplate.Load("pairs", PromptTemplate.DefaultDirectory), XMin = 0, XMax = 5000 };
@@ -133,7 +140,7 @@ public sealed partial class OptionFlagsTests
             var (code, _, error) = CliRunner.Run("icl", "--task", "2x+3", "--model", BundledModel.Find()!, "--batch", "0",
                 "--out", Path.Combine(temp, "icl"));
             Assert.Equal(ExitCodes.BadInput, code);
-            Assert.Equal("probe: --batch must be at least 1 (got 0)\n", error);
+            Assert.Equal("probe: --batch must be between 1 and 256 (got 0)\n", error);
             Assert.False(Directory.Exists(Path.Combine(temp, "icl"))); // the claimed folder was released and removed
         }
         finally

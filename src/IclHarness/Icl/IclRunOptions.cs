@@ -55,6 +55,9 @@ public sealed record IclRunOptions
     /// <summary>Contexts evaluated together in one batch.</summary>
     public int BatchContexts { get; init; } = 4;
 
+    /// <summary>Most contexts in one batched decode: llama.cpp's sequence limit (LLAMA_MAX_SEQ).</summary>
+    public const int MaxBatchContexts = 256;
+
     /// <summary>The default ideal-learner family of the issue: a·x+b, a in −5..5, b in −10..10.</summary>
     public const string DefaultIdealFamily = "ax+b, a in -5..5, b in -10..10";
 
@@ -97,7 +100,9 @@ public sealed record IclRunOptions
                 : new ArgumentException("SweepXMin..SweepXMax spans more than 1001 values; narrow it")).Naming(XRange, SweepXRange);
         if (MaxInteger is < 0 or > 100_000) throw new ArgumentException($"MaxInteger must be in 0..100000 (got {MaxInteger})").Naming(nameof(MaxInteger));
         if (!(Epsilon >= 0 && Epsilon < 0.5)) throw new ArgumentException($"Epsilon must be in [0, 0.5) (got {Epsilon})").Naming(nameof(Epsilon));
-        if (BatchContexts < 1) throw new ArgumentException($"BatchContexts must be at least 1 (got {BatchContexts})").Naming(nameof(BatchContexts));
+        // One KV stream per context in a batch, and llama.cpp holds at most 256 sequences (LLAMA_MAX_SEQ).
+        if (BatchContexts is < 1 or > MaxBatchContexts)
+            throw new ArgumentException($"BatchContexts must be between 1 and {MaxBatchContexts} (got {BatchContexts})").Naming(nameof(BatchContexts));
         if (EffectiveIdealFamily.MemberCount > 1_000_000) throw new ArgumentException("IdealFamily has more than a million members; narrow its ranges").Naming(nameof(IdealFamily));
     }
 

@@ -88,7 +88,7 @@ internal sealed unsafe class LensProduct
     private void Compute(ReadOnlySpan<float> input, int rows, bool normalize, bool unembed, Span<float> output)
     {
         var d = EmbeddingSize;
-        var weight = _file.GetTensorBytes(_unembedding); // checks the file is still open
+        var weight = _file.GetTensorPointer(_unembedding); // checks the file is still open; a pointer, so any size
         var parameters = new ggml_init_params
         {
             mem_size = GgmlNative.ggml_tensor_overhead() * 24 + GgmlNative.ggml_graph_overhead() + 1024,
@@ -119,7 +119,7 @@ internal sealed unsafe class LensProduct
                 }
                 if (unembed)
                 {
-                    var w = Tensor2d(ctx, (int)_unembedding.Type, d, VocabularySize, Unsafe.AsPointer(ref MemoryMarshal.GetReference(weight)));
+                    var w = Tensor2d(ctx, (int)_unembedding.Type, d, VocabularySize, weight);
                     cur = Data(GgmlNative.ggml_mul_mat(ctx, w, cur), y); // [d_vocab, rows]
                     // In place from here on (views of the product in the caller's buffer): the same values as llama.cpp's
                     // separate tensors, element by element.

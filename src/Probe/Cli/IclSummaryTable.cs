@@ -18,7 +18,9 @@ internal static class IclSummaryTable
             ColorSystem = ColorSystemSupport.Detect,
         });
         if (!ReferenceEquals(context.Out, Console.Out) || Console.IsOutputRedirected) console.Profile.Width = 120;
-        foreach (var warning in result.Warnings) context.Error.WriteLine($"probe: warning: {OptionFlags.Text(warning)}");
+        // Only the option the run's warnings name (the ideal learner's family): a sweep failure carries a library message,
+        // paths included, whose words must not be read as option names.
+        foreach (var warning in result.Warnings) context.Error.WriteLine($"probe: warning: {OptionFlags.Text(warning, "IdealFamily")}");
         var table = new Table().Title($"task {Markup.Escape(result.Options.Task.Text)}, {result.ContextsFinished} contexts{(result.Partial ? " (partial)" : "")}");
         table.AddColumns("i", "surprisal (bits)", "95% interval", "P(correct)", "greedy exact", "rank 1st informative token", "ideal (bits)");
         foreach (var s in result.Summaries)

@@ -128,18 +128,17 @@ public sealed class ToyTrainer : IDisposable
             var stepEnd = Stopwatch.GetTimestamp();
             var last = Step == _options.Steps;
             if (Due(_options.EvalEvery, last && EvaluateAtEnd)) Evaluate();
-            if (Due(_options.CheckpointEvery, last))
+            var checkpointDue = Due(_options.CheckpointEvery, last);
+            if (checkpointDue && !WeightsFinite())
             {
-                if (!WeightsFinite())
-                {
-                    return new TrainingResult(TrainingOutcome.Diverged, Step, _checkpointStep, lastLoss,
-                        $"Training diverged: the weights after step {Step} are not finite. " + KeptMessage() + " Lower lr or set grad_clip.");
-                }
-
-                WriteCheckpoint();
+                return new TrainingResult(TrainingOutcome.Diverged, Step, _checkpointStep, lastLoss,
+                    $"Training diverged: the weights after step {Step} are not finite. " + KeptMessage() + " Lower lr or set grad_clip.");
             }
 
+            // The snapshot before the checkpoint of the same step: a run stopped between the two resumes from the
+            // previous checkpoint, which deletes later snapshots and takes this one again; the other order would leave a hole.
             if (_options.SnapshotEvery > 0 && Due(_options.SnapshotEvery, last) && WriteFiles) ModelSnapshots.Save(_directory, _model, Step);
+            if (checkpointDue) WriteCheckpoint();
 
             var reportStart = Stopwatch.GetTimestamp();
             progress?.Report(new TrainingProgress(Step, _options.Steps, loss, _lastLr, stepsPerSecond > 0 ? stepsPerSecond : rateSteps / Math.Max(1e-9, rateClock.Elapsed.TotalSeconds), _lastEval));

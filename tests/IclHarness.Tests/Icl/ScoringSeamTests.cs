@@ -1,5 +1,7 @@
 using Probing.IclHarness.Icl;
+using Probing.IclHarness.Icl.Prompts;
 using Probing.IclHarness.Icl.Scoring;
+using Probing.IclHarness.Icl.Tasks;
 using Probing.IclHarness.Llama;
 
 namespace Probing.IclHarness.Tests.Icl;
@@ -9,6 +11,28 @@ namespace Probing.IclHarness.Tests.Icl;
 public sealed class ScoringSeamTests(IclModels models)
 {
     private int[] Tokens(string text) => models.Scoring.Tokenize(text);
+
+    [Fact]
+    public void GivenLensLogitsInBlocksOfThreeRows_WhenContextsAreScored_ThenEveryLensRowAndTheIntegerLensEqualOneBlock()
+    {
+        var model = models.Scoring;
+        var options = new IclRunOptions { Task = TaskParser.Parse("2x+3"), Template = IclModels.Template(), Examples = 6, Seed = 4, Contexts = 2 };
+        var plans = Enumerable.Range(0, 2).Select(c => ContextPlan.Create(model, options, c)).ToList();
+        var numeric = new NumericTokens(model, options.MaxInteger);
+        Func<long, long>[] family = [x => 2 * x + 3];
+        var whole = new ContextScorer(model, options, numeric, family).Score(plans, CancellationToken.None);
+        var blocks = new ContextScorer(model, options, numeric, family) { LensBlockFloats = 3L * model.VocabSize }.Score(plans, CancellationToken.None);
+        static string Show(LensMeasurement l) =>
+            $"{l.Context} {l.Index} {l.Layer} {l.PCorrectFirst:R} {l.RankCorrectFirst} {string.Join('|', l.TopTokens)} {string.Join('|', l.TopProbabilities.Select(p => p.ToString("R")))} {l.FirstToken}";
+        for (var c = 0; c < plans.Count; c++)
+        {
+            Assert.True(whole[c].Lens.Count > 3 * 2, "the blocks must split the rows");
+            Assert.Equal(whole[c].Lens.Select(Show), blocks[c].Lens.Select(Show));
+            Assert.Equal(whole[c].Integers is null, blocks[c].Integers is null);
+            if (whole[c].Integers is { } integers)
+                for (var l = 0; l < integers.Length; l++) Assert.Equal(integers[l], blocks[c].Integers![l]);
+        }
+    }
 
     [Fact]
     public void GivenRequestsOfSeveralLengths_WhenEvaluated_ThenEachResultHoldsItsOwnScoredPositionsWithTheNumbersOfItsOwnDecode()

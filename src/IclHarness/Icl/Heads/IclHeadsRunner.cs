@@ -103,9 +103,17 @@ public static class IclHeadsRunner
         for (var l = 0; l < layers; l++)
             for (var i = 0; i < positions.Count; i++)
                 capture.Residual(l, positions[i]).CopyTo(residuals.AsSpan((l * positions.Count + i) * d, d));
-        var logits = lens.Logits(residuals, layers * positions.Count); // [layer, positions, d_vocab]
-        for (var l = 0; l < layers; l++)
-            for (var i = 0; i < positions.Count; i++)
-                if (numeric.IsNumeric(LogSoftmax.ArgMax(logits.AsSpan((l * positions.Count + i) * vocab, vocab)))) counts[l]++;
+        // A block of rows at a time into one reused buffer of at most 32 MB: layers × positions × d_vocab would not fit.
+        var rows = layers * positions.Count;
+        if (rows == 0) return;
+        var block = (int)Math.Clamp((8L << 20) / vocab, 1, rows);
+        var logits = new float[(long)block * vocab]; // [block, d_vocab]
+        for (var first = 0; first < rows; first += block)
+        {
+            var count = Math.Min(block, rows - first);
+            lens.Logits(residuals.AsSpan(first * d, count * d), count, logits);
+            for (var i = 0; i < count; i++)
+                if (numeric.IsNumeric(LogSoftmax.ArgMax(logits.AsSpan((int)((long)i * vocab), vocab)))) counts[(first + i) / positions.Count]++;
+        }
     }
 }

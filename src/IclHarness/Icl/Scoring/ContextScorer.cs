@@ -21,6 +21,9 @@ internal sealed class ContextScorer(IScoringModel model, IclRunOptions options, 
         var integers = plans.Select(_ => Enumerable.Range(0, model.LayerCount).Select(_ => new double[options.MaxInteger + 1]).ToArray()).ToList();
         if (options.Lens)
         {
+            // One reused buffer of at most LensBlockFloats: the rows are unembedded a block at a time, so memory does not
+            // grow with layers × examples × d_vocab (32 layers × 100 answers × 128k would be 1.6 GB).
+            var block = (int)Math.Clamp(LensBlockFloats / model.VocabSize, 1, int.MaxValue);
             var logits = Array.Empty<float>();
             for (var r = 0; r < plans.Count; r++)
             {
@@ -28,9 +31,17 @@ internal sealed class ContextScorer(IScoringModel model, IclRunOptions options, 
                 var positions = requests[r].DistributionPositions;
                 var rows = model.LayerCount * positions.Length;
                 if (rows == 0) continue;
-                if (logits.LongLength < (long)rows * model.VocabSize) logits = new float[(long)rows * model.VocabSize];
-                model.LensLogits(evaluated[r].LensResiduals ?? throw new InvalidOperationException("the model returned no lens residuals"), rows, logits); // [layer, positions, d_vocab]
-                AddLensRows(plans[r], positions, logits, lensRows[r], integers[r]);
+                var residuals = evaluated[r].LensResiduals ?? throw new InvalidOperationException("the model returned no lens residuals"); // [layer, positions, d_model]
+                var width = residuals.Length / rows;
+                var summaries = new (double PCorrect, int Rank, TopToken[] Top)[rows];
+                for (var first = 0; first < rows; first += block)
+                {
+                    var count = Math.Min(block, rows - first);
+                    if (logits.LongLength < (long)count * model.VocabSize) logits = new float[(long)count * model.VocabSize];
+                    model.LensLogits(residuals.AsSpan(first * width, count * width), count, logits); // [count, d_vocab]
+                    SummarizeLensRows(plans[r], positions, logits, first, count, summaries, integers[r]);
+                }
+                AddLensRows(plans[r], positions, summaries, lensRows[r]);
             }
         }
 
@@ -71,23 +82,27 @@ internal sealed class ContextScorer(IScoringModel model, IclRunOptions options, 
         return result;
     }
 
+    /// <summary>Most floats of lens logits held at once (default 32 MB); the numbers do not depend on it.</summary>
+    internal long LensBlockFloats { get; init; } = 8L << 20;
+
     /// <summary>
-    /// The lens rows of one context, layer-major over <paramref name="positions"/>: the correct first informative token's
-    /// probability and rank, the top 5, and at the last answer the integer distribution. Rows are summarized in
-    /// parallel (each row's sums run in the same order as alone) and added in row order.
+    /// Rows [<paramref name="first"/>, +<paramref name="count"/>) of the [layer, positions] lens grid, whose logits are the
+    /// first rows of <paramref name="logits"/>: each row's P(correct), rank and top tokens, and the integer lens at the
+    /// last answer (one row per layer, so no two rows add to the same array). Rows are summarized in parallel; each
+    /// row's sums run in the same order as alone.
     /// </summary>
-    private void AddLensRows(ContextPlan plan, int[] positions, float[] logits, List<LensMeasurement> lensRows, double[][] integers)
+    private void SummarizeLensRows(ContextPlan plan, int[] positions, float[] logits, int first, int count,
+        (double PCorrect, int Rank, TopToken[] Top)[] summaries, double[][] integers)
     {
         var vocab = model.VocabSize;
-        var rows = model.LayerCount * positions.Length;
-        var summaries = new (double PCorrect, int Rank, TopToken[] Top)[rows];
-        Parallel.For(0, rows, row =>
+        Parallel.For(0, count, i =>
         {
+            var row = first + i;
             var layer = row / positions.Length;
             var pos = positions[row % positions.Length];
             var index = Array.FindIndex(plan.Answers, a => a.InformativeToken - 1 == pos);
             var target = plan.Tokens[pos + 1];
-            var span = logits.AsSpan(row * vocab, vocab); // [d_vocab]
+            var span = logits.AsSpan((int)((long)i * vocab), vocab); // [d_vocab]
             var statistics = LogSoftmax.Statistics(span, target);
             var lse = statistics.LogSumExp;
             summaries[row] = (Math.Exp(span[target] - lse), statistics.Rank, LogSoftmax.TopK(span, 5, lse));
@@ -98,6 +113,15 @@ internal sealed class ContextScorer(IScoringModel model, IclRunOptions options, 
                     foreach (var t in numeric.IntegerTokens[n]) integer[n] += Math.Exp(span[t] - lse);
             }
         });
+    }
+
+    /// <summary>
+    /// The lens rows of one context, layer-major over <paramref name="positions"/>, from their summaries: the correct first
+    /// informative token's probability and rank and the top 5, added in row order.
+    /// </summary>
+    private void AddLensRows(ContextPlan plan, int[] positions, (double PCorrect, int Rank, TopToken[] Top)[] summaries, List<LensMeasurement> lensRows)
+    {
+        var rows = summaries.Length;
         for (var row = 0; row < rows; row++)
         {
             var pos = positions[row % positions.Length];

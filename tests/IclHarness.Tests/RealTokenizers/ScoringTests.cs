@@ -202,24 +202,10 @@ public sealed class ScoringTests(RealTokenizerModels models)
         Assert.Contains(nameof(IclRunOptions.IdealFamily), warning);
     }
 
-    private sealed class FailingSweepModel(IScoringModel inner) : IScoringModel
+    /// <summary>A model whose prediction sweep (greedy continuations) fails; everything else is the inner model's.</summary>
+    private sealed class FailingSweepModel(IScoringModel inner) : ScoringModelDecorator(inner)
     {
-        public int LayerCount => inner.LayerCount;
-        public int VocabSize => inner.VocabSize;
-        public int ContextLength => inner.ContextLength;
-        public int? BosToken => inner.BosToken;
-        public int? VocabularyBosToken => inner.VocabularyBosToken;
-        public int[] Tokenize(string text) => inner.Tokenize(text);
-        public string Piece(int token) => inner.Piece(token);
-        public byte[] PieceBytes(int token) => inner.PieceBytes(token);
-        public IReadOnlyList<EvalResult> Evaluate(IReadOnlyList<EvalRequest> requests, bool lens, CancellationToken cancellation) =>
-            inner.Evaluate(requests, lens, cancellation);
-        public void LensLogits(ReadOnlySpan<float> residuals, int rows, float[] logits) => inner.LensLogits(residuals, rows, logits);
-        public IReadOnlyList<GreedyResult> GreedyFromPrefix(int[] prefix, IReadOnlyList<int[]> suffixes, int maxNewTokens, Func<int, bool> isStop, CancellationToken cancellation) =>
-            throw new InvalidOperationException("boom");
-        public float[] CaptureResidual(int[] tokens, int layer, int position) => inner.CaptureResidual(tokens, layer, position);
-        public double[] EvaluatePatched(int[] tokens, Probing.IclHarness.Llama.ResidualPatch? patch) => inner.EvaluatePatched(tokens, patch);
-        public float[][] CaptureResiduals(int[] tokens, int layer, int[] positions) => inner.CaptureResiduals(tokens, layer, positions);
-        public IReadOnlyList<double[]> EvaluatePatchedBatch(IReadOnlyList<PatchedRequest> requests) => inner.EvaluatePatchedBatch(requests);
+        public override IReadOnlyList<GreedyResult> GreedyFromPrefix(int[] prefix, IReadOnlyList<int[]> suffixes, int maxNewTokens, Func<int, bool> isStop,
+            CancellationToken cancellation) => throw new InvalidOperationException("boom");
     }
 }

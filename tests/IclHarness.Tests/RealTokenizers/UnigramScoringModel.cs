@@ -10,28 +10,12 @@ namespace Probing.IclHarness.Tests.RealTokenizers;
 /// tokens cost the same bits, so any difference between examples with the same answer comes from what the
 /// harness scores, not from the model.
 /// </summary>
-internal sealed class UnigramScoringModel(IScoringModel inner) : IScoringModel
+internal sealed class UnigramScoringModel(IScoringModel inner) : ScoringModelDecorator(inner)
 {
-    public int LayerCount => inner.LayerCount;
-
-    public int VocabSize => inner.VocabSize;
-
-    public int ContextLength => inner.ContextLength;
-
-    public int? BosToken => inner.BosToken;
-
-    public int? VocabularyBosToken => inner.VocabularyBosToken;
-
-    public int[] Tokenize(string text) => inner.Tokenize(text);
-
-    public string Piece(int token) => inner.Piece(token);
-
-    public byte[] PieceBytes(int token) => inner.PieceBytes(token);
-
     /// <summary>ln P(t): unnormalized but fixed, and different for neighbouring tokens such as ")" and "),".</summary>
     public static double LogProb(int token) => -1.0 - token % 97 / 10.0;
 
-    public IReadOnlyList<EvalResult> Evaluate(IReadOnlyList<EvalRequest> requests, bool lens, CancellationToken cancellation) =>
+    public override IReadOnlyList<EvalResult> Evaluate(IReadOnlyList<EvalRequest> requests, bool lens, CancellationToken cancellation) =>
         requests.Select(request => new EvalResult(request.ScoredPositions.Select(pos =>
         {
             var next = request.Tokens[pos + 1];
@@ -40,20 +24,20 @@ internal sealed class UnigramScoringModel(IScoringModel inner) : IScoringModel
         }).ToArray(), lens ? new float[LayerCount * request.DistributionPositions.Length] : null)).ToList();
 
     /// <summary>The lens reads the same unigram distribution at every layer.</summary>
-    public void LensLogits(ReadOnlySpan<float> residuals, int rows, float[] logits)
+    public override void LensLogits(ReadOnlySpan<float> residuals, int rows, float[] logits)
     {
         for (var r = 0; r < rows; r++)
             for (var t = 0; t < VocabSize; t++) logits[(long)r * VocabSize + t] = (float)LogProb(t);
     }
 
-    public IReadOnlyList<GreedyResult> GreedyFromPrefix(int[] prefix, IReadOnlyList<int[]> suffixes, int maxNewTokens, Func<int, bool> isStop, CancellationToken cancellation) =>
+    public override IReadOnlyList<GreedyResult> GreedyFromPrefix(int[] prefix, IReadOnlyList<int[]> suffixes, int maxNewTokens, Func<int, bool> isStop, CancellationToken cancellation) =>
         suffixes.Select(_ => new GreedyResult([97], [LogProb(97)])).ToList();
 
-    public float[] CaptureResidual(int[] tokens, int layer, int position) => throw new NotSupportedException();
+    public override float[] CaptureResidual(int[] tokens, int layer, int position) => throw new NotSupportedException();
 
-    public double[] EvaluatePatched(int[] tokens, Probing.IclHarness.Llama.ResidualPatch? patch) => throw new NotSupportedException();
+    public override double[] EvaluatePatched(int[] tokens, Probing.IclHarness.Llama.ResidualPatch? patch) => throw new NotSupportedException();
 
-    public float[][] CaptureResiduals(int[] tokens, int layer, int[] positions) => throw new NotSupportedException();
+    public override float[][] CaptureResiduals(int[] tokens, int layer, int[] positions) => throw new NotSupportedException();
 
-    public IReadOnlyList<double[]> EvaluatePatchedBatch(IReadOnlyList<PatchedRequest> requests) => throw new NotSupportedException();
+    public override IReadOnlyList<double[]> EvaluatePatchedBatch(IReadOnlyList<PatchedRequest> requests) => throw new NotSupportedException();
 }

@@ -52,7 +52,7 @@ public sealed class TrigramHookedAnalysisTests : IDisposable
         AssertClose(ReferenceCircuits.QkPositional(w), ours.QkPositional, 1e-9, "QK positional");
         AssertClose(ReferenceCircuits.OvToken(w), ours.Ov, 1e-9, "OV");
         Assert.True(ReferenceCircuits.QkToken(w).Select(Math.Abs).Max() > 1e-3, "the circuits are not trivially zero");
-        ReferenceCircuits.TopOneAccuracy(dataset.Set, ReferenceCircuits.OvToken(w), ReferenceCircuits.DirectToken(w), out var bothOk);
+        TrigramCircuits.TopOneAccuracy(dataset.Set, ReferenceCircuits.OvToken(w), ReferenceCircuits.DirectToken(w), out var bothOk);
         Assert.Equal(bothOk, ours.OvPlusDirectCorrect);
         Assert.Equal((0, 0), (ours.Layer, ours.Head));
     }

@@ -65,29 +65,6 @@ internal static class ReferenceCircuits
         return Mat.MatMul(w.WE, w.WU, w.DVocab, w.DModel, w.DVocab);
     }
 
-    /// <summary>Top-1 accuracy over the set: argmax of ovScale·OV[X] (+ Direct[Y] when given) equals Z.</summary>
-    /// <param name="set">The trigrams.</param>
-    /// <param name="ov">OV circuit [d_vocab, d_vocab].</param>
-    /// <param name="direct">Direct path [d_vocab, d_vocab], or null for the OV circuit alone.</param>
-    /// <param name="correct">Receives, per trigram in set order, whether the prediction is Z.</param>
-    public static double TopOneAccuracy(TrigramSet set, double[] ov, double[]? direct, out bool[] correct)
-    {
-        ArgumentNullException.ThrowIfNull(set);
-        ArgumentNullException.ThrowIfNull(ov);
-        var v = set.DVocab;
-        correct = new bool[set.Count];
-        var row = new double[v];
-        var hits = 0;
-        for (var i = 0; i < set.Count; i++)
-        {
-            var t = set.Trigrams[i];
-            for (var j = 0; j < v; j++) row[j] = ov[t.X * v + j] + (direct is null ? 0 : direct[t.Y * v + j]);
-            correct[i] = Mat.ArgMax(row) == t.Z;
-            if (correct[i]) hits++;
-        }
-        return set.Count == 0 ? 0 : (double)hits / set.Count;
-    }
-
     private static double[] WithPosition(OneLayerWeights w, int position, double[] buffer)
     {
         for (var t = 0; t < w.DVocab; t++)

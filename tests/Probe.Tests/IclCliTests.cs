@@ -57,6 +57,22 @@ public sealed class IclCliTests : IClassFixture<IclCliTests.TinyModel>
         Assert.Contains("\"partial\": false", File.ReadAllText(Path.Combine(dir, "run.json")));
     }
 
+    [Fact]
+    public void GivenTaskOutsideTheIdealFamily_WhenIclRuns_ThenTerminalReportAndSummaryNameTheFlag()
+    {
+        var dir = Path.Combine(_model.Folder, "outside-family");
+        var (code, _, error) = Run(["icl", "--task", "17x+100", "--model", _model.ModelPath, "--examples", "3", "--contexts", "1", "--threads", "1",
+            "--sweep-shots", "0", "--no-lens", "--out", dir]);
+        Assert.True(code == ExitCodes.Ok, error);
+        using var doc = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(dir, "summary.json")));
+        var warning = Assert.Single(doc.RootElement.GetProperty("warnings").EnumerateArray()).GetString()!;
+        Assert.Contains("(--family)", warning);
+        Assert.Contains($"probe: warning: {warning}", error);
+        Assert.Contains(warning, File.ReadAllText(Path.Combine(dir, "report.md")));
+        foreach (var text in new[] { error, warning, File.ReadAllText(Path.Combine(dir, "report.md")) })
+            Assert.DoesNotContain(nameof(IclRunOptions.IdealFamily), text);
+    }
+
     [Theory]
     [InlineData("--task", "2x+", "column 4")]
     [InlineData("--task", "2y+1", "unknown symbol 'y'")]

@@ -87,7 +87,7 @@ public static class IclCommands
             var record = new RunRecord("icl", started);
             record.Parameters["threads"] = parse.GetValue(threads);
             record.Parameters["plots"] = !parse.GetValue(noPlots);
-            IclRunWriter.Write(result, folder, record, plots: !parse.GetValue(noPlots));
+            IclRunWriter.Write(IclSummaryTable.WithFlags(result), folder, record, plots: !parse.GetValue(noPlots));
             IclSummaryTable.Print(context, result, folder);
             if (!result.Partial) return ExitCodes.Ok;
             context.Error.WriteLine($"probe: interrupted; kept {result.ContextsFinished} of {options.Contexts} contexts in {folder} (marked partial).");

@@ -37,7 +37,7 @@ public static class IclMergeCommand
             var record = new RunRecord("icl merge", started);
             record.Parameters["shards"] = new JsonArray([.. folders.Select(f => (JsonNode?)Path.GetFullPath(f))]);
             record.Parameters["plots"] = !parse.GetValue(noPlots);
-            IclRunWriter.Write(result, folder, record, plots: !parse.GetValue(noPlots));
+            IclRunWriter.Write(IclSummaryTable.WithFlags(result), folder, record, plots: !parse.GetValue(noPlots));
             context.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"probe: merged {folders.Length} shards, {result.ContextsFinished} contexts"));
             IclSummaryTable.Print(context, result, folder);
             return ExitCodes.Ok;
@@ -73,7 +73,7 @@ public static class IclMergeCommand
                 announced = true;
                 progress.Report(p);
             }), context.Cancellation, threads));
-        IclRunWriter.Write(result, folder, started, plots: false, shard);
+        IclRunWriter.Write(IclSummaryTable.WithFlags(result), folder, started, plots: false, shard);
         if (result.Partial)
         {
             context.Error.WriteLine($"probe: interrupted; shard {shard} kept {result.ContextsFinished} of {ContextsOfShard()} contexts in {folder}; rerun the same command to resume.");

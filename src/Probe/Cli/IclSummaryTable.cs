@@ -8,6 +8,14 @@ namespace Probing.Cli;
 /// <summary>The table printed at the end of <c>probe icl</c>.</summary>
 internal static class IclSummaryTable
 {
+    /// <summary>
+    /// <paramref name="result"/> with its warnings naming flags instead of the library's property names, so the terminal,
+    /// report.md and summary.json say the same thing. Only the option the run's warnings name (the ideal learner's family)
+    /// is rendered: a sweep failure carries a library message, paths included, whose words must not be read as option names.
+    /// </summary>
+    public static IclRunResult WithFlags(IclRunResult result) =>
+        result with { Warnings = [.. result.Warnings.Select(w => OptionFlags.Text(w, "IdealFamily"))] };
+
     public static void Print(CliContext context, IclRunResult result, string folder)
     {
         var inv = CultureInfo.InvariantCulture;
@@ -18,9 +26,7 @@ internal static class IclSummaryTable
             ColorSystem = ColorSystemSupport.Detect,
         });
         if (!ReferenceEquals(context.Out, Console.Out) || Console.IsOutputRedirected) console.Profile.Width = 120;
-        // Only the option the run's warnings name (the ideal learner's family): a sweep failure carries a library message,
-        // paths included, whose words must not be read as option names.
-        foreach (var warning in result.Warnings) context.Error.WriteLine($"probe: warning: {OptionFlags.Text(warning, "IdealFamily")}");
+        foreach (var warning in WithFlags(result).Warnings) context.Error.WriteLine($"probe: warning: {warning}");
         var table = new Table().Title($"task {Markup.Escape(result.Options.Task.Text)}, {result.ContextsFinished} contexts{(result.Partial ? " (partial)" : "")}");
         table.AddColumns("i", "surprisal (bits)", "95% interval", "P(correct)", "greedy exact", "rank 1st informative token", "ideal (bits)");
         foreach (var s in result.Summaries)

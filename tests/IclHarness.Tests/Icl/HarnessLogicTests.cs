@@ -169,6 +169,28 @@ public sealed class HarnessLogicTests
     }
 
     [Fact]
+    public void GivenALongContextThenManyShortSequencesOfALargeModel_WhenTheContextIsReshaped_ThenItIsSizedForTheCallNotTheUnion()
+    {
+        const long seventyB = 2L * 80 * 2 * 1024; // 80 layers, K and V 1,024 wide (8 KV heads of 128), F16: 320 KiB a cell
+        var shape = LlamaScoringModel.ContextShape((4096, 1, 512), cells: 200, sequences: 64, microBatch: 4096, seventyB);
+        Assert.Equal((256, 64, 4096), shape); // the union, 4,096 cells × 64 sequences, would be 80 GiB of KV cache
+        const long tiny = 2L * 3 * 2 * 64;
+        Assert.Equal((4096, 64, 4096), LlamaScoringModel.ContextShape((4096, 1, 512), 200, 64, 4096, tiny)); // small: kept, no re-creation
+    }
+
+    [Property]
+    public bool GivenAnyOldShapeAndCall_WhenTheContextIsReshaped_ThenItFitsTheCallWithinTheReuseBudget(
+        ushort oldCells, byte oldSequences, ushort cells, byte sequences, ushort bytesPerCell)
+    {
+        var old = (oldCells + 0, oldSequences + 0, 512);
+        var perCell = bytesPerCell + 1L << 8;
+        var (c, n, ubatch) = LlamaScoringModel.ContextShape(old, cells + 1, sequences + 1, 512, perCell);
+        var needed = (long)Math.Max(256, (cells + 1 + 255) / 256 * 256) * (sequences + 1) * perCell;
+        return c >= cells + 1 && c % 256 == 0 && n >= sequences + 1 && ubatch >= 512
+            && (long)c * n * perCell <= Math.Max(LlamaScoringModel.ReusedKvBytes, needed);
+    }
+
+    [Fact]
     public void GivenSequences_WhenCommonPrefixTaken_ThenEachKeepsAtLeastOneToken()
     {
         Assert.Equal(2, SweepRunner.CommonPrefix([[1, 2, 3], [1, 2, 4, 5]]));

@@ -1,3 +1,4 @@
+using Probing.Gguf;
 using Probing.IclHarness.Icl;
 using Probing.IclHarness.Icl.Patching;
 using Probing.IclHarness.Icl.Report;
@@ -65,6 +66,17 @@ public sealed class IclRunnerTests(IclModels models)
         Assert.Equal(one.Sweep, four.Sweep);
         Assert.Equal(one.IntegerLens.Length, four.IntegerLens.Length);
         for (var layer = 0; layer < one.IntegerLens.Length; layer++) Assert.Equal(one.IntegerLens[layer], four.IntegerLens[layer]);
+    }
+
+    [Fact]
+    public void GivenAGroupedQueryModel_WhenItsKvCellIsSized_ThenItCountsTheKvHeadsNotTheWholeWidth()
+    {
+        var path = TinyLlamaBuilder.Write(new TinyLlamaConfig(NLayer: 2, NEmbd: 64, NHead: 4, NHeadKv: 2, NFf: 128, NCtx: 256, Vocabulary: IclModels.Vocabulary, Seed: 3),
+            Path.Combine(models.Folder, "gqa.gguf"));
+        using var model = LlamaModel.Load(path);
+        using var scoring = new LlamaScoringModel(model, ownsModel: false, threads: 1);
+        Assert.Equal(2L * 2 * (32 + 32), scoring.KvBytesPerCell); // 2 bytes × 2 layers × (K 32 + V 32), half of n_embd each
+        Assert.Equal(2L * 3 * (64 + 64), models.Scoring.KvBytesPerCell);
     }
 
     [Fact]

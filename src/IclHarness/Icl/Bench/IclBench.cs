@@ -92,7 +92,7 @@ public static class IclBench
     private static void Heads(LlamaScoringModel model, DirectLogitAttribution dla, ContextPlan[] batch, int[] baseline)
     {
         var inputs = batch.Select((p, i) => new SequenceInput(p.Tokens, i) { OutputPositions = p.Answers.Select(a => a.InformativeToken - 1).ToArray() }).ToList();
-        var context = model.Context(inputs.Sum(i => i.Tokens.Count), inputs.Count);
+        var context = model.Context(inputs.Max(i => i.Tokens.Count), inputs.Count);
         context.ClearMemory();
         var evaluations = context.Evaluate(inputs, new EvaluationOptions { Capture = dla.Request(), AllPositions = false });
         var sites = inputs.SelectMany((input, i) => input.OutputPositions!.Select(p => new AttributionSite(evaluations[i].Capture!, p, input.Tokens[p + 1], baseline))).ToList();

@@ -55,7 +55,7 @@ public static class IclHeadsRunner
             }
             var batch = plans.Skip(start).Take(options.BatchContexts).ToList();
             var inputs = batch.Select((p, i) => new SequenceInput(p.Tokens, i) { OutputPositions = p.Answers.Select(a => a.InformativeToken - 1).ToArray() }).ToList();
-            var context = model.Context(inputs.Sum(i => i.Tokens.Count), inputs.Count);
+            var context = model.Context(inputs.Max(i => i.Tokens.Count), inputs.Count);
             context.ClearMemory();
             var evaluations = context.Evaluate(inputs, new EvaluationOptions { Capture = dla.Request(), AllPositions = false });
             var batchSites = new List<AttributionSite>();

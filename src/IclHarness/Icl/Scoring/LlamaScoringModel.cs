@@ -30,6 +30,7 @@ internal sealed class LlamaScoringModel : IScoringModel, IDisposable
         // bounded by MaxUndeclaredContext rather than reported as a context of −1 tokens.
         var trained = model.Info.TrainingContextLength > 0 ? model.Info.TrainingContextLength : MaxUndeclaredContext;
         ContextLength = contextLength > 0 ? Math.Min(contextLength, trained) : trained;
+        KvBytesPerCell = KvBytes(model);
         if (_lens is not null && _lens.VocabularySize != model.Info.VocabularySize)
             throw new InvalidDataException($"'{model.Info.Path}' has an unembedding for {_lens.VocabularySize} tokens but a vocabulary of {model.Info.VocabularySize}; the file is inconsistent");
     }
@@ -59,16 +60,52 @@ internal sealed class LlamaScoringModel : IScoringModel, IDisposable
     internal LlamaContext Context(int cells, int sequences, int microBatch = 0)
     {
         if (_context is { } c && c.ContextSize >= cells && c.SequenceCount >= sequences && c.MicroBatchSize >= microBatch) return c;
+        var old = _context is { } o ? (o.ContextSize, o.SequenceCount, o.MicroBatchSize) : (0, 0, 0);
         _context?.Dispose();
-        var size = Math.Max(256, (cells + 255) / 256 * 256);
-        _context = _model.CreateContext(new LlamaContextOptions
-        {
-            ContextSize = Math.Max(size, _context?.ContextSize ?? 0),
-            SequenceCount = Math.Max(sequences, _context?.SequenceCount ?? 1),
-            MicroBatchSize = Math.Max(Math.Max(microBatch, new LlamaContextOptions().MicroBatchSize), _context?.MicroBatchSize ?? 0),
-            Threads = _threads,
-        });
+        _context = null; // a failed creation below must not leave a disposed context to be reused
+        var (size, count, ubatch) = ContextShape(old, cells, sequences, Math.Max(microBatch, new LlamaContextOptions().MicroBatchSize), KvBytesPerCell);
+        _context = _model.CreateContext(new LlamaContextOptions { ContextSize = size, SequenceCount = count, MicroBatchSize = ubatch, Threads = _threads });
         return _context;
+    }
+
+    /// <summary>
+    /// The shape of a context that replaces one of shape <paramref name="old"/> (zeros: none) for a call needing
+    /// <paramref name="cells"/> cells in each of <paramref name="sequences"/> sequences. It keeps the old shape's larger
+    /// sides, so calls that alternate (a long greedy prefix, then a batch of short contexts) do not recreate it each
+    /// time; but cells and sequences grow separately and multiply (n_ctx = cells × sequences), so when the union would
+    /// hold more than <see cref="ReusedKvBytes"/> and more than the call needs, the context is sized for the call alone.
+    /// </summary>
+    internal static (int Cells, int Sequences, int MicroBatch) ContextShape(
+        (int Cells, int Sequences, int MicroBatch) old, int cells, int sequences, int microBatch, long kvBytesPerCell)
+    {
+        var size = Math.Max(256, (cells + 255) / 256 * 256);
+        var count = Math.Max(1, sequences);
+        var union = (Cells: Math.Max(size, old.Cells), Sequences: Math.Max(count, old.Sequences));
+        var needed = (long)size * count * kvBytesPerCell;
+        var kept = (long)union.Cells * union.Sequences * kvBytesPerCell;
+        return kept <= Math.Max(ReusedKvBytes, needed)
+            ? (union.Cells, union.Sequences, Math.Max(microBatch, old.MicroBatch))
+            : (size, count, microBatch);
+    }
+
+    /// <summary>KV-cache bytes a reused context may hold beyond what its current call needs.</summary>
+    internal const long ReusedKvBytes = 1L << 30;
+
+    /// <summary>KV-cache bytes of one cell: K and V of every layer in F16.</summary>
+    internal long KvBytesPerCell { get; }
+
+    /// <summary>
+    /// K and V widths summed over the layers, from the projections' output widths (<c>blk.N.attn_k.weight</c> and
+    /// <c>attn_v</c>: n_embd × n_head_kv / n_head for grouped-query models), times 2 bytes (F16). A layer whose
+    /// projections are fused or absent counts n_embd each, an upper bound.
+    /// </summary>
+    private static long KvBytes(LlamaModel model)
+    {
+        long width = 0;
+        for (var layer = 0; layer < model.Info.LayerCount; layer++)
+            foreach (var name in new[] { "attn_k", "attn_v" })
+                width += model.Gguf.FindTensor($"blk.{layer}.{name}.weight") is { Dimensions: [_, var outputs] } ? (long)outputs : model.Info.EmbeddingSize;
+        return 2 * Math.Max(1, width);
     }
 
     /// <summary>The lens, or a <see cref="NotSupportedException"/> that says why there is none and what still runs.</summary>
@@ -249,8 +286,7 @@ internal sealed class LlamaScoringModel : IScoringModel, IDisposable
     {
         var byVocabulary = PatchedLogitBytes / (4L * Math.Max(1, VocabSize));
         var microBatch = (int)Math.Clamp(Math.Min(byVocabulary, totalTokens), 512, MaxPatchedMicroBatch);
-        var bytesPerCell = 2L * 2 * LayerCount * _model.Info.EmbeddingSize;
-        var byKv = PatchedKvBytes / Math.Max(1, (long)cellsPerSequence * bytesPerCell);
+        var byKv = PatchedKvBytes / Math.Max(1, (long)cellsPerSequence * KvBytesPerCell);
         var maxSequences = (int)Math.Clamp(Math.Max(byKv, MaxPatchedCells / cellsPerSequence), 1, 256);
         return (microBatch, maxSequences);
     }

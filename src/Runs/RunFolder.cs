@@ -17,7 +17,7 @@ public sealed class RunFolder : IDisposable
 
     private readonly string _lock;
     private bool _released;
-    private bool _created;
+    private IReadOnlyList<string> _created = [];
 
     private RunFolder(string path)
     {
@@ -41,17 +41,28 @@ public sealed class RunFolder : IDisposable
         ArgumentException.ThrowIfNullOrWhiteSpace(folder);
         var full = System.IO.Path.GetFullPath(folder);
         if (File.Exists(full)) throw new IOException($"output folder '{folder}' is a file; choose a folder (it is created if missing).");
-        var existed = Directory.Exists(full);
-        try
+        // The folders this claim creates, innermost first: released empty (a run refused before writing anything),
+        // they are removed again, so a default results/<command>/<task>/ does not linger.
+        var created = new List<string>();
+        for (var dir = full; dir is not null && !Directory.Exists(dir); dir = System.IO.Path.GetDirectoryName(dir)) created.Add(dir);
+        for (var attempt = 1; ; attempt++)
         {
-            Directory.CreateDirectory(full);
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-        {
-            throw new IOException($"cannot write results to '{folder}' ({FirstLine(ex)}); choose a writable output folder.");
+            try
+            {
+                Directory.CreateDirectory(full);
+                break;
+            }
+            catch (DirectoryNotFoundException) when (attempt < 3)
+            {
+                // Another run removed an empty parent it had created between our creating the parent and the child.
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                throw new IOException($"cannot write results to '{folder}' ({FirstLine(ex)}); choose a writable output folder.");
+            }
         }
 
-        var claim = new RunFolder(full) { _created = !existed };
+        var claim = new RunFolder(full) { _created = created };
         claim.Lock(folder);
         try
         {
@@ -90,7 +101,10 @@ public sealed class RunFolder : IDisposable
         }
     }
 
-    /// <summary>Releases the claim (deletes the lock file); the folder's files stay, and a folder the claim created and nothing filled is removed.</summary>
+    /// <summary>
+    /// Releases the claim (deletes the lock file); the folder's files stay. A folder the claim created and nothing
+    /// filled is removed, with the parents the claim created that are empty in turn.
+    /// </summary>
     public void Dispose()
     {
         if (_released) return;
@@ -98,11 +112,16 @@ public sealed class RunFolder : IDisposable
         try
         {
             File.Delete(_lock);
-            if (_created && !Directory.EnumerateFileSystemEntries(Path).Any()) Directory.Delete(Path);
+            foreach (var dir in _created)
+            {
+                if (Directory.EnumerateFileSystemEntries(dir).Any()) break;
+                Directory.Delete(dir);
+            }
         }
-        catch (IOException)
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
-            // A lock that cannot be removed is stale for the next run, which takes it over.
+            // A lock that cannot be removed is stale for the next run, which takes it over; a parent that another run
+            // has just filled stays.
         }
     }
 

@@ -69,6 +69,48 @@ public sealed class RunFolderTests
     }
 
     [Fact]
+    public void GivenAClaimUnderNewParents_WhenReleasedEmpty_ThenTheParentsItCreatedGoButOthersStay()
+    {
+        using var temp = new TempFolder();
+        var results = Path.Combine(temp.Path, "results");
+        Directory.CreateDirectory(results);
+        var task = Path.Combine(results, "icl", "2x+3");
+        using (RunFolder.ClaimNew(task, DateTimeOffset.UtcNow)) Assert.True(Directory.Exists(task));
+        Assert.False(Directory.Exists(Path.Combine(results, "icl"))); // the run was refused before it wrote: nothing lingers
+        Assert.True(Directory.Exists(results)); // it existed before the claim
+
+        var kept = RunFolder.ClaimNew(task, DateTimeOffset.UtcNow);
+        File.WriteAllText(Path.Combine(kept.Path, "run.json"), "{}");
+        using (RunFolder.ClaimNew(task, DateTimeOffset.UtcNow.AddSeconds(1))) { }
+        kept.Dispose();
+        Assert.Single(Directory.GetDirectories(task)); // the filled run stays, and so do its parents
+    }
+
+    [Fact]
+    public void GivenManyRunsStartingAndRefusedAtOnce_WhenClaimingUnderOneNewParent_ThenEveryClaimSucceeds()
+    {
+        using var temp = new TempFolder();
+        var parent = Path.Combine(temp.Path, "results", "icl", "2x+3");
+        using var start = new Barrier(8);
+        var errors = new Exception?[8];
+        var threads = Enumerable.Range(0, 8).Select(i => new Thread(() =>
+        {
+            start.SignalAndWait();
+            try
+            {
+                for (var k = 0; k < 50; k++) RunFolder.Claim(Path.Combine(parent, $"run-{i}-{k}")).Dispose();
+            }
+            catch (IOException ex)
+            {
+                errors[i] = ex;
+            }
+        })).ToList();
+        threads.ForEach(t => t.Start());
+        threads.ForEach(t => t.Join());
+        Assert.All(errors, e => Assert.Null(e));
+    }
+
+    [Fact]
     public void GivenSameSecond_WhenClaimingNewFolders_ThenEveryRunGetsItsOwn()
     {
         using var temp = new TempFolder();

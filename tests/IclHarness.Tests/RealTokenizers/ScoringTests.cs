@@ -135,6 +135,35 @@ public sealed class ScoringTests(RealTokenizerModels models)
         }
     }
 
+    [Fact]
+    public void GivenAShardWhoseDecodeFailsInTheSweep_WhenRerun_ThenTheSweepIsRetriedNotRecordedAsFailed()
+    {
+        var inner = new UnigramScoringModel(models.Scoring("gpt-2"));
+        var failing = new FailingSweepModel(inner, () => new InvalidOperationException("llama_decode failed with code -3: out of memory."));
+        var options = Options(shots: [0, 2]) with { Contexts = 3, BatchContexts = 1 };
+        var single = IclRunner.Run(inner, models.Identity("gpt-2"), options, null, CancellationToken.None);
+        var root = Path.Combine(Path.GetTempPath(), "probing-sweepretry-" + Guid.NewGuid().ToString("N")[..8]);
+        try
+        {
+            var folders = Enumerable.Range(0, 2).Select(i => Path.Combine(root, "s" + i)).ToList();
+            var first = IclShardRunner.Run(failing, models.Identity("gpt-2"), options, new IclShard(0, 2), folders[0], null, CancellationToken.None);
+            Assert.Contains(first.Warnings, w => w.Contains("out of memory", StringComparison.Ordinal));
+            IclShardRunner.Run(inner, models.Identity("gpt-2"), options, new IclShard(1, 2), folders[1], null, CancellationToken.None);
+            var refused = Assert.Throws<IOException>(() => IclShardMerge.Merge(folders));
+            Assert.Contains("has not run the prediction sweep", refused.Message);
+
+            var rerun = IclShardRunner.Run(inner, models.Identity("gpt-2"), options, new IclShard(0, 2), folders[0], null, CancellationToken.None);
+            Assert.NotEmpty(rerun.Sweep);
+            var merged = IclShardMerge.Merge(folders);
+            Assert.Equal(single.Sweep, merged.Sweep);
+            Assert.Equal(single.Warnings, merged.Warnings);
+        }
+        finally
+        {
+            Directory.Delete(root, recursive: true);
+        }
+    }
+
     [Theory]
     [InlineData("llama-bpe")]
     [InlineData("llama-spm")]
@@ -203,9 +232,9 @@ public sealed class ScoringTests(RealTokenizerModels models)
     }
 
     /// <summary>A model whose prediction sweep (greedy continuations) fails; everything else is the inner model's.</summary>
-    private sealed class FailingSweepModel(IScoringModel inner) : ScoringModelDecorator(inner)
+    private sealed class FailingSweepModel(IScoringModel inner, Func<Exception>? failure = null) : ScoringModelDecorator(inner)
     {
         public override IReadOnlyList<GreedyResult> GreedyFromPrefix(int[] prefix, IReadOnlyList<int[]> suffixes, int maxNewTokens, Func<int, bool> isStop,
-            CancellationToken cancellation) => throw new InvalidOperationException("boom");
+            CancellationToken cancellation) => throw (failure ?? (() => new NotSupportedException("boom")))();
     }
 }

@@ -69,9 +69,11 @@ internal static class IclShardRunner
             }
             catch (Exception ex) when (IclRunner.IsSweepFailure(ex))
             {
-                // As the single run: the batches are kept and the merge carries the same warning.
+                // As the single run: the batches are kept and the merge carries the same warning. Only a failure that a
+                // rerun would repeat (the task or the model cannot be swept) is recorded; a failed llama_decode (out of
+                // memory on a busy GPU, say) is this run's warning only, so the merge asks for a rerun, which retries it.
                 sweepFailure = ex.Message;
-                store.WriteSweepFailure(sweepFailure);
+                if (ex is not InvalidOperationException) store.WriteSweepFailure(sweepFailure);
             }
         }
         return Assemble(options, identity, done, sweep, partial, sweepFailure);

@@ -31,6 +31,16 @@ public sealed class GgufFuzzProperties
         return (outcome is "ok" or nameof(InvalidDataException) or nameof(NotSupportedException)).Label(outcome);
     }
 
+    [Fact]
+    public void GivenAKeyLengthThatSwallowsTheNextEntries_WhenParsed_ThenTheMessageIsOneShortLine()
+    {
+        var bytes = GgufTestFiles.SmallModelCopy();
+        bytes[25] ^= 30; // the first key's length (uint64 at byte 24) grows by 7,680: the key takes in binary data and newlines
+        var error = Assert.Throws<InvalidDataException>(() => GgufReader.Parse(bytes).Dispose());
+        Assert.DoesNotContain('\n', error.Message);
+        Assert.True(error.Message.Length < 400, error.Message);
+    }
+
     [Property(MaxTest = 200)]
     public bool GivenArbitraryBytesAfterAValidHeaderPrefix_WhenFuzzed_ThenNoUnexpectedException(byte[] tail, NonNegativeInt keep)
     {

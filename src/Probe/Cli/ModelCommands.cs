@@ -75,6 +75,10 @@ public static class ModelCommands
             ("gguf", $"v{s.GgufVersion}"),
             ("sha256", s.Sha256),
         };
-        foreach (var (label, value) in rows) output.WriteLine($"{label,-13}{value}");
+        foreach (var (label, value) in rows) output.WriteLine($"{label,-13}{Printable(value)}");
     }
+
+    // Strings come from the file: a newline or a terminal escape sequence in general.name must not break the table or the terminal.
+    private static string Printable(string text) =>
+        text.Any(char.IsControl) ? string.Concat(text.Select(c => char.IsControl(c) ? $"\\u{(int)c:X4}" : c.ToString())) : text;
 }

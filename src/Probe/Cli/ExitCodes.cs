@@ -12,6 +12,9 @@ public static class ExitCodes
     /// <summary>The input was wrong: a bad option, file, model or value. The message says which and how to fix it.</summary>
     public const int BadInput = 2;
 
-    /// <summary>The user pressed Ctrl-C; whatever finished was kept.</summary>
+    /// <summary>The user pressed Ctrl-C (SIGINT, 128 + 2); whatever finished was kept.</summary>
     public const int Interrupted = 130;
+
+    /// <summary>SIGTERM (kill, a scheduler's preemption: 128 + 15) stopped the command; whatever finished was kept, as for Ctrl-C.</summary>
+    public const int Terminated = 143;
 }

@@ -24,13 +24,17 @@ public static partial class ProbeApp
         };
         Console.CancelKeyPress += onCancel;
         Probing.Runs.RunRecord.CurrentCommandLine.Value = ["probe", .. args]; // recorded in every run.json
-        // SIGTERM (kill, a cluster scheduler's preemption) is treated like Ctrl-C: stop and keep what finished.
+        // SIGTERM (kill, a cluster scheduler's preemption) is treated like Ctrl-C: stop and keep what finished; the exit
+        // code then says which signal stopped the command (143, not Ctrl-C's 130), as a shell's would.
+        var terminated = false;
         using var onTerminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, signal =>
         {
             if (cancellation.IsCancellationRequested) return;
             signal.Cancel = true;
+            terminated = true;
             cancellation.Cancel();
         });
+        int BySignal(int code) => code == ExitCodes.Interrupted && terminated ? ExitCodes.Terminated : code;
         try
         {
             var context = new CliContext(output, error, cancellation.Token);
@@ -49,11 +53,11 @@ public static partial class ProbeApp
                 EnableDefaultExceptionHandler = false,
                 ProcessTerminationTimeout = null, // Ctrl-C is ours: commands get CliContext.Cancellation.
             };
-            return parsed.Invoke(invocation);
+            return BySignal(parsed.Invoke(invocation));
         }
         catch (Exception ex)
         {
-            return ReportFailure(ex, error, cancellation.IsCancellationRequested);
+            return BySignal(ReportFailure(ex, error, cancellation.IsCancellationRequested));
         }
         finally
         {

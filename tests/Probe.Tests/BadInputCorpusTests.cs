@@ -93,6 +93,7 @@ public sealed class BadInputCorpusTests : IDisposable
     [InlineData("bayes", "beta-bernoulli", "--alpha", "Infinity")]
     [InlineData("icl", "--task", "2x+3", "--contexts", "99999999999")]
     [InlineData("bench", "icl", "--contexts", "2147483647")]
+    [InlineData("bench", "icl", "--generated", "--layers", "1.5")]
     [InlineData("icl", "patch", "--source", "2x+3", "--target", "3x+1", "--examples", "2147483647")]
     public void GivenAMalformedNumber_WhenParsed_ThenOneLineNamesTheFlagWithoutADotNetTypeName(params string[] args) =>
         AssertOneLine(Run(args), args[^2]);

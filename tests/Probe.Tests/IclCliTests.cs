@@ -285,6 +285,12 @@ public sealed class IclCliTests : IClassFixture<IclCliTests.TinyModel>
         foreach (var variant in new[] { "plain llama.cpp decode", "harness (no lens)", "harness with logit lens" })
             Assert.Matches($@"{System.Text.RegularExpressions.Regex.Escape(variant)}\s+[0-9.]+ ms\s+[0-9.]+x  \[[0-9.]+-[0-9.]+\]  cpu\s+[0-9.]+x", output);
         Assert.Contains("1.00x  [1.00-1.00]", output);
+        // The second reference (logits at the scored rows) and both ratios to it, with the rows it asked for.
+        foreach (var variant in new[] { "harness / decode w/ logits at scored rows", "lens / decode w/ logits at scored rows" })
+            Assert.Matches($@"{System.Text.RegularExpressions.Regex.Escape(variant)}\s+[0-9.]+ ms\s+[0-9.]+x  \[[0-9.]+-[0-9.]+\]  cpu\s+[0-9.]+x", output);
+        var rows = System.Text.RegularExpressions.Regex.Match(output, @"decode with logits at the ([0-9]+) scored rows\s+[0-9.]+ ms");
+        Assert.True(rows.Success, output);
+        Assert.InRange(int.Parse(rows.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture), 2 * 3, 2 * 3 * 6);
     }
 
     [Fact]
@@ -300,7 +306,11 @@ public sealed class IclCliTests : IClassFixture<IclCliTests.TinyModel>
     [InlineData("--vocab", "128000", "--model", "pass --generated too")]
     [InlineData("--generated", "--vocab", "100", "--vocab must be")]
     [InlineData("--generated", "--vocab", "999999999", "--vocab must be")]
-    public void GivenAVocabularyWithoutTheGeneratedModelOrOutOfRange_WhenBenchIclRuns_ThenOneLineAndExitCode2(string a, string b, string c, string expected)
+    [InlineData("--layers", "32", "--model", "pass --generated too")]
+    [InlineData("--generated", "--layers", "0", "--layers must be")]
+    [InlineData("--generated", "--layers", "81", "--layers must be")]
+    [InlineData("--generated", "--layers", "-8", "--layers must be")]
+    public void GivenAVocabularyOrDepthWithoutTheGeneratedModelOrOutOfRange_WhenBenchIclRuns_ThenOneLineAndExitCode2(string a, string b, string c, string expected)
     {
         string[] args = c == "--model" ? ["bench", "icl", a, b, c, _model.ModelPath] : ["bench", "icl", a, b, c];
         var (code, _, error) = Run(args);

@@ -133,6 +133,52 @@ public sealed unsafe class LlamaContext : IDisposable
     }
 
     /// <summary>
+    /// llama_decode of <paramref name="sequences"/> with the output flags <see cref="Evaluate(IReadOnlyList{SequenceInput}, EvaluationOptions?)"/>
+    /// would set (each sequence's <see cref="SequenceInput.OutputPositions"/> plus its last token), in the same chunks,
+    /// with no hook armed and nothing read back: llama.cpp computes the logits of those rows and no managed code
+    /// touches them. The reference of <c>probe bench icl</c> for what a raw decode producing the harness's
+    /// distributions must pay (the LM head at the scored rows) without the harness's own per-row work. Returns how
+    /// many rows got logits; after the call <see cref="RawLogitsRow"/> reads the last chunk's rows.
+    /// </summary>
+    internal int DecodeOnly(IReadOnlyList<SequenceInput> sequences)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        var options = EvaluationOptions.Default with { AllPositions = false };
+        var plan = BatchLayout.Create(this, sequences, options);
+        foreach (var input in sequences) PrepareMemory(input);
+        var outputs = 0;
+        foreach (var chunk in plan.Chunks(BatchSize))
+        {
+            Fill(chunk);
+            for (var i = 0; i < chunk.Count; i++) if (chunk.Token(i).Output) outputs++;
+            LlamaLog.Clear();
+            var rc = _handle.Decode(_batch);
+            if (rc == DecodeResult.NoKvSlot)
+                throw new ArgumentException($"the KV cache is full ({ContextSize} cells); raise the context size or evaluate fewer tokens at once.");
+            if (rc != DecodeResult.Ok)
+                throw new InvalidOperationException($"llama_decode failed with code {(int)rc}: {LlamaLog.LastProblem() ?? "no reason given"}.");
+        }
+        return outputs;
+    }
+
+    /// <summary>
+    /// llama.cpp's logits of batch row <paramref name="batchRow"/> of the last llama_decode (llama_get_logits_ith), or null
+    /// where that row asked for none; valid until the next decode. For tests of <see cref="DecodeOnly"/>.
+    /// </summary>
+    internal float[]? RawLogitsRow(int batchRow)
+    {
+        try
+        {
+            var pointer = LogitsRow(batchRow);
+            return pointer == 0 ? null : new ReadOnlySpan<float>((float*)pointer, _model.Info.VocabularySize).ToArray();
+        }
+        catch (GetLogitsInvalidIndexException)
+        {
+            return null; // llama.cpp computed no logits for that row
+        }
+    }
+
+    /// <summary>
     /// Scores many continuations of one prefix: the prefix is decoded once into sequence 0, then each group
     /// of up to n_seq_max-1 continuations is evaluated in one batch on copies of its cache (llama_memory_seq_cp).
     /// With n_seq_max 1 the continuations run one after another on the truncated prefix. With an empty prefix each

@@ -9,6 +9,9 @@ namespace Probing.IclHarness.Icl.Bench;
 /// <summary>
 /// <c>probe bench icl</c>: the harness's teacher-forced measurement of R contexts × K examples against a plain
 /// llama.cpp decode of exactly the same token sequences in the same batches, timed side by side in one process.
+/// A second reference decodes the same batches with llama.cpp's logits at exactly the rows the harness reads
+/// (<see cref="LlamaContext.DecodeOnly"/>: nothing read back, no managed per-row work): the LM-head arithmetic any
+/// measurement of those distributions must pay, so that the harness's ratio to it is the harness's own overhead.
 /// </summary>
 /// <remarks>
 /// One pass over the bundled model takes tens of milliseconds, so a single timing is at the mercy of whatever
@@ -43,6 +46,7 @@ public static class IclBench
         var lensScorer = new ContextScorer(model, options with { Lens = true }, numeric, family);
         var dla = DirectLogitAttribution.Create(model.Model, tolerance: 1); // timing only: completeness is the tests' and the command's business
         var baseline = Enumerable.Range(0, model.VocabSize).Where(numeric.IsNumeric).ToArray();
+        var scoredRows = 0;
         Action[] variants =
         [
             () =>
@@ -57,6 +61,17 @@ public static class IclBench
             () => { foreach (var batch in batches) scorer.Score(batch, CancellationToken.None); },
             () => { foreach (var batch in batches) lensScorer.Score(batch, CancellationToken.None); },
             () => { foreach (var batch in batches) Heads(model, dla, batch, baseline); },
+            () =>
+            {
+                var rows = 0;
+                foreach (var batch in batches)
+                {
+                    var context = model.Context(batch.Max(p => p.Tokens.Length), batch.Length);
+                    context.ClearMemory();
+                    rows += context.DecodeOnly(ScoredRowInputs(batch));
+                }
+                scoredRows = rows;
+            },
         ];
         foreach (var variant in variants) variant(); // warm-up: contexts allocated, pages touched
 
@@ -78,6 +93,10 @@ public static class IclBench
         {
             Heads = Timing(3, 0),
             HeadsToHarness = Timing(3, 1),
+            ScoredRowsDecode = Timing(4, 0),
+            HarnessToScoredRowsDecode = Timing(1, 4),
+            HarnessLensToScoredRowsDecode = Timing(2, 4),
+            ScoredRows = scoredRows,
         };
 
         IclBenchTiming Timing(int variant, int reference)
@@ -86,6 +105,23 @@ public static class IclBench
             var cpuRatios = cpu[variant].Select((s, i) => s / cpu[reference][i]).ToArray();
             return new IclBenchTiming(Median(seconds[variant]), Median(ratios), ratios.Min(), ratios.Max()) { CpuRatio = Median(cpuRatios) };
         }
+    }
+
+    /// <summary>
+    /// The sequences of the scored-rows reference: each context's tokens with llama.cpp's logits requested at exactly
+    /// the rows the harness reads (<see cref="ContextPlan.Request"/>'s scored and distribution positions, the same
+    /// union <see cref="LlamaScoringModel"/> asks for; llama.cpp adds each sequence's last token).
+    /// </summary>
+    internal static List<SequenceInput> ScoredRowInputs(IReadOnlyList<ContextPlan> batch) =>
+        batch.Select((plan, i) => ScoredRowInput(plan, i)).ToList();
+
+    private static SequenceInput ScoredRowInput(ContextPlan plan, int sequence)
+    {
+        var request = plan.Request();
+        return new SequenceInput(plan.Tokens, sequence)
+        {
+            OutputPositions = request.ScoredPositions.Concat(request.DistributionPositions).Distinct().Order().ToArray(),
+        };
     }
 
     /// <summary>What <c>probe icl heads</c> does per batch, lens off: one capture decode, then the attribution.</summary>

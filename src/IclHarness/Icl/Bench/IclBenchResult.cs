@@ -21,4 +21,20 @@ public sealed record IclBenchResult(int Contexts, int Examples, int Tokens,
 
     /// <summary>The same timing as a ratio to <see cref="Harness"/> (measured in the same rounds).</summary>
     public IclBenchTiming? HeadsToHarness { get; init; }
+
+    /// <summary>
+    /// llama.cpp's decode of the same tokens and batches with logits at exactly the rows the harness reads (its scored
+    /// rows and each sequence's last token; nothing read back), as a ratio to <see cref="Plain"/>: the LM-head arithmetic
+    /// a raw decode producing the measured distributions must pay.
+    /// </summary>
+    public IclBenchTiming? ScoredRowsDecode { get; init; }
+
+    /// <summary><see cref="Harness"/> as a ratio to <see cref="ScoredRowsDecode"/> (same rounds): the harness's own overhead.</summary>
+    public IclBenchTiming? HarnessToScoredRowsDecode { get; init; }
+
+    /// <summary><see cref="HarnessLens"/> as a ratio to <see cref="ScoredRowsDecode"/> (same rounds).</summary>
+    public IclBenchTiming? HarnessLensToScoredRowsDecode { get; init; }
+
+    /// <summary>Rows with logits in <see cref="ScoredRowsDecode"/> per pass (of <see cref="Tokens"/>).</summary>
+    public int ScoredRows { get; init; }
 }

@@ -95,11 +95,16 @@ public sealed class LensReport
         var streamed = new Streamed(layers, positions, topK, lens.VocabularySize, Math.Min(blockRows, Math.Min(chunk, positions)));
         for (var start = 0; start < lastStart; start += chunk)
             streamed.Decode(context, tokens, start, chunk, withLens: false);
-        var last = streamed.Decode(context, tokens, lastStart, positions - lastStart, withLens: true);
-        var modelTop = LogSoftmax.TopK(last.LastLogits, topK, LogSoftmax.LogSumExp(last.LastLogits));
-        streamed.Read(lens, last.Capture!, lastStart, modelTop[0].Id);
+        var modelTop = streamed.LensWithFinal(context, lens, tokens, lastStart, positions - lastStart);
         for (var start = 0; start < lastStart; start += chunk)
-            streamed.Read(lens, streamed.Decode(context, tokens, start, chunk, withLens: true).Capture!, start, modelTop[0].Id);
+        {
+            // A call's capture (n_layer × n_batch × d_model floats, on the large object heap) is garbage once read, but
+            // the GC sweeps that heap only in gen2 collections, which its budget let wait until several captures had
+            // piled up (190 MB of committed heap at 4,000 tokens on the 128k bench model, more than the whole prompt's
+            // 131 MB of residuals). Collecting before each capture keeps one; it costs milliseconds against a decode.
+            GC.Collect(GC.MaxGeneration, GCCollectionMode.Forced, blocking: true);
+            streamed.Lens(context, lens, tokens, start, chunk, modelTop[0].Id);
+        }
         var pieces = tokens.Select(t => new TokenPiece(t, TokenText.Readable(model, t))).ToArray();
         return new LensReport(pieces, streamed.Top, streamed.Probability, modelTop)
         {
@@ -151,8 +156,21 @@ public sealed class LensReport
             return evaluation;
         }
 
-        /// <summary>The lens of every layer at the chunk's positions, a block of rows at a time; fills cells [start, start + rows).</summary>
-        public void Read(LogitLens lens, ResidualCapture capture, int start, int final)
+        /// <summary>Decodes the last chunk with the lens; returns llama.cpp's own top tokens after it, the first being the final prediction.</summary>
+        public TopToken[] LensWithFinal(LlamaContext context, LogitLens lens, IReadOnlyList<int> tokens, int start, int count)
+        {
+            var evaluation = Decode(context, tokens, start, count, withLens: true);
+            var modelTop = LogSoftmax.TopK(evaluation.LastLogits, topK, LogSoftmax.LogSumExp(evaluation.LastLogits));
+            Read(lens, evaluation.Capture!, start, modelTop[0].Id);
+            return modelTop;
+        }
+
+        /// <summary>Decodes a chunk with the lens and fills its cells; its capture is garbage on return.</summary>
+        public void Lens(LlamaContext context, LogitLens lens, IReadOnlyList<int> tokens, int start, int count, int final) =>
+            Read(lens, Decode(context, tokens, start, count, withLens: true).Capture!, start, final);
+
+        // The lens of every layer at the chunk's positions, a block of rows at a time; fills cells [start, start + rows).
+        private void Read(LogitLens lens, ResidualCapture capture, int start, int final)
         {
             var rowsInChunk = capture.Positions.Length;
             var d = capture.EmbeddingSize;

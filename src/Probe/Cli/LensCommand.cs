@@ -41,7 +41,8 @@ public static class LensCommand
             // The lens makes every position an output row, and llama.cpp keeps a logits row per output of one llama_decode
             // call (512 MB at a 128k vocabulary and 1,000 tokens). Calls of one ubatch each hold n_ubatch rows; one
             // sequence splits into the same ubatches either way, so the numbers are those of a single call. A smaller
-            // ubatch would save more but changes llama.cpp's rounding (measured at n_ubatch 64).
+            // ubatch would save more but changes llama.cpp's rounding (measured at n_ubatch 64). LensReport streams the prompt
+            // one call at a time, so the residuals it holds are one call's too.
             var options = new LlamaContextOptions { ContextSize = contextSize, Threads = parsed.GetValue(threadsOption) };
             using var llama = model.CreateContext(options with { BatchSize = Math.Min(contextSize, options.MicroBatchSize) });
             var tokens = model.Tokenize(prompt);

@@ -43,6 +43,59 @@ public sealed class LensReportTests(TinyModels models)
             }
     }
 
+    // The prompt streams through llama.cpp one call of n_batch tokens at a time (8 or 16 here, so the prompt is 2 to 4
+    // calls, the last one short); the reference is one Evaluate of the whole prompt on a fresh context of the same
+    // n_batch and n_ubatch, which cuts it into the same calls. Equality is exact: a chunk decoded at the wrong
+    // positions, on a wrong cache or with a different ubatch split changes the residuals.
+    [Theory]
+    [InlineData(GgmlType.F32, 8, 8)]
+    [InlineData(GgmlType.Q8_0, 8, 8)]
+    [InlineData(GgmlType.Q8_0, 16, 8)]
+    [InlineData(GgmlType.F16, 64, 64)]
+    public void GivenAPromptOfSeveralDecodeCalls_WhenTheLensStreamsIt_ThenTheReportEqualsOneEvaluationOfTheWholePrompt(GgmlType type, int batch, int ubatch)
+    {
+        var model = models.Get(type);
+        var options = new LlamaContextOptions { ContextSize = 128, BatchSize = batch, MicroBatchSize = ubatch, Threads = 1 };
+        var tokens = model.Tokenize(Prompt + " (3, 9), (5,");
+        var lens = LogitLens.Create(model);
+        const int k = 4;
+        LensReport report;
+        using (var ctx = model.CreateContext(options)) report = LensReport.Compute(ctx, lens, tokens, k, blockRows: 3);
+
+        using var reference = model.CreateContext(options);
+        var evaluation = reference.Evaluate(tokens, new EvaluationOptions { Capture = CaptureRequest.AllLayers(model.Info.LayerCount) });
+        var whole = lens.Apply(evaluation.Capture!); // [layer, position, d_vocab] at once
+        Assert.Equal(LogSoftmax.TopK(evaluation.LastLogits, k, LogSoftmax.LogSumExp(evaluation.LastLogits)), report.ModelTop);
+        var final = report.FinalToken;
+        for (var layer = 0; layer < model.Info.LayerCount; layer++)
+            for (var position = 0; position < tokens.Length; position++)
+            {
+                Assert.Equal(whole.Top(layer, position, k), report.Top[layer][position]);
+                Assert.Equal(Math.Exp(whole.LogProb(layer, position, final)), report.FinalTokenProbability[layer, position]);
+            }
+    }
+
+    // Memory bounded by one call whatever the prompt length: no decode captures more than n_batch positions, and
+    // the price is one decode of the chunks before the last (none when the prompt fits one call).
+    [Theory]
+    [InlineData(8)]
+    [InlineData(16)]
+    [InlineData(128)]
+    public void GivenAPromptLongerThanACall_WhenTheLensStreamsIt_ThenNoDecodeHoldsMoreThanOneCallOfResiduals(int batch)
+    {
+        var model = models.Get(GgmlType.Q8_0);
+        using var ctx = model.CreateContext(new LlamaContextOptions { ContextSize = 128, BatchSize = batch, MicroBatchSize = Math.Min(batch, 8), Threads = 1 });
+        var tokens = model.Tokenize(Prompt + " (3, 9), (5,");
+        Assert.True(tokens.Length > 2 * 16, "the prompt spans at least three calls of 16");
+
+        var report = LensReport.Compute(ctx, LogitLens.Create(model), tokens, 2);
+
+        var lastChunk = tokens.Length - (tokens.Length - 1) / batch * batch;
+        Assert.Equal(Math.Min(batch, tokens.Length), report.LargestCapturePositions);
+        Assert.Equal(2 * tokens.Length - lastChunk, report.DecodedTokens);
+        Assert.All(report.Top, layer => Assert.All(layer, cell => Assert.Equal(2, cell.Length)));
+    }
+
     [Theory]
     [InlineData(32_000)]
     [InlineData(128_000)]

@@ -1,4 +1,5 @@
 using System.Numerics;
+using FsCheck;
 using FsCheck.Xunit;
 using Probing.IclHarness.Icl;
 using Probing.IclHarness.Icl.Patching;
@@ -89,8 +90,11 @@ public sealed class TaskLimitsTests
         Assert.Equal(y, TaskParser.Parse(spec).Function.Apply(x));
 
     [Property]
-    public bool GivenAnyCoefficientsXAndModulus_WhenApplied_ThenTheResidueEqualsTheExactOne(long c0, long c1, long c2, long x, long m)
+    public bool GivenAnyCoefficientsXAndModulus_WhenApplied_ThenTheResidueEqualsTheExactOne(
+        DoNotSize<long> a0, DoNotSize<long> a1, DoNotSize<long> a2, DoNotSize<long> ax, DoNotSize<long> am)
     {
+        // Unsized: the whole 64-bit range, where the unreduced value overflows almost always.
+        var (c0, c1, c2, x, m) = (a0.Item, a1.Item, a2.Item, ax.Item, am.Item);
         var modulus = m == long.MinValue ? long.MaxValue : Math.Max(2, Math.Abs(m));
         var exact = (BigInteger)c2 * x * x + (BigInteger)c1 * x + c0;
         var residue = (long)(((exact % modulus) + modulus) % modulus);

@@ -174,6 +174,55 @@ public sealed class BadInputCorpusTests : IDisposable
     public void GivenSweepShotsBeyondTheExamples_WhenIcl_ThenOneLineInsteadOfDroppingThem() =>
         AssertOneLine(Run("icl", "--task", "2x+3", "--model", Model, "--sweep-shots", "0,1,99", "--out", Path.Combine(_temp, "icl")), "--sweep-shots");
 
+    [Theory]
+    [InlineData("0,,1")]
+    [InlineData("0,1,")]
+    public void GivenAnEmptySweepShotsEntry_WhenIcl_ThenOneLineInsteadOfSkippingIt(string shots) =>
+        AssertOneLine(Run("icl", "--task", "2x+3", "--model", Model, "--sweep-shots", shots, "--out", Path.Combine(_temp, "icl")), "--sweep-shots '" + shots + "' has an empty entry");
+
+    [Theory]
+    [InlineData("icl", "--task", "2x+3", "--epsilon", "1e-400")]
+    [InlineData("bayes", "beta-bernoulli", "--json", "--alpha", "-0.0001e-330")]
+    public void GivenANumberBelowTheSmallestDouble_WhenParsed_ThenOneLineInsteadOfReadingZero(params string[] args) =>
+        AssertOneLine(Run(args), $"{args[^2]} '{args[^1]}' is too small for a double and would be read as 0");
+
+    [Fact]
+    public void GivenZeroWrittenWithAnExponent_WhenParsed_ThenItIsZeroNotTooSmall() =>
+        // Accepted as 0: the command goes on to refuse --examples 0.
+        AssertOneLine(Run("icl", "--task", "2x+3", "--model", Model, "--epsilon", "0.000e-999", "--examples", "0", "--out", Path.Combine(_temp, "icl")), "--examples");
+
+    [Theory]
+    [InlineData("--family", "ax, a in -9223372036854775808..9223372036854775807", "--family has 18446744073709551616 members")]
+    [InlineData("--task", "ax+b, a in 0..9223372036854775807, b in 0..1", "--task has 18446744073709551616 members")]
+    [InlineData("--task", "ax+b, a in 0..3000, b in 0..3000", "the ideal learner takes the task's family as its hypotheses, and --task has 9006001 members, more than 1000000; narrow the ranges in --task, or pass a smaller family for the ideal learner with --family")]
+    [InlineData("--task", "-a, a in -9223372036854775808..0", "beyond a 64-bit integer; narrow the range of 'a'")]
+    [InlineData("--task", "ax+b, a in 0..5, b in 0..9, except x, x", "x is excluded twice at column 39; list each function once")]
+    public void GivenAFamilyBeyondTheIdealLearnerOrTheLongs_WhenIcl_ThenOneLineBeforeAnyMemberIsMade(string flag, string value, string fragment)
+    {
+        string[] task = flag == "--task" ? [] : ["--task", "2x+3"];
+        AssertOneLine(Run(["icl", .. task, flag, value, "--model", Model, "--contexts", "1", "--no-plots", "--no-lens", "--out", Path.Combine(_temp, "icl")]), fragment);
+        Assert.False(Directory.Exists(Path.Combine(_temp, "icl")));
+    }
+
+    [Theory]
+    [InlineData("--x-range", "9223372036854775808..9223372036854775809", "has an end beyond a 64-bit integer")]
+    [InlineData("--x-range", "0..99999999999999999999", "has an end beyond a 64-bit integer")]
+    [InlineData("--x-range", "-9223372036854775808..9223372036854775807", "--x-range spans more than 1001 values")]
+    public void GivenAnXRangeAtOrBeyondTheEndsOfTheLongs_WhenIcl_ThenOneLineInUserTerms(string flag, string value, string fragment) =>
+        AssertOneLine(Run("icl", "--task", "2x+3", flag, value, "--model", Model, "--out", Path.Combine(_temp, "icl")), fragment);
+
+    [Theory]
+    [InlineData("icl", "--task", "2x+3", "--contexts", "1", "--sweep-shots", "0", "--no-lens", "--no-plots")]
+    [InlineData("icl", "patch", "--source", "2x+3", "--target", "3x+1")]
+    [InlineData("icl", "task-vector", "--task", "2x+3", "--contexts", "1", "--queries", "1")]
+    [InlineData("icl", "heads", "--task", "2x+3", "--contexts", "1", "--no-lens")]
+    public void GivenAnXRangeEndingAtTheLargestLong_WhenAnIclCommandRuns_ThenOneLineSaysTheFunctionOverflowsThere(params string[] args)
+    {
+        var result = Run([.. args, "--x-range", "9223372036854775790..9223372036854775807", "--model", Model, "--threads", "1", "--out", Path.Combine(_temp, "x")]);
+        AssertOneLine(result, "overflows a 64-bit integer at x = 92233720368547757");
+        Assert.Contains("narrow --x-range", result.Error);
+    }
+
     [Fact]
     public void GivenATemplateWithAnUnknownField_WhenIcl_ThenOneLineNamesTheField()
     {

@@ -1,3 +1,4 @@
+using System.Globalization;
 using Probing.IclHarness.Icl.Prompts;
 using Probing.IclHarness.Icl.Tasks;
 using Probing.Runs;
@@ -70,6 +71,9 @@ public sealed record IclRunOptions
     /// <summary>Largest <see cref="Contexts"/>.</summary>
     public const int MaxContexts = 1_000_000;
 
+    /// <summary>Most members of the ideal learner's family (<see cref="EffectiveIdealFamily"/>): it evaluates every one on every example.</summary>
+    public const int MaxIdealFamilyMembers = 1_000_000;
+
     /// <summary>Largest contexts × examples, the number of measured examples kept in memory.</summary>
     public const long MaxExampleRows = 10_000_000;
 
@@ -94,7 +98,7 @@ public sealed record IclRunOptions
             throw new ArgumentException($"Contexts × Examples must be at most {MaxExampleRows} (got {(long)Contexts * Examples}); lower Contexts").Naming(nameof(Contexts), nameof(Examples));
         if (XMax < XMin) throw new ArgumentException($"XMin..XMax {XMin}..{XMax} is empty").Naming(XRange);
         if ((SweepXMax ?? XMax) < (SweepXMin ?? XMin)) throw new ArgumentException("SweepXMin..SweepXMax is empty").Naming(SweepXRange);
-        if ((SweepXMax ?? XMax) - (SweepXMin ?? XMin) > 1000)
+        if (ExampleSampler.CountValues(SweepXMin ?? XMin, SweepXMax ?? XMax) > 1001)
             throw (SweepXMin is null && SweepXMax is null
                 ? new ArgumentException("XMin..XMax spans more than 1001 values, too many final x for the prediction sweep; narrow it or pass a narrower SweepXMin..SweepXMax")
                 : new ArgumentException("SweepXMin..SweepXMax spans more than 1001 values; narrow it")).Naming(XRange, SweepXRange);
@@ -103,7 +107,14 @@ public sealed record IclRunOptions
         // One KV stream per context in a batch, and llama.cpp holds at most 256 sequences (LLAMA_MAX_SEQ).
         if (BatchContexts is < 1 or > MaxBatchContexts)
             throw new ArgumentException($"BatchContexts must be between 1 and {MaxBatchContexts} (got {BatchContexts})").Naming(nameof(BatchContexts));
-        if (EffectiveIdealFamily.MemberCount > 1_000_000) throw new ArgumentException("IdealFamily has more than a million members; narrow its ranges").Naming(nameof(IdealFamily));
+        // The ideal learner enumerates its family for every context: bounded (exactly, however wide the ranges) before any member is made.
+        if (EffectiveIdealFamily.MemberCount is var members && members > MaxIdealFamilyMembers)
+        {
+            var count = members.ToString(CultureInfo.InvariantCulture);
+            throw IdealFamily is null
+                ? new ArgumentException($"the ideal learner takes the task's family as its hypotheses, and Task has {count} members, more than {MaxIdealFamilyMembers}; narrow the ranges in Task, or pass a smaller family for the ideal learner with IdealFamily").Naming(nameof(Task), nameof(IdealFamily))
+                : new ArgumentException($"IdealFamily has {count} members, more than {MaxIdealFamilyMembers}; narrow its ranges").Naming(nameof(IdealFamily));
+        }
     }
 
     /// <summary>The option name of the x range, both bounds (see <see cref="OptionNames"/>).</summary>

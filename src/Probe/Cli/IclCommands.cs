@@ -144,8 +144,11 @@ public static class IclCommands
     {
         if (string.IsNullOrWhiteSpace(text)) return [];
         var shots = new List<int>();
-        foreach (var part in text.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
+        // Empty entries are refused, not skipped: '0,,1' is a typo for some size the user meant.
+        foreach (var part in text.Split(',', StringSplitOptions.TrimEntries))
         {
+            if (part.Length == 0)
+                throw new UsageException($"--sweep-shots '{text}' has an empty entry between commas; write each size once, e.g. 0,1,2,3,5,8");
             if (!int.TryParse(part, System.Globalization.CultureInfo.InvariantCulture, out var k) || k < 0)
                 throw new UsageException($"--sweep-shots '{text}' must be non-negative integers separated by commas, e.g. 0,1,2,3,5,8");
             shots.Add(k);

@@ -134,11 +134,24 @@ public static class OptionRules
     {
         var text = result.Tokens[^1].Value;
         // Float: sign, digits, '.' and exponent only; no thousands separators, so "1,5" fails instead of reading 15.
-        if (double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var value) && double.IsFinite(value)) return value;
+        if (double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var value) && double.IsFinite(value))
+        {
+            // A non-zero number below the smallest double (1e-400) reads as 0: refused, since 0 often means something else.
+            if (value != 0 || !MantissaHasNonZeroDigit(text)) return value;
+            result.AddError($"{name} {Show(text)} is too small for a double and would be read as 0; pass 0 itself, or a value of at least 5e-324.");
+            return null;
+        }
         result.AddError(text.Contains(',', StringComparison.Ordinal)
             ? $"{name} expects a number written with a '.' decimal point, such as 1.5; got {Show(text)} (commas are not accepted)."
             : $"{name} expects a finite number such as 0.5 or 1e-3, got {Show(text)}.");
         return null;
+    }
+
+    /// <summary>Whether the digits before the exponent of a number include one other than 0 (so the number is not zero).</summary>
+    private static bool MantissaHasNonZeroDigit(string text)
+    {
+        var end = text.IndexOfAny(['e', 'E']);
+        return (end < 0 ? text : text[..end]).Any(c => c is >= '1' and <= '9');
     }
 
     /// <summary>A user's text quoted for a message, with control characters made visible and long text cut.</summary>

@@ -191,6 +191,20 @@ public sealed class IclRunnerTests(IclModels models)
     }
 
     [Fact]
+    public void GivenEpsilonZeroAndATaskOutsideTheIdealFamily_WhenRun_ThenRefusedNamingEpsilonAndTheFamily()
+    {
+        // The noiseless learner gives such a context probability 0; the message said only "add a noise term to the likelihood".
+        var options = Options(contexts: 2) with { SweepShots = [], Epsilon = 0, IdealFamily = TaskParser.Parse("ax, a in 0..3") };
+        var ex = Assert.Throws<ArgumentException>(() => IclRunner.Run(models.Scoring, models.Identity, options, null, CancellationToken.None));
+        Assert.Contains("with Epsilon 0 the ideal learner cannot explain context 1 (2x+3): no member of its family 'ax, a in 0..3' gives all its examples", ex.Message);
+        Assert.Contains("pass Epsilon > 0", ex.Message);
+        Assert.Equal(["Epsilon", "IdealFamily"], OptionNames.In(ex));
+        // Inside the family, ε = 0 is the exact noiseless learner.
+        var inside = IclRunner.Run(models.Scoring, models.Identity, options with { IdealFamily = TaskParser.Parse("ax+b, a in 1..3, b in 2..4") }, null, CancellationToken.None);
+        Assert.All(inside.Examples, e => Assert.True(double.IsFinite(e.IdealSurprisalBits)));
+    }
+
+    [Fact]
     public void GivenPatchRun_WhenRun_ThenOneRowPerLayerAfterTheUnpatchedRowWithProbabilities()
     {
         var options = new IclPatchOptions(TaskParser.Parse("2x+3"), TaskParser.Parse("3x+1"), IclModels.Template(), Examples: 4, Seed: 2);

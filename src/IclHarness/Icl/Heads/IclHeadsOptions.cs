@@ -60,6 +60,8 @@ public sealed record IclHeadsOptions(
         Distinct = Distinct,
         Contexts = Contexts,
         SweepShots = [],
+        // Heads runs no ideal learner: a small family keeps the run options' bound on it from refusing a wide task family.
+        IdealFamily = TaskParser.Parse(IclRunOptions.DefaultIdealFamily),
         MaxInteger = MaxInteger,
         Lens = false,
         BatchContexts = BatchContexts,

@@ -19,6 +19,9 @@ public sealed record IclPatchOptions(TaskSpec Source, TaskSpec Target, PromptTem
     {
         if (Source.IsFamily || Target.IsFamily) throw new ArgumentException("patching needs single functions for Source and Target, not families").Naming(nameof(Source), nameof(Target));
         if (Examples is < 1 or > IclRunOptions.MaxExamples) throw new ArgumentException($"Examples must be between 1 and {IclRunOptions.MaxExamples} (got {Examples})").Naming(nameof(Examples));
-        if (XMax - XMin < Examples + 1) throw new ArgumentException($"XMin..XMax {XMin}..{XMax} is too small for {Examples} examples and two distinct query x").Naming(IclRunOptions.XRange);
+        if (XMax < XMin) throw new ArgumentException($"XMin..XMax {XMin}..{XMax} is empty; pass LO..HI with LO <= HI").Naming(IclRunOptions.XRange);
+        if (ExampleSampler.CountValues(XMin, XMax) < (ulong)Examples + 2)
+            throw new ArgumentException($"XMin..XMax {XMin}..{XMax} holds {ExampleSampler.CountValues(XMin, XMax)} values, too few for {Examples} examples and two distinct query x; widen XMin..XMax or lower Examples")
+                .Naming(IclRunOptions.XRange, nameof(Examples));
     }
 }

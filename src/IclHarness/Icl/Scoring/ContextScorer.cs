@@ -1,12 +1,25 @@
 using Probing.Bayes;
 using Probing.IclHarness.Icl.Prompts;
 using Probing.IclHarness.Llama;
+using Probing.Runs;
 
 namespace Probing.IclHarness.Icl.Scoring;
 
 /// <summary>Turns one batched teacher-forced pass over several contexts into per-example and lens measurements.</summary>
 internal sealed class ContextScorer(IScoringModel model, IclRunOptions options, NumericTokens numeric, IReadOnlyList<Func<long, long>> idealFamily)
 {
+    /// <summary>
+    /// With ε = 0 the ideal learner gives probability 0 (infinite surprisal) to a context no member of its family explains:
+    /// refused before the model pass, naming the two options that fix it.
+    /// </summary>
+    private void RequireExplained(ContextPlan plan)
+    {
+        if (idealFamily.Any(f => plan.Examples.All(e => f(e.X) == e.Y))) return;
+        throw new ArgumentException(
+            $"with Epsilon 0 the ideal learner cannot explain context {plan.Context} ({plan.Function}): no member of its family '{options.EffectiveIdealFamily.Canonical}' gives all its examples; pass Epsilon > 0 (the default is 1e-6), or a family (IdealFamily) that contains the task")
+            .Naming(nameof(IclRunOptions.Epsilon), nameof(IclRunOptions.IdealFamily));
+    }
+
     /// <summary>
     /// Per context of the batch: its examples, lens rows, and the integer lens [layer][n] at its last answer, or null
     /// when that answer's first informative token is not a number (a minus sign of its own: that position predicts
@@ -15,6 +28,7 @@ internal sealed class ContextScorer(IScoringModel model, IclRunOptions options, 
     public IReadOnlyList<(List<ExampleMeasurement> Examples, List<LensMeasurement> Lens, double[][]? Integers)> Score(
         IReadOnlyList<ContextPlan> plans, CancellationToken cancellation)
     {
+        if (options.Epsilon == 0) foreach (var plan in plans) RequireExplained(plan);
         var requests = plans.Select(p => p.Request()).ToList();
         var evaluated = model.Evaluate(requests, options.Lens, cancellation);
         var lensRows = plans.Select(_ => new List<LensMeasurement>()).ToList();

@@ -31,7 +31,10 @@ public sealed record IclTaskVectorOptions(TaskSpec Task, PromptTemplate Template
         if (Examples is < 1 or > IclRunOptions.MaxExamples) throw new ArgumentException($"Examples must be between 1 and {IclRunOptions.MaxExamples} (got {Examples})").Naming(nameof(Examples));
         if (Contexts is < 1 or > MaxCount) throw new ArgumentException($"Contexts must be between 1 and {MaxCount} (got {Contexts})").Naming(nameof(Contexts));
         if (Queries is < 1 or > MaxCount) throw new ArgumentException($"Queries must be between 1 and {MaxCount} (got {Queries})").Naming(nameof(Queries));
-        if (XMax - XMin < Examples) throw new ArgumentException($"XMin..XMax {XMin}..{XMax} is too small for {Examples} examples and a distinct query x").Naming(IclRunOptions.XRange);
+        if (XMax < XMin) throw new ArgumentException($"XMin..XMax {XMin}..{XMax} is empty; pass LO..HI with LO <= HI").Naming(IclRunOptions.XRange);
+        if (ExampleSampler.CountValues(XMin, XMax) < (ulong)Examples + 1)
+            throw new ArgumentException($"XMin..XMax {XMin}..{XMax} holds {ExampleSampler.CountValues(XMin, XMax)} values, too few for {Examples} examples and a distinct query x; widen XMin..XMax or lower Examples")
+                .Naming(IclRunOptions.XRange, nameof(Examples));
         if (IntoTask is { IsFamily: true }) throw new ArgumentException("IntoTask needs a single function, not a family").Naming(nameof(IntoTask));
         if (Heads is < 0 or > MaxCount) throw new ArgumentException($"Heads must be between 0 and {MaxCount} (got {Heads})").Naming(nameof(Heads));
     }

@@ -26,8 +26,8 @@ public static class ExampleSampler
         ArgumentNullException.ThrowIfNull(random);
         if (max < min) throw new ArgumentException($"x range {min}..{max} is empty; pass XMin..XMax as LO..HI with LO <= HI").Naming(IclRunOptions.XRange);
         if (count < 0) throw new ArgumentException($"the number of examples must be zero or more (got {count})");
-        var size = max - min + 1;
-        if (distinct && size < count)
+        var size = CountValues(min, max);
+        if (distinct && size < (ulong)count)
             throw new ArgumentException($"cannot draw {count} distinct x from {min}..{max} ({size} values); widen XMin..XMax, lower Examples or pass Distinct = false")
                 .Naming(IclRunOptions.XRange, "Examples", "Distinct = false");
         var xs = new long[count];
@@ -35,11 +35,31 @@ public static class ExampleSampler
         for (var i = 0; i < count; i++)
         {
             long x;
-            do x = random.NextInt64(min, max + 1);
+            do x = Uniform(random, min, max);
             while (distinct && !seen.Add(x));
             xs[i] = x;
         }
         return xs;
+    }
+
+    /// <summary>
+    /// How many integers <paramref name="min"/>..<paramref name="max"/> holds (0 when max &lt; min). The whole 64-bit range
+    /// holds 2^64, one more than a <see cref="ulong"/> holds, hence the 128-bit count.
+    /// </summary>
+    public static UInt128 CountValues(long min, long max) => max < min ? UInt128.Zero : (UInt128)unchecked((ulong)(max - min)) + 1;
+
+    /// <summary>One integer drawn uniformly from <paramref name="min"/>..<paramref name="max"/> (max ≥ min), any 64-bit range included.</summary>
+    public static long Uniform(Random random, long min, long max)
+    {
+        ArgumentNullException.ThrowIfNull(random);
+        if (max < min) throw new ArgumentException($"range {min}..{max} is empty");
+        // The usual draw (the one earlier versions made, so seeds keep their bytes) needs max + 1 to fit a long.
+        if (max < long.MaxValue) return random.NextInt64(min, max + 1);
+        if (min > long.MinValue) return random.NextInt64(min - 1, max) + 1;
+        // The whole 64-bit range: every bit pattern is one value.
+        Span<byte> bytes = stackalloc byte[8];
+        random.NextBytes(bytes);
+        return BitConverter.ToInt64(bytes);
     }
 
     /// <summary>Parses <c>LO..HI</c> (either end may be negative).</summary>
@@ -49,7 +69,12 @@ public static class ExampleSampler
         var parts = text.Split("..", StringSplitOptions.TrimEntries);
         if (parts.Length != 2 || !long.TryParse(parts[0], System.Globalization.CultureInfo.InvariantCulture, out var lo) ||
             !long.TryParse(parts[1], System.Globalization.CultureInfo.InvariantCulture, out var hi))
-            throw new FormatException($"{what} '{text}' is not a range; write LO..HI, e.g. 0..20");
+        {
+            var integers = parts.Length == 2 && parts.All(p => p.Length > 0 && (p[0] is '-' or '+' ? p[1..] : p) is { Length: > 0 } digits && digits.All(char.IsAsciiDigit));
+            throw new FormatException(integers
+                ? $"{what} '{text}' has an end beyond a 64-bit integer; keep both ends within {long.MinValue}..{long.MaxValue}"
+                : $"{what} '{text}' is not a range; write LO..HI, e.g. 0..20");
+        }
         if (hi < lo) throw new FormatException($"{what} '{text}' is empty; write LO..HI with LO <= HI");
         return (lo, hi);
     }

@@ -5,7 +5,8 @@ namespace Probing.IclHarness.Icl.Tasks;
 
 /// <summary>
 /// An exact integer function y = Σ c_k·x^k, optionally reduced mod m into 0..m−1. Arithmetic is
-/// checked: a value that does not fit in a 64-bit integer throws <see cref="OverflowException"/>.
+/// checked: a value that does not fit in a 64-bit integer throws <see cref="OverflowException"/> (a reduced value
+/// always fits: it is computed in modular arithmetic).
 /// </summary>
 public sealed class IntegerFunction : IEquatable<IntegerFunction>
 {
@@ -28,16 +29,37 @@ public sealed class IntegerFunction : IEquatable<IntegerFunction>
     /// <summary>The modulus, or null when the values are not reduced.</summary>
     public long? Modulus { get; }
 
-    /// <summary>Evaluates the function at <paramref name="x"/> with checked arithmetic.</summary>
+    /// <summary>
+    /// Evaluates the function at <paramref name="x"/>: with checked arithmetic, or with a modulus exactly in modular
+    /// arithmetic (so a reduced value never overflows, whatever x and the modulus).
+    /// </summary>
     public long Apply(long x)
     {
+        if (Modulus is { } m) return ApplyModulo(x, m);
         checked
         {
             long y = 0;
             for (var k = _coefficients.Length - 1; k >= 0; k--) y = y * x + _coefficients[k]; // Horner
-            if (Modulus is { } m) y = ((y % m) + m) % m;
             return y;
         }
+    }
+
+    /// <summary>
+    /// Horner's rule mod m: (Σ c_k·x^k) mod m equals the same sum with x and every c_k reduced first, and every partial
+    /// value stays in 0..m−1, so with 128-bit products (below m² &lt; 2^126) nothing overflows.
+    /// </summary>
+    private long ApplyModulo(long x, long m)
+    {
+        Int128 modulus = m, xm = Reduce(x, m), y = 0;
+        for (var k = _coefficients.Length - 1; k >= 0; k--) y = (y * xm + Reduce(_coefficients[k], m)) % modulus;
+        return (long)y;
+    }
+
+    /// <summary>v mod m in 0..m−1 (C#'s % keeps the sign of v).</summary>
+    private static long Reduce(long v, long m)
+    {
+        var r = v % m;
+        return r < 0 ? r + m : r;
     }
 
     /// <summary>The canonical spec, e.g. <c>2x+3</c>, <c>-x+7</c>, <c>x^2+1</c>, <c>2x+3 mod 10</c>.</summary>

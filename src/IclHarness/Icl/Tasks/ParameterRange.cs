@@ -6,6 +6,6 @@ namespace Probing.IclHarness.Icl.Tasks;
 /// <param name="Max">Largest value.</param>
 public sealed record ParameterRange(char Name, long Min, long Max)
 {
-    /// <summary>How many values the range holds.</summary>
-    public long Count => Max - Min + 1;
+    /// <summary>How many values the range holds (up to 2^64, for the whole 64-bit range).</summary>
+    public UInt128 Count => ExampleSampler.CountValues(Min, Max);
 }

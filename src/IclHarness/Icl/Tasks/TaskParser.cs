@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Numerics;
 
 namespace Probing.IclHarness.Icl.Tasks;
 
@@ -90,6 +91,7 @@ public static class TaskParser
                 ranges[p] = multipliesX ? new ParameterRange(p, -5, 5) : new ParameterRange(p, -10, 10);
             }
             var ordered = ranges.Values.OrderBy(r => r.Name).ToList();
+            CheckCoefficientsFit(terms, ranges);
             var spec = new TaskSpec(text.Trim(), terms, modulus, ordered) { Excluded = excluded.Select(e => e.Function).Distinct().ToList() };
             if (excluded.Count > 0) CheckExclusions(spec, excluded);
             return spec;
@@ -106,9 +108,13 @@ public static class TaskParser
                 if (Peek is null) throw Error("expected a function after 'except', such as 'except 4x+1, 3x+7'");
                 var terms = ParsePolynomial();
                 if (terms.Any(t => t.Parameter is not null)) throw Error("an excluded function has no parameters; write it out, such as 4x+1", at);
-                var coefficients = new long[terms.Max(t => t.Power) + 1];
-                foreach (var t in terms) coefficients[t.Power] = checked(coefficients[t.Power] + t.Coefficient);
-                result.Add((new IntegerFunction(coefficients, modulus), at));
+                var sums = new BigInteger[terms.Max(t => t.Power) + 1];
+                foreach (var t in terms) sums[t.Power] += t.Coefficient;
+                if (sums.Any(c => c < long.MinValue || c > long.MaxValue))
+                    throw Error("an excluded function has a coefficient beyond a 64-bit integer, so it is not a member of the family", at);
+                var function = new IntegerFunction(sums.Select(c => (long)c).ToArray(), modulus);
+                if (result.Any(e => e.Item1.Equals(function))) throw Error($"{function} is excluded twice", at, hint: "; list each function once");
+                result.Add((function, at));
                 SkipSpaces();
                 if (Peek is null) return result;
                 if (Peek != ',') throw Peek is { } c && char.IsLetter(c) && c != 'x' ? UnknownSymbol() : Error($"unexpected '{Peek}' (separate excluded functions with commas)");
@@ -126,6 +132,38 @@ public static class TaskParser
             foreach (var (function, at) in excluded)
                 if (!members.Contains(function)) throw Error($"{function} is not a member of the family, so it cannot be excluded", at);
             if (spec.MemberCount == 0) throw Error("'except' removes every member of the family", excluded[0].At);
+        }
+
+        /// <summary>
+        /// Checks that every coefficient fits a 64-bit integer for every member (each parameter anywhere in its range), so
+        /// that instantiating a member never overflows; the sums are exact (BigInteger), whatever the ranges.
+        /// </summary>
+        private void CheckCoefficientsFit(List<PolynomialTerm> terms, Dictionary<char, ParameterRange> ranges)
+        {
+            foreach (var power in terms.GroupBy(t => t.Power))
+            {
+                BigInteger lowest = 0, highest = 0;
+                foreach (var term in power.Where(t => t.Parameter is null))
+                {
+                    lowest += term.Coefficient;
+                    highest += term.Coefficient;
+                }
+                foreach (var parameter in power.Where(t => t.Parameter is not null).GroupBy(t => t.Parameter!.Value))
+                {
+                    // The parameter's terms at this power add up to m·p (m: the sum of their signs).
+                    var m = parameter.Aggregate(BigInteger.Zero, (sum, t) => sum + t.Coefficient);
+                    var range = ranges[parameter.Key];
+                    BigInteger atMin = m * range.Min, atMax = m * range.Max;
+                    lowest += BigInteger.Min(atMin, atMax);
+                    highest += BigInteger.Max(atMin, atMax);
+                }
+                if (lowest >= long.MinValue && highest <= long.MaxValue) continue;
+                var what = power.Key switch { 0 => "the constant term", 1 => "the coefficient of x", _ => $"the coefficient of x^{power.Key}" };
+                var value = (highest > long.MaxValue ? highest : lowest).ToString(CultureInfo.InvariantCulture);
+                var names = power.Where(t => t.Parameter is not null).Select(t => $"'{t.Parameter}'").Distinct().ToList();
+                var fix = names.Count > 0 ? $"narrow the range of {string.Join(" and ", names)}" : "use smaller numbers";
+                throw new FormatException($"task '{text}': {what} reaches {value}, beyond a 64-bit integer; {fix}");
+            }
         }
 
         private List<PolynomialTerm> ParsePolynomial()

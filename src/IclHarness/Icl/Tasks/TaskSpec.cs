@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Numerics;
 
 namespace Probing.IclHarness.Icl.Tasks;
 
@@ -18,8 +19,11 @@ public sealed record TaskSpec(string Text, IReadOnlyList<PolynomialTerm> Terms, 
     /// <summary>True when the spec has parameters and so names a family of functions.</summary>
     public bool IsFamily => Ranges.Count > 0;
 
-    /// <summary>Number of parameter settings of the family, less the excluded members (1 for a single function).</summary>
-    public long MemberCount => Ranges.Aggregate(1L, (n, r) => checked(n * r.Count)) - Excluded.Count;
+    /// <summary>
+    /// Number of parameter settings of the family, less the excluded members (1 for a single function). Exact whatever the
+    /// ranges: four parameters over the whole 64-bit range make 2^256 members, so bound it before enumerating <see cref="Members"/>.
+    /// </summary>
+    public BigInteger MemberCount => Ranges.Aggregate(BigInteger.One, (n, r) => n * (BigInteger)r.Count) - Excluded.Count;
 
     /// <summary>The single function a non-family spec names.</summary>
     public IntegerFunction Function => IsFamily
@@ -42,18 +46,19 @@ public sealed record TaskSpec(string Text, IReadOnlyList<PolynomialTerm> Terms, 
     public IntegerFunction Instantiate(IReadOnlyDictionary<char, long> values)
     {
         var maxPower = Terms.Count == 0 ? 0 : Terms.Max(t => t.Power);
-        var coefficients = new long[maxPower + 1];
+        // Summed in 128 bits, so only the coefficient itself must fit 64 (the parser checks it does for every member).
+        var sums = new Int128[maxPower + 1];
         foreach (var term in Terms)
         {
-            var c = term.Coefficient;
+            Int128 c = term.Coefficient;
             if (term.Parameter is { } p)
             {
                 if (!values.TryGetValue(p, out var v)) throw new ArgumentException($"task '{Text}': no value for parameter '{p}'");
-                c = checked(c * v);
+                c *= v;
             }
-            coefficients[term.Power] = checked(coefficients[term.Power] + c);
+            sums[term.Power] += c;
         }
-        return new IntegerFunction(coefficients, Modulus);
+        return new IntegerFunction(sums.Select(s => checked((long)s)).ToArray(), Modulus);
     }
 
     /// <summary>Every function of the family, parameters varying in letter order (first letter slowest).</summary>
@@ -92,7 +97,7 @@ public sealed record TaskSpec(string Text, IReadOnlyList<PolynomialTerm> Terms, 
         while (true)
         {
             var values = new Dictionary<char, long>();
-            foreach (var r in Ranges) values[r.Name] = random.NextInt64(r.Min, r.Max + 1);
+            foreach (var r in Ranges) values[r.Name] = ExampleSampler.Uniform(random, r.Min, r.Max);
             var member = Instantiate(values);
             if (!Excluded.Contains(member)) return member;
         }

@@ -127,6 +127,29 @@ public sealed class BadInputCorpusTests : IDisposable
         AssertOneLine(Run("lens", "--model", Model, "--prompt", "(1, 5)", "--ctx", "2000000000", "--out", Path.Combine(_temp, "lens")), "--ctx");
 
     [Theory]
+    [InlineData("3", 19, "pass --ctx 19 or more (at most 144")]
+    [InlineData(null, 160, "longer than the model's training context (144 tokens)")]
+    [InlineData("144", 160, "longer than the model's training context (144 tokens)")]
+    public void GivenAPromptLongerThanCtxOrTheTrainingContext_WhenLens_ThenOneLineSaysByHowMuchBeforeAnyDecode(string? ctx, int length, string fragment)
+    {
+        var prompt = string.Concat(Enumerable.Repeat("1", length)); // the bundled model's tokens are characters, and it adds no BOS
+        string[] args = ["lens", "--model", Model, "--prompt", prompt, "--out", Path.Combine(_temp, "lens-long-" + length + ctx)];
+        var result = Run(ctx is null ? args : [.. args, "--ctx", ctx]);
+        AssertOneLine(result, fragment);
+        Assert.Contains($"the prompt is {length} tokens", result.Error);
+        Assert.False(Directory.Exists(Path.Combine(_temp, "lens-long-" + length + ctx)), "a refused run leaves no folder");
+    }
+
+    [Fact]
+    public void GivenACtxBelowLlamaCppsPadding_WhenLensRuns_ThenRunJsonRecordsTheCtxPassed()
+    {
+        var folder = Path.Combine(_temp, "lens-ctx-32");
+        var result = Run("lens", "--model", Model, "--prompt", "(1, 5)", "--ctx", "32", "--threads", "1", "--out", folder);
+        Assert.True(result.Code == ExitCodes.Ok, result.Error);
+        Assert.Contains("\"ctx\": 32", System.IO.File.ReadAllText(Path.Combine(folder, "run.json")));
+    }
+
+    [Theory]
     [InlineData("100000")]
     [InlineData("-1")]
     public void GivenAnAbsurdThreadCount_WhenAnyCommandParsesIt_ThenOneLineNamesThreads(string threads)

@@ -114,7 +114,7 @@ public sealed class LlamaCommandsTests : IDisposable
     {
         var (code, _, error) = Run("lens", "--model", WriteModel(), "--prompt", new string('7', 600), "--ctx", "64", "--threads", "1");
         Assert.Equal(ExitCodes.BadInput, code);
-        Assert.Contains("context holds", error);
+        Assert.Contains("the prompt is 601 tokens", error);
         Assert.Single(error.TrimEnd().Split('\n'));
     }
 

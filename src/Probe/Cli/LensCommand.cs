@@ -31,7 +31,7 @@ public static class LensCommand
             var top = parsed.GetValue(topOption);
             if (top < 1) throw new UsageException($"--top must be at least 1, not {top}.");
             var modelPath = OptionRules.RequireInputFile(parsed.GetValue(modelOption)!, "--model");
-            var contextSize = ContextSize(modelPath, parsed.GetValue(ctxOption));
+            var contextSize = ContextSize(modelPath, parsed.GetValue(ctxOption), out var trained);
             var started = DateTimeOffset.UtcNow;
             // Claimed before the model runs, so a bad or busy --out costs nothing.
             using var claim = IclCommands.ClaimOutput(parsed.GetValue(outOption), Path.Combine("results", "lens"), started);
@@ -44,8 +44,14 @@ public static class LensCommand
             // ubatch would save more but changes llama.cpp's rounding (measured at n_ubatch 64). LensReport streams the prompt
             // one call at a time, so the residuals it holds are one call's too.
             var options = new LlamaContextOptions { ContextSize = contextSize, Threads = parsed.GetValue(threadsOption) };
-            using var llama = model.CreateContext(options with { BatchSize = Math.Min(contextSize, options.MicroBatchSize) });
             var tokens = model.Tokenize(prompt);
+            // llama.cpp pads its KV cache to 256 cells, so the context it creates may hold more than --ctx: the prompt is
+            // checked against --ctx (and the training context) itself.
+            if (tokens.Length > contextSize)
+                throw new UsageException(tokens.Length > trained
+                    ? string.Create(CultureInfo.InvariantCulture, $"the prompt is {tokens.Length} tokens, longer than the model's training context ({trained} tokens); shorten the prompt.")
+                    : string.Create(CultureInfo.InvariantCulture, $"the prompt is {tokens.Length} tokens, more than the context of {contextSize}; pass --ctx {tokens.Length} or more (at most {trained}, the model's training context)."));
+            using var llama = model.CreateContext(options with { BatchSize = Math.Min(contextSize, options.MicroBatchSize) });
             var report = LensReport.Compute(llama, lens, tokens, top);
 
             PrintTable(context.Out, model, report);
@@ -58,7 +64,7 @@ public static class LensCommand
             var p = record.Parameters;
             p["prompt"] = prompt;
             p["top"] = top;
-            p["ctx"] = llama.ContextSize;
+            p["ctx"] = contextSize;
             p["threads"] = parsed.GetValue(threadsOption);
             var results = record.Section("results");
             results["tokens"] = tokens.Length;
@@ -78,15 +84,22 @@ public static class LensCommand
     /// read by our GGUF reader before llama.cpp allocates anything); a model that does not declare one is bounded
     /// by 2^20 tokens.
     /// </summary>
-    internal static int ContextSize(string modelPath, int? requested)
+    internal static int ContextSize(string modelPath, int? requested) => ContextSize(modelPath, requested, out _);
+
+    /// <inheritdoc cref="ContextSize(string, int?)"/>
+    /// <param name="modelPath">The GGUF file.</param>
+    /// <param name="requested">--ctx, or null for the default.</param>
+    /// <param name="trained">The bound: the model's training context, or 2^20 tokens when it declares none.</param>
+    internal static int ContextSize(string modelPath, int? requested, out long trained)
     {
-        long trained;
         using (var file = GgufReader.Open(modelPath))
         {
             var key = $"{file.Architecture}.context_length";
             trained = file.Find(key) is { IsArray: false } value && value.Value is byte or ushort or uint or ulong or sbyte or short or int or long
-                ? Math.Clamp(value.Value is ulong u ? (long)Math.Min(u, long.MaxValue) : value.AsInt64(), 0, 1L << 20)
-                : 1L << 20;
+                ? (value.Value is ulong u ? (long)Math.Min(u, long.MaxValue) : value.AsInt64())
+                : 0;
+            // 0 or negative (llama.cpp reads 0xFFFFFFFF as −1) is "not declared", as for a missing key.
+            trained = trained > 0 ? Math.Min(trained, 1L << 20) : 1L << 20;
         }
         if (requested is not { } ctx) return (int)Math.Max(1, Math.Min(DefaultContext, trained));
         if (ctx < 1) throw new UsageException($"--ctx must be at least 1 token; got {ctx}.");

@@ -310,6 +310,28 @@ public sealed class IclCliTests : IClassFixture<IclCliTests.TinyModel>
     }
 
     [Fact]
+    public void GivenAnIclRunsExamplesCsv_WhenBayesFitReadsIt_ThenItFitsTheMeanPerExampleIndexAsTheRunDid()
+    {
+        // examples.csv has one row per example of each context; fitted as one series, context 2's first example
+        // would be read as shot 9 (the tryout got θ₀ 0.645 against the run's 0.264).
+        var bundled = Probing.IclHarness.Icl.BundledModel.Find(Probing.IclHarness.Icl.BundledModel.RelativePath, AppContext.BaseDirectory)
+            ?? throw new FileNotFoundException("models/icl-linear-tiny.gguf not found above the test folder");
+        var dir = Path.Combine(_model.Folder, "fit-examples");
+        var run = Run("icl", "--task", "2x+3", "--model", bundled, "--contexts", "4", "--examples", "8", "--threads", "1",
+            "--no-plots", "--no-lens", "--sweep-shots", "", "--out", dir);
+        Assert.True(run.Code == ExitCodes.Ok, run.Error);
+        using var fitJson = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(dir, "fit.json")));
+        string Fixed(string key) => fitJson.RootElement.GetProperty(key).GetDouble().ToString("0.00000", System.Globalization.CultureInfo.InvariantCulture);
+
+        var (code, output, error) = Run("bayes", "fit", "--csv", Path.Combine(dir, "examples.csv"));
+
+        Assert.True(code == ExitCodes.Ok, error);
+        Assert.Matches($@"theta0 \(prior P\(A\)\)\s*│\s*{Fixed("theta0")}\s", output);
+        Assert.Matches($@"c \(sensitivity\)\s*│\s*{Fixed("c")}\s", output);
+        Assert.Contains("mean over 4 contexts per example index (as probe icl fits), N = 8", output);
+    }
+
+    [Fact]
     public void GivenTheBundledModelAndATemplateOutsideItsVocabulary_WhenIclRuns_ThenOneLineAndExitCode2()
     {
         // The bundled model knows digits, '(', ')', ',' and space; the arrow template needs '-', '>' and '\n'.

@@ -72,6 +72,30 @@ public sealed class ToyExportGgufCliTests
     }
 
     [Fact]
+    public void GivenAFolderOrAMissingFolderAsOut_WhenExported_ThenOneLineNamingOutAndExitCode2()
+    {
+        var folder = Directory.CreateTempSubdirectory("toy-gguf-out-");
+        try
+        {
+            var run = Path.Combine(folder.FullName, "run");
+            Assert.Equal(ExitCodes.Ok, Run("toy", "train", "--task", "copy", "--preset", "llama", "--steps", "1", "--out", run).Code);
+
+            var intoFolder = Run("toy", "export-gguf", "--checkpoint", run, "--out", folder.FullName);
+            var intoNowhere = Run("toy", "export-gguf", "--checkpoint", run, "--out", Path.Combine(folder.FullName, "no", "m.gguf"));
+
+            Assert.Equal(ExitCodes.BadInput, intoFolder.Code);
+            Assert.Equal($"probe: --out '{folder.FullName}' is a folder; pass the GGUF file to write, such as '{Path.Combine(folder.FullName, "model.gguf")}'.", intoFolder.Error.TrimEnd());
+            Assert.Equal(ExitCodes.BadInput, intoNowhere.Code);
+            Assert.Single(intoNowhere.Error.TrimEnd().Split('\n'));
+            Assert.Contains("does not exist", intoNowhere.Error);
+        }
+        finally
+        {
+            folder.Delete(recursive: true);
+        }
+    }
+
+    [Fact]
     public void GivenAMissingCheckpoint_WhenExported_ThenOneLineAndExitCode2()
     {
         var (code, _, error) = Run("toy", "export-gguf", "--checkpoint", "/no/such/run", "--out", "/tmp/x.gguf");

@@ -182,6 +182,18 @@ public sealed class BayesCliTests : IDisposable
         Assert.Equal(before, Directory.GetFileSystemEntries(_temp).Length);
     }
 
+    [Theory]
+    [InlineData("1e-300", "1", "Beta(1E-300, 1)")]
+    [InlineData("0.0004", "2.5e9", "Beta(4E-4, 2.5E+9)")]
+    [InlineData("0.5", "10", "Beta(0.5, 10)")]
+    public void GivenTinyOrHugePriorParameters_WhenBetaBernoulli_ThenTheLabelShowsThemNotZero(string alpha, string beta, string label)
+    {
+        var result = Run("bayes", "beta-bernoulli", "--alpha", alpha, "--beta", beta, "--length", "3");
+
+        Assert.True(result.Code == ExitCodes.Ok, result.Error);
+        Assert.Contains($"N = 3, {label}", result.Out);
+    }
+
     [Fact]
     public void GivenMissingCsv_WhenFit_ThenOneLineExit2NamingTheFile() =>
         AssertOneLineBadInput(Run("bayes", "fit", "--csv", Path.Combine(_temp, "missing.csv")), "missing.csv");

@@ -310,6 +310,25 @@ public sealed class IclCliTests : IClassFixture<IclCliTests.TinyModel>
     }
 
     [Fact]
+    public void GivenACharacterVocabulary_WhenIclWritesLensIntegers_ThenIntegersWithoutATokenHaveEmptyCellsNotZero()
+    {
+        // The tiny model's vocabulary has single digits only: 10..12 have no token, so no probability was measured.
+        var dir = Path.Combine(_model.Folder, "lens-integers");
+        var (code, _, error) = Run(Args(dir, "--max-integer", "12"));
+        Assert.True(code == ExitCodes.Ok, error);
+
+        var rows = File.ReadAllLines(Path.Combine(dir, "lens_integers.csv")).Skip(1).Select(line => line.Split(',')).ToList();
+
+        Assert.Equal(2 * 13, rows.Count);
+        foreach (var row in rows)
+        {
+            var n = int.Parse(row[1], System.Globalization.CultureInfo.InvariantCulture);
+            if (n >= 10) Assert.Equal("", row[2]);
+            else Assert.InRange(double.Parse(row[2], System.Globalization.CultureInfo.InvariantCulture), double.Epsilon, 1);
+        }
+    }
+
+    [Fact]
     public void GivenAnIclRunsExamplesCsv_WhenBayesFitReadsIt_ThenItFitsTheMeanPerExampleIndexAsTheRunDid()
     {
         // examples.csv has one row per example of each context; fitted as one series, context 2's first example

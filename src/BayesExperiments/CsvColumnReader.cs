@@ -5,16 +5,22 @@ namespace Probing.BayesExperiments;
 /// <summary>
 /// Reads one numeric column from a CSV file. The first row is a header unless every cell in it is a number.
 /// Without a column name it takes <c>p_correct</c>, then <c>p_a</c> (what <c>probe bayes simulate</c> writes),
-/// then the only column; with a header-less file a 1-based column number works too.
+/// then the only column; with a header-less file a 1-based column number works too. A file with <c>context</c>
+/// and <c>index</c> columns (an ICL run's <c>examples.csv</c>: one row per example of each context) is read as the
+/// mean over contexts per example index, in index order, which is the curve <c>probe icl</c> fits.
 /// </summary>
 public static class CsvColumnReader
 {
     private static readonly string[] PreferredColumns = ["p_correct", "p_a"];
 
+    /// <summary>The columns that mark one row per example of each context (an ICL run's examples.csv).</summary>
+    public const string ContextColumn = "context", IndexColumn = "index";
+
     /// <summary>Reads the column named <paramref name="column"/> (or the default one) of the CSV file at <paramref name="path"/>.</summary>
     /// <exception cref="FileNotFoundException">No such file.</exception>
     /// <exception cref="InvalidDataException">The file is empty or has no data rows.</exception>
-    /// <exception cref="FormatException">A blank row between data rows, a repeated header, a short row or a cell that is not a number.</exception>
+    /// <exception cref="FormatException">A blank row between data rows, a repeated header, a short row or a cell that is not a number;
+    /// in a file with context and index columns, an index that is not a positive integer or indices with a gap.</exception>
     /// <exception cref="ArgumentException">The named column is not there; or no column was named and the choice is
     /// ambiguous (then <see cref="ArgumentException.ParamName"/> is <c>column</c>).</exception>
     public static CsvColumn Read(string path, string? column)
@@ -53,7 +59,39 @@ public static class CsvColumnReader
                 throw new FormatException($"{path}, line {line}: '{cells[index]}' in column '{name}' is not a number; use plain decimals such as 0.25.");
         }
 
-        return new CsvColumn(name, values);
+        var contextAt = hasHeader ? Array.FindIndex(header, h => string.Equals(h, ContextColumn, StringComparison.OrdinalIgnoreCase)) : -1;
+        var indexAt = hasHeader ? Array.FindIndex(header, h => string.Equals(h, IndexColumn, StringComparison.OrdinalIgnoreCase)) : -1;
+        if (contextAt < 0 || indexAt < 0 || index == indexAt || index == contextAt) return new CsvColumn(name, values);
+        return MeanPerIndex(path, name, data, values, contextAt, indexAt);
+    }
+
+    // Rows of several contexts fitted as one series would read context 2's first example as the 13th shot; the
+    // ICL run fits the mean per example index (IclRunner.Summarize), averaged in file order as it does.
+    private static CsvColumn MeanPerIndex(string path, string name, List<(int Line, string[] Cells)> data, double[] values, int contextAt, int indexAt)
+    {
+        var byIndex = new SortedDictionary<int, List<double>>();
+        var contexts = new HashSet<string>(StringComparer.Ordinal);
+        for (var r = 0; r < data.Count; r++)
+        {
+            var (line, cells) = data[r];
+            if (cells.Length <= Math.Max(contextAt, indexAt))
+                throw new FormatException($"{path}, line {line}: expected at least {Math.Max(contextAt, indexAt) + 1} columns but found {cells.Length}; every row needs its context and index.");
+            if (!int.TryParse(cells[indexAt], NumberStyles.None, CultureInfo.InvariantCulture, out var exampleIndex) || exampleIndex < 1)
+                throw new FormatException($"{path}, line {line}: index '{cells[indexAt]}' is not a positive whole number; column '{IndexColumn}' numbers the examples of a context from 1.");
+            contexts.Add(cells[contextAt]);
+            if (!byIndex.TryGetValue(exampleIndex, out var list)) byIndex[exampleIndex] = list = [];
+            list.Add(values[r]);
+        }
+
+        var expected = 1;
+        foreach (var exampleIndex in byIndex.Keys)
+        {
+            if (exampleIndex != expected)
+                throw new FormatException($"{path}: no row has index {expected} but index {exampleIndex} follows; the examples of each context must be numbered 1, 2, … without gaps.");
+            expected++;
+        }
+
+        return new CsvColumn(name, byIndex.Values.Select(v => v.Average()).ToArray(), contexts.Count);
     }
 
     private static int ChooseColumn(string path, string[] header, string? column, bool hasHeader)
@@ -76,10 +114,29 @@ public static class CsvColumnReader
         throw new ArgumentException($"'{path}' has several columns ({string.Join(", ", header)}); choose one.", nameof(column));
     }
 
+    // RFC 4180 on one line, as Probing.Runs.Csv writes: a quoted cell may hold commas and doubled quotes
+    // (examples.csv quotes a first_token such as " 5" or ",").
     private static string[] Split(string line)
     {
         if (line.Trim().Length == 0) return [];
-        return line.Split(',').Select(cell => cell.Trim().Trim('"').Trim()).ToArray();
+        var cells = new List<string>();
+        var cell = new System.Text.StringBuilder();
+        var quoted = false;
+        for (var i = 0; i < line.Length; i++)
+        {
+            var c = line[i];
+            if (quoted)
+            {
+                if (c != '"') cell.Append(c);
+                else if (i + 1 < line.Length && line[i + 1] == '"') { cell.Append('"'); i++; }
+                else quoted = false;
+            }
+            else if (c == '"') quoted = true;
+            else if (c == ',') { cells.Add(cell.ToString().Trim()); cell.Clear(); }
+            else cell.Append(c);
+        }
+        cells.Add(cell.ToString().Trim());
+        return cells.ToArray();
     }
 
     // Invariant culture, no thousands separators, finite only: "NaN" or "Infinity" is not a probability.

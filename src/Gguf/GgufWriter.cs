@@ -74,6 +74,8 @@ public sealed class GgufWriter
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
         var full = System.IO.Path.GetFullPath(path);
+        if (Directory.Exists(full))
+            throw new IOException($"cannot write '{path}': it is a folder; name a file inside it, such as '{System.IO.Path.Combine(path, "model.gguf")}'.");
         var folder = System.IO.Path.GetDirectoryName(full)!;
         if (!Directory.Exists(folder))
             throw new DirectoryNotFoundException($"cannot write '{path}': folder '{folder}' does not exist.");

@@ -136,12 +136,38 @@ public sealed class BayesCliTests : IDisposable
         Assert.Contains("column: model_p, N = 10", result.Out);
     }
 
+    [Fact]
+    public void GivenRowsOfSeveralContextsWithQuotedCells_WhenFit_ThenTheMeanPerIndexIsFitted()
+    {
+        // Two contexts whose mean per index is exactly the single series of the other file; a quoted "," cell
+        // (a first_token) must not shift the columns.
+        var grouped = Path.Combine(_temp, "examples.csv");
+        var single = Path.Combine(_temp, "means.csv");
+        var means = new[] { 0.1, 0.2, 0.35, 0.5, 0.7, 0.8, 0.9 };
+        var rows = new List<string> { "context,index,p_correct,first_token" };
+        for (var context = 1; context <= 2; context++)
+            rows.AddRange(means.Select((p, i) => string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                $"{context},{i + 1},{(context == 1 ? p - 0.05 : p + 0.05)},\",\"")));
+        File.WriteAllLines(grouped, rows);
+        File.WriteAllLines(single, ["p_correct", .. means.Select(p => p.ToString(System.Globalization.CultureInfo.InvariantCulture))]);
+
+        var fromGroups = Run("bayes", "fit", "--csv", grouped);
+        var fromMeans = Run("bayes", "fit", "--csv", single);
+
+        Assert.True(fromGroups.Code == ExitCodes.Ok, fromGroups.Error);
+        Assert.Contains("column: p_correct, mean over 2 contexts per example index (as probe icl fits), N = 7", fromGroups.Out);
+        string Table(string output) => output[..output.IndexOf("intervals:", StringComparison.Ordinal)];
+        Assert.Equal(Table(fromMeans.Out), Table(fromGroups.Out));
+    }
+
     [Theory]
     [InlineData("k,p_correct\n1,0.2\n2,abc\n", "line 3")]
     [InlineData("k,p_correct\n1,0.2\n2\n", "line 3")]
     [InlineData("", "empty")]
     [InlineData("k,p_correct\n", "no data rows")]
     [InlineData("a,b\n1,0.5\n2,0.6\n", "--column")]
+    [InlineData("context,index,p_correct\n1,1,0.2\n1,3,0.4\n", "no row has index 2")]
+    [InlineData("context,index,p_correct\n1,1,0.2\n1,two,0.4\n", "index 'two' is not a positive whole number")]
     [InlineData("p_correct\n0.2\n1.7\n", "[0, 1]")]
     [InlineData("p_correct\n1\n1\n1\n", "strictly between 0 and 1")]
     public void GivenMalformedCsv_WhenFit_ThenOneLineExit2(string content, string fragment)
@@ -154,6 +180,18 @@ public sealed class BayesCliTests : IDisposable
 
         AssertOneLineBadInput(result, fragment);
         Assert.Equal(before, Directory.GetFileSystemEntries(_temp).Length);
+    }
+
+    [Theory]
+    [InlineData("1e-300", "1", "Beta(1E-300, 1)")]
+    [InlineData("0.0004", "2.5e9", "Beta(4E-4, 2.5E+9)")]
+    [InlineData("0.5", "10", "Beta(0.5, 10)")]
+    public void GivenTinyOrHugePriorParameters_WhenBetaBernoulli_ThenTheLabelShowsThemNotZero(string alpha, string beta, string label)
+    {
+        var result = Run("bayes", "beta-bernoulli", "--alpha", alpha, "--beta", beta, "--length", "3");
+
+        Assert.True(result.Code == ExitCodes.Ok, result.Error);
+        Assert.Contains($"N = 3, {label}", result.Out);
     }
 
     [Fact]

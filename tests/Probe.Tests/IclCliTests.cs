@@ -320,6 +320,47 @@ public sealed class IclCliTests : IClassFixture<IclCliTests.TinyModel>
     }
 
     [Fact]
+    public void GivenACharacterVocabulary_WhenIclWritesLensIntegers_ThenIntegersWithoutATokenHaveEmptyCellsNotZero()
+    {
+        // The tiny model's vocabulary has single digits only: 10..12 have no token, so no probability was measured.
+        var dir = Path.Combine(_model.Folder, "lens-integers");
+        var (code, _, error) = Run(Args(dir, "--max-integer", "12"));
+        Assert.True(code == ExitCodes.Ok, error);
+
+        var rows = File.ReadAllLines(Path.Combine(dir, "lens_integers.csv")).Skip(1).Select(line => line.Split(',')).ToList();
+
+        Assert.Equal(2 * 13, rows.Count);
+        foreach (var row in rows)
+        {
+            var n = int.Parse(row[1], System.Globalization.CultureInfo.InvariantCulture);
+            if (n >= 10) Assert.Equal("", row[2]);
+            else Assert.InRange(double.Parse(row[2], System.Globalization.CultureInfo.InvariantCulture), double.Epsilon, 1);
+        }
+    }
+
+    [Fact]
+    public void GivenAnIclRunsExamplesCsv_WhenBayesFitReadsIt_ThenItFitsTheMeanPerExampleIndexAsTheRunDid()
+    {
+        // examples.csv has one row per example of each context; fitted as one series, context 2's first example
+        // would be read as shot 9 (the tryout got θ₀ 0.645 against the run's 0.264).
+        var bundled = Probing.IclHarness.Icl.BundledModel.Find(Probing.IclHarness.Icl.BundledModel.RelativePath, AppContext.BaseDirectory)
+            ?? throw new FileNotFoundException("models/icl-linear-tiny.gguf not found above the test folder");
+        var dir = Path.Combine(_model.Folder, "fit-examples");
+        var run = Run("icl", "--task", "2x+3", "--model", bundled, "--contexts", "4", "--examples", "8", "--threads", "1",
+            "--no-plots", "--no-lens", "--sweep-shots", "", "--out", dir);
+        Assert.True(run.Code == ExitCodes.Ok, run.Error);
+        using var fitJson = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(dir, "fit.json")));
+        string Fixed(string key) => fitJson.RootElement.GetProperty(key).GetDouble().ToString("0.00000", System.Globalization.CultureInfo.InvariantCulture);
+
+        var (code, output, error) = Run("bayes", "fit", "--csv", Path.Combine(dir, "examples.csv"));
+
+        Assert.True(code == ExitCodes.Ok, error);
+        Assert.Matches($@"theta0 \(prior P\(A\)\)\s*│\s*{Fixed("theta0")}\s", output);
+        Assert.Matches($@"c \(sensitivity\)\s*│\s*{Fixed("c")}\s", output);
+        Assert.Contains("mean over 4 contexts per example index (as probe icl fits), N = 8", output);
+    }
+
+    [Fact]
     public void GivenTheBundledModelAndATemplateOutsideItsVocabulary_WhenIclRuns_ThenOneLineAndExitCode2()
     {
         // The bundled model knows digits, '(', ')', ',' and space; the arrow template needs '-', '>' and '\n'.

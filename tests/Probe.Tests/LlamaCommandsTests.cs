@@ -93,6 +93,13 @@ public sealed class LlamaCommandsTests : IDisposable
         foreach (var args in new[] { new[] { "lens", "--model", path, "--prompt", "(1, 2)" }, ["model", "tokenize", "--model", path, "(1, 2)"] })
         {
             var (code, _, error) = Run(args);
+            if (damage == "wrong-shape" && args[0] == "model")
+            {
+                // tokenize loads the tokenizer alone (vocab_only, as llama.cpp's llama-tokenize does): weights it never
+                // reads cannot stop it; lens, which loads them, refuses.
+                Assert.True(code == ExitCodes.Ok, error);
+                continue;
+            }
             Assert.Equal(ExitCodes.BadInput, code);
             var lines = error.TrimEnd().Split('\n');
             Assert.Single(lines);

@@ -80,6 +80,35 @@ public sealed class ModelCommandsTests : IDisposable
         Assert.Equal(2 * 273 * 64 + 3 * (2 * 4096 + 2 * 2048 + 3 * 4096) + 7 * 64, root.GetProperty("n_params").GetInt64());
     }
 
+    [Theory]
+    [InlineData("qwen2", "9707 220 16 17 18")]
+    [InlineData("llama-spm", "1 15043 29871 29896 29906 29941")]
+    [InlineData("gpt-2", "15496 17031")]
+    public void GivenLlamaCppsVocabOnlyGguf_WhenModelTokenize_ThenTheFilesTokenizerAnswersWithoutWeights(string vocabulary, string expectedIds)
+    {
+        // models/ggml-vocab-*.gguf hold a tokenizer and no tensors; llama.cpp loads them with vocab_only.
+        var path = Probing.IclHarness.Tests.RealTokenizers.LlamaVocabFiles.PathOf(vocabulary);
+
+        var (code, output, error) = Run("model", "tokenize", "--model", path, "Hello 123");
+
+        Assert.True(code == ExitCodes.Ok, error);
+        var ids = output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Skip(2)
+            .Select(line => line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1]);
+        Assert.Equal(expectedIds, string.Join(' ', ids));
+    }
+
+    [Fact]
+    public void GivenLlamaCppsVocabOnlyGguf_WhenInfo_ThenTheTensorRowSaysVocabularyOnly()
+    {
+        var path = Probing.IclHarness.Tests.RealTokenizers.LlamaVocabFiles.PathOf("qwen2");
+
+        var (code, output, error) = Run("model", "info", "--model", path);
+
+        Assert.True(code == ExitCodes.Ok, error);
+        Assert.Contains("vocabulary   151,936 (gpt2 tokenizer)", output);
+        Assert.Contains("tensors      0 (vocabulary only", output);
+    }
+
     [Fact]
     public void GivenMissingFile_WhenInfo_ThenOneLineAndExit2()
     {

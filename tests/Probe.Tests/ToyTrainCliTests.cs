@@ -47,6 +47,31 @@ public sealed class ToyTrainCliTests
     }
 
     [Fact]
+    public void GivenACopyRun_WhenEvaluatedAsAnotherTask_ThenOneLineSaysToLeaveOutTaskAndTheHelpPromisesNoCrossTaskEvaluation()
+    {
+        var folder = Directory.CreateTempSubdirectory("toy-cli-task-");
+        try
+        {
+            var run = Path.Combine(folder.FullName, "run");
+            Assert.Equal(ExitCodes.Ok, Run("toy", "train", "--task", "copy", "--preset", "tiny", "--steps", "1", "--out", run).Code);
+
+            var (code, _, error) = Run("toy", "eval", "--checkpoint", run, "--task", "trigram");
+            var help = Run("toy", "eval", "--help").Out;
+
+            Assert.Equal(ExitCodes.BadInput, code);
+            Assert.Single(error.TrimEnd().Split('\n'));
+            Assert.Contains("was trained on task 'copy', not 'trigram'", error);
+            Assert.EndsWith("so leave --task out.", error.TrimEnd());
+            Assert.DoesNotContain("Task to evaluate on", help);
+            Assert.Contains("another task is refused", help);
+        }
+        finally
+        {
+            folder.Delete(recursive: true);
+        }
+    }
+
+    [Fact]
     public void GivenATinyRun_WhenTrainedThenEvaluatedAsJson_ThenTheKeysAreTheTaskMetrics()
     {
         var folder = Directory.CreateTempSubdirectory("toy-cli-");

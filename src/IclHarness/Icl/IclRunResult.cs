@@ -10,7 +10,7 @@ namespace Probing.IclHarness.Icl;
 /// <param name="Partial">True when the run was interrupted and holds only finished contexts.</param>
 /// <param name="Examples">Per context and example.</param>
 /// <param name="Lens">Per context, example and layer.</param>
-/// <param name="IntegerLens">[layer][n]: mean probability of the integer tokens of n at the position before the last example's first informative token, over the contexts where that token starts with a digit (not a minus sign).</param>
+/// <param name="IntegerLens">[layer][n]: mean probability of the integer tokens of n at the position before the last example's first informative token, over the contexts where that token starts with a digit (not a minus sign); NaN for an n that has no token of its own.</param>
 /// <param name="Sweep">The prediction sweep (context 1).</param>
 /// <param name="Summaries">Per example index, averaged over contexts.</param>
 /// <param name="Fit">The two-hypothesis fit.</param>

@@ -42,7 +42,7 @@ public sealed unsafe class LlamaModel : IDisposable
         BosToken = _vocabulary.BOS is { } bos ? (int)bos : -1;
         EosToken = _vocabulary.EOS is { } eos ? (int)eos : -1;
         AddsBos = _vocabulary.ShouldAddBOS;
-        _spmCoverage = new Lazy<SpmCoverage?>(() => SpmCoverage.Of(_vocab, (int)_vocabulary.Type, _vocabulary.Count));
+        _spmCoverage = new Lazy<SpmCoverage?>(() => SpmCoverage.Of(_vocab, (int)_vocabulary.Type, _vocabulary.Count, AddsSpacePrefix(gguf)));
     }
 
     /// <summary>Architecture, sizes and quant type as llama.cpp sees them.</summary>
@@ -198,6 +198,9 @@ public sealed unsafe class LlamaModel : IDisposable
         0 => "none", 1 => "spm", 2 => "bpe", 3 => "wpm", 4 => "ugm", 5 => "rwkv", 6 => "plamo2", 7 => "test",
         _ => $"type {type}",
     };
+
+    // llama.cpp's SPM default is true; a value of another type makes llama.cpp refuse the file before this is read.
+    private static bool AddsSpacePrefix(GgufFile gguf) => gguf.Find("tokenizer.ggml.add_space_prefix")?.Value is not false;
 
     private static string SafeArchitecture(GgufFile gguf)
     {

@@ -16,10 +16,12 @@ internal sealed class SpmCoverage
     private const int SpmVocabType = 1;
     private readonly HashSet<string> _texts;
     private readonly bool[] _byteToken = new bool[256];
+    private readonly bool _addsSpacePrefix;
 
-    private SpmCoverage(HashSet<string> texts)
+    private SpmCoverage(HashSet<string> texts, bool addsSpacePrefix)
     {
         _texts = texts;
+        _addsSpacePrefix = addsSpacePrefix;
         for (var b = 0; b < 256; b++)
             _byteToken[b] = texts.Contains($"<0x{b:X2}>") || (b < 0x80 && texts.Contains(((char)b).ToString()));
     }
@@ -27,8 +29,11 @@ internal sealed class SpmCoverage
     /// <summary>Whether every byte has a token, so that any text can be tokenized.</summary>
     public bool IsComplete => Array.TrueForAll(_byteToken, b => b);
 
-    /// <summary>The coverage of <paramref name="vocab"/> (a <c>llama_vocab *</c> of <paramref name="vocabType"/> with <paramref name="n"/> tokens) when it is an SPM vocabulary; null for other tokenizers, which do not abort on unknown bytes.</summary>
-    public static SpmCoverage? Of(nint vocab, int vocabType, int n)
+    /// <summary>
+    /// The coverage of <paramref name="vocab"/> (a <c>llama_vocab *</c> of <paramref name="vocabType"/> with <paramref name="n"/> tokens) when it is an SPM vocabulary; null for other tokenizers, which do not abort on unknown bytes.
+    /// <paramref name="addsSpacePrefix"/> is the file's <c>tokenizer.ggml.add_space_prefix</c> (llama.cpp's default for SPM: true).
+    /// </summary>
+    public static SpmCoverage? Of(nint vocab, int vocabType, int n, bool addsSpacePrefix)
     {
         if (vocabType != SpmVocabType) return null;
         var texts = new HashSet<string>(StringComparer.Ordinal);
@@ -36,7 +41,7 @@ internal sealed class SpmCoverage
         {
             if (Marshal.PtrToStringUTF8(LlamaNative.llama_vocab_get_text(vocab, t)) is { } text) texts.Add(text);
         }
-        return new SpmCoverage(texts);
+        return new SpmCoverage(texts, addsSpacePrefix);
     }
 
     /// <summary>Throws when <paramref name="text"/> has a character that is neither a token nor spelled by byte tokens.</summary>
@@ -45,8 +50,9 @@ internal sealed class SpmCoverage
     {
         if (IsComplete) return;
         Span<byte> utf8 = stackalloc byte[4];
-        // SentencePiece writes spaces as U+2581 and may put one in front of the text.
-        foreach (var rune in ("\u2581" + text).EnumerateRunes())
+        // SentencePiece writes spaces as U+2581, and llama.cpp puts one in front of the text only when the file's
+        // add_space_prefix is true: a vocabulary without "▁" (an exported toy model) still tokenizes its own symbols.
+        foreach (var rune in ((_addsSpacePrefix ? "\u2581" : "") + text).EnumerateRunes())
         {
             var piece = rune.Value == ' ' ? "\u2581" : rune.ToString();
             if (_texts.Contains(piece)) continue;

@@ -68,7 +68,9 @@ public static class ModelCommands
                 (null, { } byDefault) => $"{(byDefault ? "true" : "false")} (not set in the file: llama.cpp's default for this tokenizer)",
                 _ => "not set in the file, and llama.cpp knows no such tokenizer",
             }),
-            ("tensors", $"{s.TensorTypes.Values.Sum()}: " + string.Join(", ", s.TensorTypes.Select(t => $"{t.Key} x {t.Value}"))),
+            ("tensors", s.TensorTypes.Count == 0
+                ? "0 (vocabulary only: a tokenizer without weights; 'probe model tokenize' reads it)"
+                : $"{s.TensorTypes.Values.Sum()}: " + string.Join(", ", s.TensorTypes.Select(t => $"{t.Key} x {t.Value}"))),
             ("quantization", s.DominantType),
             ("parameters", N(s.NParams)),
             ("file size", $"{N(s.FileSize)} bytes"),

@@ -18,7 +18,9 @@ public static class ModelTokenizeCommand
         command.Add(text);
         command.SetAction(parsed =>
         {
-            using var model = LlamaModel.Load(parsed.GetValue(modelOption)!);
+            // The tokenizer alone (llama.cpp's vocab_only): a vocabulary-only GGUF (llama.cpp's models/ggml-vocab-*.gguf)
+            // has no weights, and a full model's weights are not needed to tokenize.
+            using var model = LlamaModel.LoadVocabulary(parsed.GetValue(modelOption)!);
             var pieces = model.Tokenize(parsed.GetValue(text) ?? "", addSpecial: !parsed.GetValue(noSpecial))
                 .Select(id => new TokenPiece(id, TokenText.Readable(model, id))).ToArray();
             context.Out.WriteLine($"{pieces.Length} tokens");

@@ -13,7 +13,7 @@ public static class ToyEvalCommand
     {
         var checkpoint = new Option<string>("--checkpoint") { Description = "Checkpoint directory (a 'probe toy train' run directory).", Required = true };
         var json = new Option<bool>("--json") { Description = "Print one JSON object whose keys are the metric names." };
-        var task = new Option<string?>("--task") { Description = "Task to evaluate on (default: the run's own task from run.json)." };
+        var task = new Option<string?>("--task") { Description = "The checkpoint's task, needed only for a folder without run.json (a run's own task is read from run.json; another task is refused)." };
         var seed = new Option<int>("--seed") { Description = "Seed of the fresh evaluation data.", DefaultValueFactory = _ => 1234 };
         var threads = new Option<int>("--threads") { Description = "libtorch threads (0: the machine's cores).", DefaultValueFactory = _ => 0 };
         var device = new Option<string>("--device") { Description = "cpu or cuda.", DefaultValueFactory = _ => "cpu" };

@@ -20,7 +20,7 @@ public static class ToyExportGgufCommand
     {
         var checkpoint = new Option<string>("--checkpoint") { Description = "Checkpoint directory (a 'probe toy train' run directory).", Required = true };
         var output = new Option<string>("--out") { Description = "GGUF file to write (atomically).", Required = true };
-        var task = new Option<string?>("--task") { Description = "Task whose token strings form the vocabulary (default: the run's task from run.json)." };
+        var task = new Option<string?>("--task") { Description = "The checkpoint's task, whose token strings form the vocabulary; needed only for a folder without run.json (another task than the run's is refused)." };
         var command = new Command("export-gguf", "Export a checkpoint to GGUF (llama-style configs as architecture llama, GPT-2-style as gpt2) with the task's tokens as vocabulary.")
         {
             checkpoint, output, task,
@@ -29,6 +29,11 @@ public static class ToyExportGgufCommand
         {
             var directory = parse.GetValue(checkpoint)!;
             var path = parse.GetValue(output)!;
+            // Checked before the model loads: the file is written last.
+            if (Directory.Exists(path))
+                throw new UsageException($"--out '{path}' is a folder; pass the GGUF file to write, such as '{Path.Combine(path, "model.gguf")}'.");
+            if (Path.GetDirectoryName(Path.GetFullPath(path)) is { } parent && !Directory.Exists(parent))
+                throw new UsageException($"--out '{path}': folder '{parent}' does not exist; create it or write the file elsewhere.");
             using var model = ToyCheckpoint.LoadModel(directory);
             var tokenizer = Tokenizer(directory, parse.GetValue(task), model.Config.NCtx);
             var export = GgufExporter.Describe(model, tokenizer, Path.GetFileName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(directory))));

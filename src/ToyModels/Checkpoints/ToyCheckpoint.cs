@@ -179,7 +179,8 @@ public static class ToyCheckpoint
         {
             var info = RunInfo.Read(directory, name => Tasks.ToyTaskRegistry.GetPreset(Tasks.ToyTaskRegistry.Get(name), null).Run);
             if (taskName is not null && !string.Equals(taskName, info.Task, StringComparison.OrdinalIgnoreCase))
-                throw new ArgumentException($"checkpoint '{directory}' was trained on task '{info.Task}', not '{taskName}'; analyse it as task {info.Task}.");
+                throw new ArgumentException($"checkpoint '{directory}' was trained on task '{info.Task}', not '{taskName}'; a checkpoint is evaluated, analysed and exported only with its own task, read from its run.json, so leave Task out.")
+                    .Naming("Task");
             return new OpenedCheckpoint(directory, Tasks.ToyTaskRegistry.Get(info.Task), info.Config, info);
         }
 

@@ -120,7 +120,7 @@ internal static class IclPlots
         var n = Math.Max(1, Enumerable.Range(0, r.IntegerLens[0].Length).LastOrDefault(k => r.IntegerLens.Any(row => row[k] > 0), -1) + 1);
         var grid = new double[layers, n];
         for (var l = 0; l < layers; l++)
-            for (var k = 0; k < n; k++) grid[layers - 1 - l, k] = r.IntegerLens[l][k];
+            for (var k = 0; k < n; k++) grid[layers - 1 - l, k] = double.IsNaN(r.IntegerLens[l][k]) ? 0 : r.IntegerLens[l][k]; // NaN: no token
         return Heatmap(grid, "Distribution over integer tokens at the last answer", "integer n (token piece)", "layer (l_out)", 0, 0, "probability");
     }
 

@@ -80,7 +80,7 @@ public static class IclRunWriter
     {
         var csv = new Csv("layer", "integer", "p_mean");
         for (var l = 0; l < r.IntegerLens.Length; l++)
-            for (var n = 0; n < r.IntegerLens[l].Length; n++) csv.Row(l, n, r.IntegerLens[l][n]);
+            for (var n = 0; n < r.IntegerLens[l].Length; n++) csv.Row(l, n, double.IsNaN(r.IntegerLens[l][n]) ? null : r.IntegerLens[l][n]); // NaN: n has no token
         return csv.ToString();
     }
 

@@ -32,7 +32,10 @@ internal sealed class ContextScorer(IScoringModel model, IclRunOptions options, 
         var requests = plans.Select(p => p.Request()).ToList();
         var evaluated = model.Evaluate(requests, options.Lens, cancellation);
         var lensRows = plans.Select(_ => new List<LensMeasurement>()).ToList();
-        var integers = plans.Select(_ => Enumerable.Range(0, model.LayerCount).Select(_ => new double[options.MaxInteger + 1]).ToArray()).ToList();
+        // An integer with no token of its own (10..100 on a character vocabulary) has no probability to measure: NaN,
+        // which lens_integers.csv writes as an empty cell (the CSV rule for missing values), never as 0.
+        var integers = plans.Select(_ => Enumerable.Range(0, model.LayerCount).Select(_ => Enumerable.Range(0, options.MaxInteger + 1)
+            .Select(n => numeric.IntegerTokens[n].Count == 0 ? double.NaN : 0.0).ToArray()).ToArray()).ToList();
         if (options.Lens)
         {
             // One reused buffer of at most LensBlockFloats: the rows are unembedded a block at a time, so memory does not

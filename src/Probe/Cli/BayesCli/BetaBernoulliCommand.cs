@@ -24,6 +24,9 @@ internal static class BetaBernoulliCommand
         return command;
     }
 
+    // Three decimals read 1e-300 as Beta(0, 0), a prior that does not exist; tiny and huge values keep their exponent.
+    internal static string Parameter(double value) => value is >= 1e-3 and < 1e7 ? F(value, "0.###") : F(value, "0.##E+0");
+
     private static int Run(CliContext context, double alpha, double beta, int length, bool asJson)
     {
         RequirePositive(alpha, "--alpha");
@@ -40,7 +43,7 @@ internal static class BetaBernoulliCommand
 
         var console = For(context);
         var summary = PlainTable("quantity", "nats");
-        summary.AddPlainRow($"Bayes-optimal mean loss, N = {length}, Beta({F(alpha, "0.###")}, {F(beta, "0.###")})", F(mean, "0.000000"));
+        summary.AddPlainRow($"Bayes-optimal mean loss, N = {length}, Beta({Parameter(alpha)}, {Parameter(beta)})", F(mean, "0.000000"));
         summary.AddPlainRow("known-p floor E[H(p)] (a lower bound, not the Bayes loss)", F(floor, "0.000000"));
         summary.AddPlainRow("gap: cost of not knowing p", F(mean - floor, "0.000000"));
         console.Write(summary);

@@ -13,7 +13,7 @@ internal static class FitCommand
     {
         var csv = new Option<string>("--csv")
         {
-            Description = "CSV file with one row per example, in prompt order, and a column of P(correct) values in [0,1].",
+            Description = "CSV file with one row per example, in prompt order, and a column of P(correct) values in [0,1]; an ICL run's examples.csv (context and index columns) is fitted as the mean per example index.",
             Required = true,
         };
         var column = new Option<string?>("--column")
@@ -57,7 +57,9 @@ internal static class FitCommand
         context.Out.WriteLine(bootstrap > 0
             ? $"intervals: bootstrap percentiles, {bootstrap} resamples, seed {seed}"
             : "intervals: robust (sandwich) Wald intervals on the logit scale, mapped back to (0, 1)");
-        context.Out.WriteLine($"column: {observed.Name}, N = {fit.N}");
+        context.Out.WriteLine(observed.Contexts > 1
+            ? $"column: {observed.Name}, mean over {observed.Contexts} contexts per example index (as probe icl fits), N = {fit.N}"
+            : $"column: {observed.Name}, N = {fit.N}");
         context.Out.WriteLine($"RMSE (probability): {F(fit.Rmse, "0.00000")}");
         context.Out.WriteLine($"log-likelihood (fractional Bernoulli, nats): {F(fit.LogLikelihood, "0.0000")}");
         return ExitCodes.Ok;

@@ -41,7 +41,7 @@ public static class IclCompare
         if (!Directory.Exists(folder)) throw new DirectoryNotFoundException($"run folder '{folder}' does not exist; pass a folder written by probe icl");
         // A shard holds a share of the contexts (possibly none): its curves are not the run's.
         if (File.Exists(Path.Combine(folder, IclShard.ManifestFile)))
-            throw new InvalidDataException($"'{folder}' is one shard of a sharded run, not a whole run; merge the shards first (probe icl merge <shard folders> --out <folder>) and compare the merged folder");
+            throw new InvalidDataException($"'{folder}' is one shard of a sharded run, not a whole run; merge the shards first (probe icl merge with every shard folder) and compare the merged run");
         if (!File.Exists(summary)) throw new FileNotFoundException($"'{folder}' has no summary.json; pass a folder written by probe icl", summary);
         try
         {

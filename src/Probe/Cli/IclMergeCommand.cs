@@ -53,7 +53,7 @@ public static class IclMergeCommand
     {
         var shard = new IclShard(spec.Index, spec.Count);
         var folder = output ?? Path.Combine("results", "icl", options.Task.SafeName,
-            string.Create(CultureInfo.InvariantCulture, $"seed{options.Seed}-{spec.Count}-shards-{IclShard.OptionsHash(options)}"), string.Create(CultureInfo.InvariantCulture, $"shard-{spec.Index}"));
+            string.Create(CultureInfo.InvariantCulture, $"seed{options.Seed}-{spec.Count}-shards-{IclShard.OptionsHash(options, modelPath)}"), string.Create(CultureInfo.InvariantCulture, $"shard-{spec.Index}"));
         // Claimed before the model runs; a restart of the same shard finds its own shard.json and resumes.
         using var claim = RunFolder.Claim(folder, existing => File.Exists(Path.Combine(existing, IclShard.ManifestFile)));
         // The shard's plan is shown once the harness has checked the options (its first progress report), never computed from unchecked ones.

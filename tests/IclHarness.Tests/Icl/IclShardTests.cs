@@ -138,13 +138,14 @@ public sealed class IclShardTests(IclModels models)
     }
 
     [Fact]
-    public void GivenOptionsThatChangeAShardsWork_WhenHashedForTheDefaultFolder_ThenOnlyTheSameOptionsShareIt()
+    public void GivenOptionsOrAModelThatChangeAShardsWork_WhenHashedForTheDefaultFolder_ThenOnlyTheSameRunSharesIt()
     {
         var options = Options();
-        Assert.Equal(IclShard.OptionsHash(options), IclShard.OptionsHash(Options()));
-        Assert.NotEqual(IclShard.OptionsHash(options), IclShard.OptionsHash(Options(contexts: 6)));
-        Assert.NotEqual(IclShard.OptionsHash(options), IclShard.OptionsHash(options with { Lens = false }));
-        Assert.NotEqual(IclShard.OptionsHash(options), IclShard.OptionsHash(options with { XMax = 30 }));
+        Assert.Equal(IclShard.OptionsHash(options, "m.gguf"), IclShard.OptionsHash(Options(), "m.gguf"));
+        Assert.NotEqual(IclShard.OptionsHash(options, "m.gguf"), IclShard.OptionsHash(Options(contexts: 6), "m.gguf"));
+        Assert.NotEqual(IclShard.OptionsHash(options, "m.gguf"), IclShard.OptionsHash(options with { Lens = false }, "m.gguf"));
+        Assert.NotEqual(IclShard.OptionsHash(options, "m.gguf"), IclShard.OptionsHash(options with { XMax = 30 }, "m.gguf"));
+        Assert.NotEqual(IclShard.OptionsHash(options, "m.gguf"), IclShard.OptionsHash(options, "other.gguf"));
     }
 
     [Theory]

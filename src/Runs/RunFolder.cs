@@ -40,6 +40,10 @@ public sealed class RunFolder : IDisposable
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(folder);
         var full = System.IO.Path.GetFullPath(folder);
+        // A symbolic link whose target is missing: File.Exists sees the link itself, but it is no file to refuse as one.
+        if (new FileInfo(full).LinkTarget is { } target && new FileInfo(full).ResolveLinkTarget(returnFinalTarget: true) is { } final
+            && !File.Exists(final.FullName) && !Directory.Exists(final.FullName))
+            throw new IOException($"output folder '{folder}' is a symbolic link to '{target}', which does not exist; create '{target}' first, or choose another output folder.");
         if (File.Exists(full)) throw new IOException($"output folder '{folder}' is a file; choose a folder (it is created if missing).");
         // The folders this claim creates, innermost first: released empty (a run refused before writing anything),
         // they are removed again, so a default results/<command>/<task>/ does not linger.

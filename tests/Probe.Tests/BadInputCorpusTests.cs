@@ -13,7 +13,7 @@ namespace Probing.Probe.Tests;
 /// CLI in-process as a user would type it. Bad input gets one line naming the problem and exit code 2; locale and
 /// numeric edge cases get the right output. Every case is refused before any model work, so the corpus runs in seconds.
 /// </summary>
-public sealed class BadInputCorpusTests : IDisposable
+public sealed partial class BadInputCorpusTests : IDisposable
 {
     private readonly string _temp = Directory.CreateTempSubdirectory("probe-corpus-").FullName;
 

@@ -373,4 +373,34 @@ public sealed class IclCliTests : IClassFixture<IclCliTests.TinyModel>
         Assert.Contains("no token for", error);
         Assert.False(File.Exists(Path.Combine(_model.Folder, "arrow-bundled", "examples.csv")));
     }
+
+    [Fact]
+    public void GivenCtrlCBeforeAnyLayerFinished_WhenTaskVector_ThenItSaysNothingWasKeptAndLeavesNoFolder()
+    {
+        var dir = Path.Combine(_model.Folder, "tv-interrupted");
+        var (code, _, error) = RunCancelled("icl", "task-vector", "--task", "2x+3", "--model", _model.ModelPath, "--examples", "3", "--contexts", "2",
+            "--queries", "3", "--threads", "1", "--out", dir);
+        Assert.Equal(ExitCodes.Interrupted, code);
+        Assert.DoesNotContain("finished work was kept", error);
+        Assert.Contains("nothing was kept", error);
+        Assert.False(Directory.Exists(dir));
+    }
+
+    // The CLI in-process with Ctrl-C already pressed: the command sees a cancelled token, as after a real Ctrl-C.
+    private static (int Code, string Out, string Error) RunCancelled(params string[] args)
+    {
+        var output = new StringWriter();
+        var error = new StringWriter();
+        var root = ProbeApp.BuildRoot(new CliContext(output, error, new CancellationToken(canceled: true)));
+        int code;
+        try
+        {
+            code = root.Parse(args).Invoke(new System.CommandLine.InvocationConfiguration { Output = output, Error = error, EnableDefaultExceptionHandler = false });
+        }
+        catch (Exception ex)
+        {
+            code = ProbeApp.ReportFailure(ex, error, cancelled: true);
+        }
+        return (code, output.ToString(), error.ToString());
+    }
 }

@@ -140,6 +140,14 @@ public sealed class IclShardCliTests : IClassFixture<IclShardCliTests.ShardedRun
         AssertOneLineExit2(Run("icl", "merge", _run.Shard0, _run.Copy(_run.Shard0, "dup"), _run.Shard1, "--out", Path.Combine(_run.Folder, "m-dup")), "shard 0/2 is given twice");
 
     [Fact]
+    public void GivenAShardFolder_WhenCompared_ThenOneLineSaysToMergeFirst()
+    {
+        var output = Path.Combine(_run.Folder, "cmp-shard");
+        AssertOneLineExit2(Run("icl", "compare", _run.Shard0, _run.Single, "--out", output), "merge the shards first (probe icl merge");
+        Assert.False(Directory.Exists(output));
+    }
+
+    [Fact]
     public void GivenAnUnfinishedShard_WhenMerged_ThenOneLineSaysToRerunIt()
     {
         var copy = _run.Copy(_run.Shard1, "unfinished");

@@ -35,7 +35,7 @@ public static class IclHarnessRun
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(shard);
         options.Validate();
-        shard.Validate();
+        shard.Validate(options.Contexts, options.BatchContexts);
         return Hosted(modelPath, threads, (model, identity) => IclShardRunner.Run(model, identity, options, shard, folder, progress, cancellation));
     }
 

@@ -98,7 +98,8 @@ public sealed record IclRunOptions
             throw new ArgumentException($"Contexts × Examples must be at most {MaxExampleRows} (got {(long)Contexts * Examples}); lower Contexts").Naming(nameof(Contexts), nameof(Examples));
         if (XMax < XMin) throw new ArgumentException($"XMin..XMax {XMin}..{XMax} is empty").Naming(XRange);
         if ((SweepXMax ?? XMax) < (SweepXMin ?? XMin)) throw new ArgumentException("SweepXMin..SweepXMax is empty").Naming(SweepXRange);
-        if (ExampleSampler.CountValues(SweepXMin ?? XMin, SweepXMax ?? XMax) > 1001)
+        // The sweep's bound applies only when a sweep runs (heads and --sweep-shots "" have none); counted without overflow.
+        if (EffectiveSweepShots.Count > 0 && ExampleSampler.CountValues(SweepXMin ?? XMin, SweepXMax ?? XMax) > 1001)
             throw (SweepXMin is null && SweepXMax is null
                 ? new ArgumentException("XMin..XMax spans more than 1001 values, too many final x for the prediction sweep; narrow it or pass a narrower SweepXMin..SweepXMax")
                 : new ArgumentException("SweepXMin..SweepXMax spans more than 1001 values; narrow it")).Naming(XRange, SweepXRange);

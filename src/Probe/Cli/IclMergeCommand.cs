@@ -46,14 +46,14 @@ public static class IclMergeCommand
     }
 
     /// <summary>
-    /// <c>probe icl … --shard</c>: runs the shard into <paramref name="output"/> (default results/icl/&lt;task&gt;/seed&lt;S&gt;-&lt;N&gt;-shards/shard-&lt;i&gt;,
+    /// <c>probe icl … --shard</c>: runs the shard into <paramref name="output"/> (default results/icl/&lt;task&gt;/seed&lt;S&gt;-&lt;N&gt;-shards-&lt;options hash&gt;/shard-&lt;i&gt;,
     /// the same folder on every restart, so a restarted task resumes).
     /// </summary>
     internal static int RunShard(CliContext context, ShardSpec spec, IclRunOptions options, string modelPath, string? output, int threads)
     {
         var shard = new IclShard(spec.Index, spec.Count);
         var folder = output ?? Path.Combine("results", "icl", options.Task.SafeName,
-            string.Create(CultureInfo.InvariantCulture, $"seed{options.Seed}-{spec.Count}-shards"), string.Create(CultureInfo.InvariantCulture, $"shard-{spec.Index}"));
+            string.Create(CultureInfo.InvariantCulture, $"seed{options.Seed}-{spec.Count}-shards-{IclShard.OptionsHash(options, modelPath)}"), string.Create(CultureInfo.InvariantCulture, $"shard-{spec.Index}"));
         // Claimed before the model runs; a restart of the same shard finds its own shard.json and resumes.
         using var claim = RunFolder.Claim(folder, existing => File.Exists(Path.Combine(existing, IclShard.ManifestFile)));
         // The shard's plan is shown once the harness has checked the options (its first progress report), never computed from unchecked ones.

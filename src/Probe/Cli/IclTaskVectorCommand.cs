@@ -35,7 +35,17 @@ internal static class IclTaskVectorCommand
             var started = DateTimeOffset.UtcNow;
             using var claim = IclCommands.ClaimOutput(parse.GetValue(output), Path.Combine("results", "icl", "task-vector", options.Task.SafeName), started, $"seed{options.Seed}");
             var folder = IclCommands.Shown(claim);
-            var result = IclCommands.WithProgress(context, p => IclHarnessRun.TaskVector(modelPath, options, p, context.Cancellation, parse.GetValue(threads)));
+            IclTaskVectorResult result;
+            try
+            {
+                result = IclCommands.WithProgress(context, p => IclHarnessRun.TaskVector(modelPath, options, p, context.Cancellation, parse.GetValue(threads)));
+            }
+            catch (OperationCanceledException) when (context.Cancellation.IsCancellationRequested)
+            {
+                // Nothing finished: the vector needs every context, and no layer was injected yet.
+                context.Error.WriteLine("probe: interrupted before the first layer was injected; nothing was kept (a smaller --contexts or --queries runs faster).");
+                return ExitCodes.Interrupted;
+            }
             var record = new Probing.Runs.RunRecord("icl task-vector", started);
             record.Parameters["threads"] = parse.GetValue(threads);
             IclTaskVectorWriter.Write(result, folder, record);
@@ -46,7 +56,9 @@ internal static class IclTaskVectorCommand
             context.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"{unpatched} {Cell(result.Unpatched)}; {options.Examples}-shot {Cell(result.FullIcl)} (accuracy [95% Wilson] / P, over {options.Queries} queries)"));
             context.Out.WriteLine($"wrote {folder}");
-            return ExitCodes.Ok;
+            if (!result.Partial) return ExitCodes.Ok;
+            context.Error.WriteLine($"probe: interrupted; kept {result.Rows.Count} of {result.Model.Layers} layers and the baselines in {folder} (marked partial).");
+            return ExitCodes.Interrupted;
         });
         return command;
     }

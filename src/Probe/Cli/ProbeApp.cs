@@ -106,7 +106,7 @@ public static partial class ProbeApp
         if (ex is AggregateException { InnerExceptions.Count: 1 } aggregate) ex = aggregate.InnerExceptions[0];
         if (ex is OperationCanceledException && cancelled)
         {
-            error.WriteLine("probe: interrupted; finished work was kept.");
+            error.WriteLine("probe: interrupted before the command finished; only the files it had completed are on disk.");
             return ExitCodes.Interrupted;
         }
 

@@ -136,4 +136,26 @@ public sealed class IclShardTests(IclModels models)
         Assert.Equal(options.EffectiveIdealFamily.Canonical, back.EffectiveIdealFamily.Canonical);
         Assert.Equal((options.XMin, options.Distinct, options.Lens, options.Task.Text), (back.XMin, back.Distinct, back.Lens, back.Task.Text));
     }
+
+    [Fact]
+    public void GivenOptionsOrAModelThatChangeAShardsWork_WhenHashedForTheDefaultFolder_ThenOnlyTheSameRunSharesIt()
+    {
+        var options = Options();
+        Assert.Equal(IclShard.OptionsHash(options, "m.gguf"), IclShard.OptionsHash(Options(), "m.gguf"));
+        Assert.NotEqual(IclShard.OptionsHash(options, "m.gguf"), IclShard.OptionsHash(Options(contexts: 6), "m.gguf"));
+        Assert.NotEqual(IclShard.OptionsHash(options, "m.gguf"), IclShard.OptionsHash(options with { Lens = false }, "m.gguf"));
+        Assert.NotEqual(IclShard.OptionsHash(options, "m.gguf"), IclShard.OptionsHash(options with { XMax = 30 }, "m.gguf"));
+        Assert.NotEqual(IclShard.OptionsHash(options, "m.gguf"), IclShard.OptionsHash(options, "other.gguf"));
+    }
+
+    [Theory]
+    [InlineData(5, 2, 4)]
+    [InlineData(5, 4, 100_000_000)]
+    public void GivenMoreShardsThanBatches_WhenValidated_ThenOneLineNamesShardContextsAndBatch(int contexts, int batch, int count)
+    {
+        var e = Assert.Throws<ArgumentException>(() => new IclShard(0, count).Validate(contexts, batch));
+        Assert.Contains("would hold nothing", e.Message);
+        Assert.Contains("Index/Count", Probing.Runs.OptionNames.In(e));
+        new IclShard(0, IclShard.BatchCount(contexts, batch)).Validate(contexts, batch); // as many shards as batches is fine
+    }
 }

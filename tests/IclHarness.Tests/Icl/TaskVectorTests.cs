@@ -68,4 +68,38 @@ public sealed class TaskVectorTests(IclModels models)
         Assert.Equal([property], OptionNames.In(e));
         Assert.DoesNotContain('\n', e.Message);
     }
+
+    [Fact]
+    public void GivenCtrlCAfterTheFirstLayer_WhenRun_ThenTheFinishedLayersAndBaselinesAreKeptMarkedPartial()
+    {
+        Assert.True(models.Scoring.LayerCount >= 2, "the test needs a layer left to skip");
+        using var cts = new CancellationTokenSource();
+        var progress = new Progress(p =>
+        {
+            if (p.Stage == "injecting" && p.Done == 1) cts.Cancel();
+        });
+        var result = IclTaskVector.Run(models.Scoring, models.Identity, Options(), progress, cts.Token);
+        Assert.True(result.Partial);
+        Assert.Single(result.Rows);
+        Assert.Equal(4, result.Unpatched.PCorrect.Count);
+        Assert.Equal(4, result.FullIcl.PCorrect.Count);
+        // The kept layer is the one an uninterrupted run measures.
+        Assert.Equal(IclTaskVector.Run(models.Scoring, models.Identity, Options(), null, CancellationToken.None).Rows[0], result.Rows[0]);
+        var folder = Directory.CreateTempSubdirectory("tv-partial-").FullName;
+        try
+        {
+            IclTaskVectorWriter.Write(result, folder, new RunRecord("icl task-vector", DateTimeOffset.UtcNow), plots: false);
+            Assert.Equal(2, File.ReadAllLines(Path.Combine(folder, "task_vector.csv")).Length);
+            Assert.Contains("\"partial\": true", File.ReadAllText(Path.Combine(folder, "run.json")));
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    private sealed class Progress(Action<IclProgress> report) : IProgress<IclProgress>
+    {
+        public void Report(IclProgress value) => report(value);
+    }
 }

@@ -32,7 +32,11 @@ public static class IclHeadsRunner
         int[] baseline = options.Baseline == HeadBaseline.Numeric
             ? Enumerable.Range(0, model.VocabSize).Where(numeric.IsNumeric).ToArray()
             : numeric.IntegerTokens.SelectMany(t => t).Distinct().Order().ToArray();
-        if (baseline.Length < 2) throw new NotSupportedException($"the vocabulary has {baseline.Length} {options.Baseline.ToString().ToLowerInvariant()} tokens, too few for a baseline; try Baseline = Numeric").Naming("Baseline = Numeric");
+        if (baseline.Length < 2)
+            throw (options.Baseline == HeadBaseline.Numeric
+                ? new NotSupportedException($"the vocabulary has {Tokens(baseline.Length)} that spell a number, too few for a baseline (it needs 2); use a model whose vocabulary has numeric tokens")
+                : new NotSupportedException($"the vocabulary has {Tokens(baseline.Length)} for the integers 0..{options.MaxInteger}, too few for a baseline (it needs 2); raise MaxInteger or try Baseline = Numeric")
+                    .Naming("MaxInteger", "Baseline = Numeric"));
         var dla = DirectLogitAttribution.Create(model.Model, options.Tolerance);
         var lens = options.Lens ? LogitLens.Create(model.Model) : null;
         var layers = model.LayerCount;
@@ -116,4 +120,6 @@ public static class IclHeadsRunner
                 if (numeric.IsNumeric(LogSoftmax.ArgMax(logits.AsSpan((int)((long)i * vocab), vocab)))) counts[(first + i) / positions.Count]++;
         }
     }
+
+    private static string Tokens(int n) => n == 1 ? "1 token" : $"{n} tokens";
 }

@@ -44,14 +44,26 @@ public sealed record PromptTemplate(
         AllowDuplicateProperties = false,
     };
 
+    /// <summary>Largest template file read (a template is a few hundred bytes).</summary>
+    public const long MaxFileBytes = 1 << 20;
+
     /// <summary>Loads a template from a JSON file and checks it.</summary>
     public static PromptTemplate LoadFile(string path)
     {
         if (!File.Exists(path)) throw new FileNotFoundException($"template file '{path}' does not exist; pass a template name or an existing .json file", path);
+        // Bounded before reading: a template is a few hundred bytes, and a huge one would be read whole.
+        var size = new FileInfo(path).Length;
+        if (size > MaxFileBytes)
+            throw new InvalidDataException($"template file '{path}' is {size} bytes, more than a template's limit of {MaxFileBytes} (1 MB); pass the template's own small .json file (see docs/icl.md)");
         PromptTemplate? template;
         try
         {
-            template = JsonSerializer.Deserialize<PromptTemplate>(File.ReadAllText(path), StrictJson);
+            var text = File.ReadAllText(path);
+            // Deserializing an array or a number names the C# type; say what a template is instead.
+            using (var doc = JsonDocument.Parse(text))
+                if (doc.RootElement.ValueKind is not JsonValueKind.Object and not JsonValueKind.Null)
+                    throw new InvalidDataException($"template file '{path}' holds a JSON {doc.RootElement.ValueKind.ToString().ToLowerInvariant()}, not an object; a template is one object {{\"prefix\": …, \"open\": …, \"between\": …, \"answer_prefix\": …, \"close\": …, \"separator\": …}} (see docs/icl.md)");
+            template = JsonSerializer.Deserialize<PromptTemplate>(text, StrictJson);
         }
         catch (JsonException ex)
         {
@@ -89,7 +101,20 @@ public sealed record PromptTemplate(
             throw new InvalidDataException($"template '{Name}' has an empty 'close'; the token that closes an answer is needed to score where the answer ends");
         if (Close[0] is '-' || char.IsAsciiDigit(Close[0]))
             throw new InvalidDataException($"template '{Name}': 'close' must not start with a digit or '-', or the end of an answer would be ambiguous");
-        if (AnswerPrefix.Length == 0 && Between.Length > 0 && (char.IsAsciiDigit(Between[^1]) || Between[^1] == '-'))
-            throw new InvalidDataException($"template '{Name}': 'between' must not end with a digit or '-' when 'answer_prefix' is empty");
+        // The answer is answer_prefix + y and is scored whole: a digit or '-' in answer_prefix would be read as part of
+        // the number (" 1" + "5" is " 15") and would be the answer's first informative token.
+        if (AnswerPrefix.FirstOrDefault(TouchesNumber) is var bad and not '\0')
+            throw new InvalidDataException($"template '{Name}': 'answer_prefix' \"{AnswerPrefix}\" contains '{bad}', which would be scored as part of the answer (\" 1\" + 5 reads as \" 15\"); keep digits and '-' out of answer_prefix (e.g. \" \") and put other text in 'between'");
+        if (AnswerPrefix.Length == 0 && Between.Length > 0 && TouchesNumber(Between[^1]))
+            throw new InvalidDataException($"template '{Name}': 'between' must not end with a digit or '-' when 'answer_prefix' is empty, or it would merge with the answer; end it with other text or set answer_prefix to \" \"");
+        if (AnswerPrefix.Length == 0 && Between.Length == 0)
+            throw new InvalidDataException($"template '{Name}': 'between' and 'answer_prefix' are both empty, so x and the answer would run together (1 and 5 read as 15); set 'between' (e.g. \",\") or 'answer_prefix' (e.g. \" \")");
+        // x must not merge with the template either, or the prompt states another x.
+        if ((Between + AnswerPrefix) is [var afterX, ..] && char.IsAsciiDigit(afterX))
+            throw new InvalidDataException($"template '{Name}': '{(Between.Length > 0 ? "between" : "answer_prefix")}' must not start with a digit, or it would merge with x; start it with other text (e.g. \",\")");
+        if (Open is [.., var beforeX] && TouchesNumber(beforeX))
+            throw new InvalidDataException($"template '{Name}': 'open' must not end with a digit or '-', or it would merge with x; end it with other text (e.g. \"(\")");
     }
+
+    private static bool TouchesNumber(char c) => char.IsAsciiDigit(c) || c == '-';
 }

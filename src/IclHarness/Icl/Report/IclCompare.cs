@@ -1,5 +1,6 @@
 using System.Text.Json;
 using ScottPlot;
+using Probing.IclHarness.Icl.Sharding;
 using Probing.Runs;
 
 namespace Probing.IclHarness.Icl.Report;
@@ -37,11 +38,19 @@ public static class IclCompare
     public static RunCurve Read(string folder)
     {
         var summary = Path.Combine(folder, "summary.json");
+        if (!Directory.Exists(folder)) throw new DirectoryNotFoundException($"run folder '{folder}' does not exist; pass a folder written by probe icl");
+        // A shard holds a share of the contexts (possibly none): its curves are not the run's.
+        if (File.Exists(Path.Combine(folder, IclShard.ManifestFile)))
+            throw new InvalidDataException($"'{folder}' is one shard of a sharded run, not a whole run; merge the shards first (probe icl merge with every shard folder) and compare the merged run");
         if (!File.Exists(summary)) throw new FileNotFoundException($"'{folder}' has no summary.json; pass a folder written by probe icl", summary);
         try
         {
             using var doc = JsonDocument.Parse(File.ReadAllText(summary));
             var root = doc.RootElement;
+            if (root.ValueKind != JsonValueKind.Object) throw new InvalidDataException($"'{summary}' is not a probe icl summary (it is not a JSON object); pass a folder written by probe icl");
+            foreach (var field in new[] { "task", "examples", "fit" })
+                if (!root.TryGetProperty(field, out _))
+                    throw new InvalidDataException($"'{summary}' is not a probe icl summary (it has no '{field}' field); pass a folder written by probe icl");
             var examples = root.GetProperty("examples").EnumerateArray().ToList();
             double Get(JsonElement e) => e.ValueKind == JsonValueKind.Number ? e.GetDouble() : double.NaN;
             var model = "model";
@@ -71,7 +80,9 @@ public static class IclCompare
         }
         catch (Exception ex) when (ex is JsonException or KeyNotFoundException or InvalidOperationException or IndexOutOfRangeException)
         {
-            throw new InvalidDataException($"'{summary}' is not a probe icl summary ({ex.Message.Split('\n')[0]}); pass a folder written by probe icl");
+            // KeyNotFoundException says only "The given key was not present in the dictionary".
+            var why = ex is KeyNotFoundException ? "a field it needs is missing" : ex.Message.Split('\n')[0];
+            throw new InvalidDataException($"'{summary}' is not a probe icl summary ({why}); pass a folder written by probe icl");
         }
     }
 

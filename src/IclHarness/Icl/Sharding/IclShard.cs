@@ -24,6 +24,20 @@ public sealed record IclShard(int Index, int Count)
             throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"Index/Count {Index}/{Count} is not valid; use i/N with 0 ≤ i < N, e.g. Index/Count 0/4")).Naming("Index/Count");
     }
 
+    /// <summary>
+    /// Checks the shard against the run: besides <see cref="Validate()"/>, every shard must own a batch, or shards
+    /// beyond the last batch would hold nothing (and a count of millions could never be merged).
+    /// </summary>
+    public void Validate(int contexts, int batchContexts)
+    {
+        Validate();
+        var batches = BatchCount(contexts, batchContexts);
+        if (Count > batches)
+            throw new ArgumentException(string.Create(CultureInfo.InvariantCulture,
+                $"Index/Count {Index}/{Count} splits {contexts} contexts in batches of {batchContexts} ({batches} batch{(batches == 1 ? "" : "es")}) over {Count} shards, so shards would hold nothing; use at most {batches} shards, or more Contexts or a smaller BatchContexts"))
+                .Naming("Index/Count", "Contexts", "BatchContexts");
+    }
+
     /// <summary>Batches of a run with <paramref name="contexts"/> contexts and <paramref name="batchContexts"/> per batch.</summary>
     public static int BatchCount(int contexts, int batchContexts) => (contexts + batchContexts - 1) / batchContexts;
 
@@ -34,6 +48,14 @@ public sealed record IclShard(int Index, int Count)
     /// <summary>The contexts (0-based) of batch <paramref name="batch"/>.</summary>
     public static IReadOnlyList<int> ContextsOf(int batch, int contexts, int batchContexts) =>
         [.. Enumerable.Range(batch * batchContexts, Math.Min(batchContexts, contexts - batch * batchContexts))];
+
+    /// <summary>
+    /// A short hash of every option that changes a shard's work (the options shards compare) and of the model file's path,
+    /// for default shard folder names: two experiments that differ in any option or model never share a folder.
+    /// </summary>
+    public static string OptionsHash(IclRunOptions options, string modelPath) =>
+        Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(
+            System.Text.Encoding.UTF8.GetBytes(IclShardStore.WriteOptions(options) + "\n" + Path.GetFullPath(modelPath))))[..8];
 
     /// <summary>Whether this shard runs the prediction sweep (it owns batch 0, which holds context 1).</summary>
     public bool OwnsSweep => Index == 0;

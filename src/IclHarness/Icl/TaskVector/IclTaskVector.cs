@@ -62,6 +62,9 @@ public sealed record IclTaskVectorResult(IclTaskVectorOptions Options, ModelIden
 
     /// <summary>The function vector's heads; null without <see cref="IclTaskVectorOptions.Heads"/>.</summary>
     public FunctionVector? FunctionVector { get; init; }
+
+    /// <summary>True when the run was interrupted: <see cref="Rows"/> holds only the layers that finished (the baselines are complete).</summary>
+    public bool Partial { get; init; }
 }
 
 /// <summary>A prompt tokenized with its last answer appended, where that answer lies, and the prompt's text up to that answer.</summary>
@@ -91,12 +94,22 @@ internal static class IclTaskVector
         var queries = Enumerable.Range(0, options.Queries).Select(q => QueryExamples(options, q)).ToList();
         var targets = queries.Select(e => Targets(model, options, e)).ToList();
         var fullIcl = queries.Select(e => Answered(model, options.Template, e, [])).ToList();
+        // The baselines first, so that an interrupted run keeps them with the layers that finished.
+        var none = Score(model, -1, targets, _ => null, _ => null);
+        var icl = Score(model, -1, fullIcl.Select(f => (Task: f, Own: (AnsweredPrompt?)null)).ToList(), _ => null, _ => null);
         var rows = new List<TaskVectorRow>();
         var fvRows = functionVector is null ? null : new List<TaskVectorRow>();
         // The function vector is added to each prompt's own l_out-L, so each prompt's residuals are read once.
         var own = functionVector is null ? null : targets.Select(t => (Task: AllLayers(model, t.Task), Own: t.Own is null ? null : AllLayers(model, t.Own))).ToList();
+        var partial = false;
         for (var layer = 0; layer < model.LayerCount; layer++)
         {
+            // Ctrl-C between layers keeps the finished layers (marked partial); before the first one there is nothing to keep.
+            if (cancellation.IsCancellationRequested && rows.Count > 0)
+            {
+                partial = true;
+                break;
+            }
             cancellation.ThrowIfCancellationRequested();
             var l = layer;
             rows.Add(Score(model, layer, targets, _ => vectors[l], _ => vectors[l]));
@@ -104,9 +117,7 @@ internal static class IclTaskVector
                 fvRows!.Add(Score(model, layer, targets, q => Add(own![q].Task[l], functionVector.Vector), q => Add(own![q].Own![l], functionVector.Vector)));
             progress?.Report(new IclProgress("injecting", layer + 1, model.LayerCount));
         }
-        var none = Score(model, -1, targets, _ => null, _ => null);
-        var icl = Score(model, -1, fullIcl.Select(f => (Task: f, Own: (AnsweredPrompt?)null)).ToList(), _ => null, _ => null);
-        return new IclTaskVectorResult(options, identity, rows, none, icl, targets[0].Task.Text) { FunctionVectorRows = fvRows, FunctionVector = functionVector };
+        return new IclTaskVectorResult(options, identity, rows, none, icl, targets[0].Task.Text) { FunctionVectorRows = fvRows, FunctionVector = functionVector, Partial = partial };
     }
 
     /// <summary>The prompt a query is injected into, answered by the task, and (wrong-task prompts) answered by the prompt's own task.</summary>

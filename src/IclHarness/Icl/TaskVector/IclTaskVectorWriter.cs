@@ -60,7 +60,8 @@ public static class IclTaskVectorWriter
             f["norm"] = Math.Sqrt(vector.Vector.Sum(v => (double)v * v));
             f["completeness_worst_error"] = vector.Completeness.WorstError;
         }
-        record.Finish(folder);
+        section["layers_finished"] = result.Rows.Count;
+        record.Finish(folder, result.Partial);
     }
 
     private static IEnumerable<string> Columns(string prefix, bool wrongTask)

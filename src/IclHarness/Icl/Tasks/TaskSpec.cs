@@ -30,7 +30,10 @@ public sealed record TaskSpec(string Text, IReadOnlyList<PolynomialTerm> Terms, 
         ? throw new InvalidOperationException($"task '{Text}' is a family; draw a member with Draw or Members")
         : Instantiate(new Dictionary<char, long>());
 
-    /// <summary>A file-system-safe name for the spec, e.g. <c>2x+3</c> or <c>ax+b</c>.</summary>
+    /// <summary>Longest <see cref="SafeName"/>; a longer one is cut and ends with a hash of the whole spec.</summary>
+    public const int MaxSafeNameLength = 64;
+
+    /// <summary>A file-system-safe name for the spec, e.g. <c>2x+3</c> or <c>ax+b</c> (at most <see cref="MaxSafeNameLength"/> characters).</summary>
     public string SafeName
     {
         get
@@ -38,7 +41,11 @@ public sealed record TaskSpec(string Text, IReadOnlyList<PolynomialTerm> Terms, 
             var head = Text.Split([',', ';'])[0].Trim();
             var chars = head.Select(c => char.IsLetterOrDigit(c) || c is '+' or '-' or '^' ? c : '_').ToArray();
             var name = new string(chars).Replace("^", "p", StringComparison.Ordinal);
-            return name.Length == 0 ? "task" : name;
+            if (name.Length == 0) return "task";
+            // A folder name has at most 255 bytes: a long spec keeps a readable head and a hash of the whole spec.
+            if (name.Length <= MaxSafeNameLength) return name;
+            var hash = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(Text)))[..12];
+            return $"{name[..(MaxSafeNameLength - hash.Length - 1)]}-{hash}";
         }
     }
 

@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
 using Probing.Cli;
 using Probing.Gguf;
+using Probing.IclHarness.Icl;
 
 using static Probing.Probe.Tests.CliRunner;
 
@@ -35,6 +36,24 @@ public sealed class LlamaCommandsTests : IDisposable
         Assert.Contains("'<s>'", output);
         Assert.Contains("'('", output);
         Assert.Contains("' '", output);
+    }
+
+    [Fact]
+    public void GivenNoModelOption_WhenLens_ThenTheBundledModelIsUsedAsByIcl()
+    {
+        var output = Path.Combine(_folder, "lens-default");
+        var previous = Environment.GetEnvironmentVariable("PROBE_MODEL");
+        Environment.SetEnvironmentVariable("PROBE_MODEL", null);
+        try
+        {
+            var (code, _, error) = Run("lens", "--prompt", "(1, 5), (2,", "--threads", "1", "--out", output);
+            Assert.True(code == ExitCodes.Ok, error);
+            Assert.Contains(Path.GetFileName(BundledModel.RelativePath), File.ReadAllText(Path.Combine(output, "run.json")));
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable("PROBE_MODEL", previous);
+        }
     }
 
     [Fact]

@@ -14,7 +14,7 @@ public static class LensCommand
     /// <summary>Builds the <c>lens</c> command.</summary>
     public static Command Create(CliContext context)
     {
-        var modelOption = new Option<string>("--model", "-m") { Description = "The GGUF model file.", Required = true };
+        var modelOption = new Option<string?>("--model", "-m") { Description = $"The GGUF model file (default: $PROBE_MODEL, then {IclCommands.DefaultModel}, as for probe icl)." };
         var promptOption = new Option<string>("--prompt", "-p") { Description = "The prompt text.", Required = true };
         var topOption = new Option<int>("--top") { Description = "Tokens per layer in the table and the CSV.", DefaultValueFactory = _ => 5 };
         var outOption = new Option<string?>("--out", "-o") { Description = "Folder for lens.csv, lens.png and run.json (new or empty; default: results/lens/<run-id>)." };
@@ -30,7 +30,7 @@ public static class LensCommand
             if (prompt.Length == 0) throw new UsageException("empty prompt: pass the text to analyse with --prompt \"...\".");
             var top = parsed.GetValue(topOption);
             if (top < 1) throw new UsageException($"--top must be at least 1, not {top}.");
-            var modelPath = OptionRules.RequireInputFile(parsed.GetValue(modelOption)!, "--model");
+            var modelPath = parsed.GetValue(modelOption) is { } given ? OptionRules.RequireInputFile(given, "--model") : IclCommands.ResolveModel(null);
             var contextSize = ContextSize(modelPath, parsed.GetValue(ctxOption), out var trained);
             var started = DateTimeOffset.UtcNow;
             // Claimed before the model runs, so a bad or busy --out costs nothing.

@@ -5,11 +5,23 @@ namespace Probing.Probe.Tests;
 /// <summary>The bad-input corpus, continued: templates, run folders, compare and shards (hostile tryout of 2026-11-30).</summary>
 public sealed partial class BadInputCorpusTests
 {
-    private string Template(string name, string answerPrefix, string between = ",", string open = "(") =>
+    private string Template(string name, string answerPrefix, string between = ",", string open = "(", string prefix = "", string separator = ", ") =>
         File(name, System.Text.Json.JsonSerializer.Serialize(new Dictionary<string, string>
         {
-            ["prefix"] = "", ["open"] = open, ["between"] = between, ["answer_prefix"] = answerPrefix, ["close"] = ")", ["separator"] = ", ",
+            ["prefix"] = prefix, ["open"] = open, ["between"] = between, ["answer_prefix"] = answerPrefix, ["close"] = ")", ["separator"] = separator,
         }));
+
+    [Theory]
+    [InlineData("", ", 1", "'separator' must not end")] // the prompt would read "…), 113, 29)" for x = 13
+    [InlineData("", ", -", "'separator' must not end")]
+    [InlineData("f(1", ", ", "'prefix' must not end")]
+    public void GivenAnEmptyOpenAfterTextThatEndsInADigit_WhenIcl_ThenOneLineNamesTheField(string prefix, string separator, string fragment)
+    {
+        var output = Path.Combine(_temp, "icl-open");
+        var template = Template("touch-x.json", answerPrefix: " ", between: ",", open: "", prefix: prefix, separator: separator);
+        AssertOneLine(Run("icl", "--task", "2x+3", "--model", Model, "--template", template, "--out", output), fragment);
+        Assert.False(Directory.Exists(output));
+    }
 
     [Theory]
     [InlineData(" 1", ",", "(", "'answer_prefix'")]

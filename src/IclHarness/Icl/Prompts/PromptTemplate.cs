@@ -114,6 +114,11 @@ public sealed record PromptTemplate(
             throw new InvalidDataException($"template '{Name}': '{(Between.Length > 0 ? "between" : "answer_prefix")}' must not start with a digit, or it would merge with x; start it with other text (e.g. \",\")");
         if (Open is [.., var beforeX] && TouchesNumber(beforeX))
             throw new InvalidDataException($"template '{Name}': 'open' must not end with a digit or '-', or it would merge with x; end it with other text (e.g. \"(\")");
+        // With an empty 'open', x follows the prefix (first example) or close + separator (every later one).
+        if (Open.Length == 0 && Prefix is [.., var endOfPrefix] && TouchesNumber(endOfPrefix))
+            throw new InvalidDataException($"template '{Name}': 'prefix' must not end with a digit or '-' when 'open' is empty, or it would merge with the first x; end it with other text or set 'open' (e.g. \"(\")");
+        if (Open.Length == 0 && (Close + Separator) is [.., var beforeNextX] && TouchesNumber(beforeNextX))
+            throw new InvalidDataException($"template '{Name}': '{(Separator.Length > 0 ? "separator" : "close")}' must not end with a digit or '-' when 'open' is empty, or it would merge with the next x; end it with other text or set 'open' (e.g. \"(\")");
     }
 
     private static bool TouchesNumber(char c) => char.IsAsciiDigit(c) || c == '-';

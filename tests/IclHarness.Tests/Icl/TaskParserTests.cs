@@ -58,11 +58,31 @@ public sealed class TaskParserTests
     [InlineData("ax+b, a in 0..5, b in 0..9, except 4x+1 3x", "separate excluded functions with commas")]
     [InlineData("2x+3, except 2x+3", "'except' needs a family")]
     [InlineData("ax, a in 1..2, except x, 2x", "removes every member")]
+    [InlineData("ax+bx+1, a in 0..1, b in 0..1, except 1, x+1, 2x+1", "removes every member")] // four settings, three functions
+    [InlineData("ax mod 3, a in 0..5, except x, 4x", "excluded twice")] // exclusions take the family's modulus: 4x ≡ x mod 3
     public void GivenMalformedSpec_WhenParsed_ThenFormatExceptionPointsAtTheProblem(string spec, string message)
     {
         var ex = Assert.Throws<FormatException>(() => TaskParser.Parse(spec));
         Assert.Contains(message, ex.Message);
         Assert.DoesNotContain('\n', ex.Message);
+    }
+
+    [Fact]
+    public void GivenAModularFamily_WhenAFunctionIsExcluded_ThenNoCongruentMemberIsDrawn()
+    {
+        var family = TaskParser.Parse("ax mod 3, a in 0..5, except x"); // exclusions take the family's modulus
+        var random = new Random(7);
+        var drawn = Enumerable.Range(0, 300).Select(_ => family.Draw(random)).ToList();
+        Assert.DoesNotContain(drawn, f => f.Apply(1) == 1); // a = 1 and a = 4 are both x mod 3
+        Assert.Contains(drawn, f => f.Apply(1) == 2);
+    }
+
+    [Fact]
+    public void GivenAFamilyTooLargeToEnumerateWhoseOnlyFunctionIsExcluded_WhenDrawn_ThenOneLineInsteadOfAHang()
+    {
+        var family = TaskParser.Parse("ax-ax+1, a in -1000000000000..1000000000000, except 1"); // 2·10^12 settings, one function
+        var error = Assert.Throws<ArgumentException>(() => family.Draw(new Random(1)));
+        Assert.Contains("draws in a row gave an excluded function", error.Message);
     }
 
     [Fact]

@@ -86,12 +86,28 @@ public sealed class IntegerFunction : IEquatable<IntegerFunction>
     }
 
     /// <inheritdoc />
+    /// <remarks>With a modulus, coefficients are compared reduced mod m: 4x mod 3 and x mod 3 are one function.</remarks>
     public bool Equals(IntegerFunction? other) =>
-        other is not null && Modulus == other.Modulus && _coefficients.AsSpan().SequenceEqual(other._coefficients);
+        other is not null && Modulus == other.Modulus && Reduced().AsSpan().SequenceEqual(other.Reduced());
 
     /// <inheritdoc />
     public override bool Equals(object? obj) => Equals(obj as IntegerFunction);
 
     /// <inheritdoc />
-    public override int GetHashCode() => ToString().GetHashCode(StringComparison.Ordinal);
+    public override int GetHashCode()
+    {
+        var hash = new HashCode();
+        hash.Add(Modulus);
+        foreach (var c in Reduced()) hash.Add(c);
+        return hash.ToHashCode();
+    }
+
+    // The coefficients reduced into 0..m−1 (trailing zeros trimmed again), or as they are without a modulus.
+    private long[] Reduced()
+    {
+        if (Modulus is not { } m) return _coefficients;
+        var reduced = _coefficients.Select(c => Reduce(c, m)).ToList();
+        while (reduced.Count > 1 && reduced[^1] == 0) reduced.RemoveAt(reduced.Count - 1);
+        return [.. reduced];
+    }
 }

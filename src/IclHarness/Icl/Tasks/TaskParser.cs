@@ -131,7 +131,10 @@ public static class TaskParser
             var members = full.Members().ToHashSet();
             foreach (var (function, at) in excluded)
                 if (!members.Contains(function)) throw Error($"{function} is not a member of the family, so it cannot be excluded", at);
-            if (spec.MemberCount == 0) throw Error("'except' removes every member of the family", excluded[0].At);
+            // Counted over distinct functions: several parameter settings can give one function (ax+bx+1 at a = 1, b = 0 and at
+            // a = 0, b = 1), so the count of settings minus exclusions can stay positive when nothing is left to draw.
+            if (spec.MemberCount == 0 || members.All(m => excluded.Any(e => e.Function.Equals(m))))
+                throw Error("'except' removes every member of the family", excluded[0].At);
         }
 
         /// <summary>

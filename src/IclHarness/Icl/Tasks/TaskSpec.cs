@@ -101,14 +101,19 @@ public sealed record TaskSpec(string Text, IReadOnlyList<PolynomialTerm> Terms, 
     {
         ArgumentNullException.ThrowIfNull(random);
         if (!IsFamily) return Function;
-        while (true)
+        for (var attempt = 0; attempt < MaxDraws; attempt++)
         {
             var values = new Dictionary<char, long>();
             foreach (var r in Ranges) values[r.Name] = ExampleSampler.Uniform(random, r.Min, r.Max);
             var member = Instantiate(values);
             if (!Excluded.Contains(member)) return member;
         }
+        // Only a family too large to enumerate at parse time gets here, when nearly every draw is excluded.
+        throw new ArgumentException($"task '{Text}': {MaxDraws} draws in a row gave an excluded function; exclude fewer functions or narrow the ranges");
     }
+
+    /// <summary>Draws of <see cref="Draw"/> before it gives up on a family whose members are (nearly) all excluded.</summary>
+    internal const int MaxDraws = 1_000_000;
 
     /// <summary>The canonical form: the function, or the family with its ranges (<c>ax+b, a in -5..5, b in -10..10</c>).</summary>
     public string Canonical

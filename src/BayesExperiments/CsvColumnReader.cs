@@ -71,6 +71,7 @@ public static class CsvColumnReader
     {
         var byIndex = new SortedDictionary<int, List<double>>();
         var contexts = new HashSet<string>(StringComparer.Ordinal);
+        var seen = new Dictionary<(string Context, int Index), int>();
         for (var r = 0; r < data.Count; r++)
         {
             var (line, cells) = data[r];
@@ -78,6 +79,9 @@ public static class CsvColumnReader
                 throw new FormatException($"{path}, line {line}: expected at least {Math.Max(contextAt, indexAt) + 1} columns but found {cells.Length}; every row needs its context and index.");
             if (!int.TryParse(cells[indexAt], NumberStyles.None, CultureInfo.InvariantCulture, out var exampleIndex) || exampleIndex < 1)
                 throw new FormatException($"{path}, line {line}: index '{cells[indexAt]}' is not a positive whole number; column '{IndexColumn}' numbers the examples of a context from 1.");
+            // One row per context and example: a file with more (lens.csv has one per layer) is not a curve of examples.
+            if (!seen.TryAdd((cells[contextAt], exampleIndex), line))
+                throw new FormatException($"{path}, line {line}: context {cells[contextAt]} has a second row for example {exampleIndex} (the first is line {seen[(cells[contextAt], exampleIndex)]}); fit a file with one row per context and example, such as a run's examples.csv.");
             contexts.Add(cells[contextAt]);
             if (!byIndex.TryGetValue(exampleIndex, out var list)) byIndex[exampleIndex] = list = [];
             list.Add(values[r]);

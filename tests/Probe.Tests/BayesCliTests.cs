@@ -167,6 +167,7 @@ public sealed class BayesCliTests : IDisposable
     [InlineData("k,p_correct\n", "no data rows")]
     [InlineData("a,b\n1,0.5\n2,0.6\n", "--column")]
     [InlineData("context,index,p_correct\n1,1,0.2\n1,3,0.4\n", "no row has index 2")]
+    [InlineData("context,index,p_correct\n1,1,0.2\n1,1,0.4\n", "context 1 has a second row for example 1")] // as lens.csv's one row per layer
     [InlineData("context,index,p_correct\n1,1,0.2\n1,two,0.4\n", "index 'two' is not a positive whole number")]
     [InlineData("p_correct\n0.2\n1.7\n", "[0, 1]")]
     [InlineData("p_correct\n1\n1\n1\n", "strictly between 0 and 1")]

@@ -20,6 +20,7 @@ internal static class IclRunner
         var idealFamily = options.EffectiveIdealFamily.Members().Select(f => (Func<long, long>)(x => SafeApply(f, x))).ToList();
         var numeric = new NumericTokens(model, options.MaxInteger);
         var scorer = new ContextScorer(model, options, numeric, idealFamily);
+        scorer.RequireExplained(plans);
 
         var examples = new List<ExampleMeasurement>();
         var lens = new List<LensMeasurement>();

@@ -1,3 +1,4 @@
+using Probing.IclHarness.Icl.Sharding;
 using Probing.Gguf;
 using Probing.IclHarness.Icl;
 using Probing.IclHarness.Icl.Patching;
@@ -202,6 +203,39 @@ public sealed class IclRunnerTests(IclModels models)
         // Inside the family, ε = 0 is the exact noiseless learner.
         var inside = IclRunner.Run(models.Scoring, models.Identity, options with { IdealFamily = TaskParser.Parse("ax+b, a in 1..3, b in 2..4") }, null, CancellationToken.None);
         Assert.All(inside.Examples, e => Assert.True(double.IsFinite(e.IdealSurprisalBits)));
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void GivenEpsilonZeroAndALaterContextOutsideTheFamily_WhenRun_ThenRefusedBeforeAnyModelPass(bool sharded)
+    {
+        // Contexts draw a in 1..2; the ideal learner knows only the first context's slope. A later context draws the other,
+        // and the refusal must come before the first batch, not after hours of finished batches that it would discard.
+        var drawn = Options("ax+3, a in 1..2", contexts: 12) with { SweepShots = [], Epsilon = 0, BatchContexts = 1 };
+        var slopes = Enumerable.Range(0, drawn.Contexts).Select(c => ContextPlan.Create(models.Scoring, drawn, c).Function.Apply(1) - 3).ToList();
+        Assert.Contains(slopes, a => a != slopes[0]); // the seed draws both slopes, the first context's first
+        var options = drawn with { IdealFamily = TaskParser.Parse($"ax+3, a in {slopes[0]}..{slopes[0]}") };
+        var counting = new CountingModel(models.Scoring);
+        var folder = Path.Combine(models.Folder, "eps0-shard-" + Guid.NewGuid().ToString("N")[..6]);
+        var ex = Assert.Throws<ArgumentException>(() =>
+        {
+            if (sharded) IclShardRunner.Run(counting, models.Identity, options, new IclShard(0, 1), folder, null, CancellationToken.None);
+            else IclRunner.Run(counting, models.Identity, options, null, CancellationToken.None);
+        });
+        Assert.Contains("with Epsilon 0 the ideal learner cannot explain context", ex.Message);
+        Assert.Equal(0, counting.Evaluations);
+    }
+
+    private sealed class CountingModel(IScoringModel inner) : Probing.IclHarness.Tests.RealTokenizers.ScoringModelDecorator(inner)
+    {
+        public int Evaluations { get; private set; }
+
+        public override IReadOnlyList<EvalResult> Evaluate(IReadOnlyList<EvalRequest> requests, bool lens, CancellationToken cancellation)
+        {
+            Evaluations++;
+            return base.Evaluate(requests, lens, cancellation);
+        }
     }
 
     [Fact]

@@ -10,8 +10,15 @@ internal sealed class ContextScorer(IScoringModel model, IclRunOptions options, 
 {
     /// <summary>
     /// With ε = 0 the ideal learner gives probability 0 (infinite surprisal) to a context no member of its family explains:
-    /// refused before the model pass, naming the two options that fix it.
+    /// refused before the model pass, naming the two options that fix it. The runs call it for every context before the
+    /// first batch (the examples depend on the seed alone), so no finished batch is lost to it.
     /// </summary>
+    public void RequireExplained(IEnumerable<ContextPlan> plans)
+    {
+        if (options.Epsilon != 0) return;
+        foreach (var plan in plans) RequireExplained(plan);
+    }
+
     private void RequireExplained(ContextPlan plan)
     {
         if (idealFamily.Any(f => plan.Examples.All(e => f(e.X) == e.Y))) return;
@@ -28,7 +35,7 @@ internal sealed class ContextScorer(IScoringModel model, IclRunOptions options, 
     public IReadOnlyList<(List<ExampleMeasurement> Examples, List<LensMeasurement> Lens, double[][]? Integers)> Score(
         IReadOnlyList<ContextPlan> plans, CancellationToken cancellation)
     {
-        if (options.Epsilon == 0) foreach (var plan in plans) RequireExplained(plan);
+        RequireExplained(plans);
         var requests = plans.Select(p => p.Request()).ToList();
         var evaluated = model.Evaluate(requests, options.Lens, cancellation);
         var lensRows = plans.Select(_ => new List<LensMeasurement>()).ToList();

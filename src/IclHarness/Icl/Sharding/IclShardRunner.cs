@@ -24,6 +24,8 @@ internal static class IclShardRunner
         var idealFamily = options.EffectiveIdealFamily.Members().Select(f => (Func<long, long>)(x => SafeApply(f, x))).ToList();
         var numeric = new NumericTokens(model, options.MaxInteger);
         var scorer = new ContextScorer(model, options, numeric, idealFamily);
+        if (options.Epsilon == 0)
+            scorer.RequireExplained(batches.SelectMany(b => IclShard.ContextsOf(b, options.Contexts, options.BatchContexts)).Select(c => ContextPlan.Create(model, options, c)));
 
         var done = new List<IclShardBatch>();
         var finished = 0;

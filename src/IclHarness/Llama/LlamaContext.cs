@@ -126,7 +126,7 @@ public sealed unsafe class LlamaContext : IDisposable
             if (rc == DecodeResult.NoKvSlot)
                 throw new ArgumentException($"the KV cache is full ({ContextSize} cells); raise the context size or evaluate fewer tokens at once.");
             if (rc != DecodeResult.Ok)
-                throw new InvalidOperationException($"llama_decode failed with code {(int)rc}: {LlamaLog.LastProblem() ?? "no reason given"}.");
+                throw new LlamaDecodeException($"llama_decode failed with code {(int)rc}: {LlamaLog.LastProblem() ?? "no reason given"}.");
             collector.Collect(chunk, LogitsRow);
         }
         return collector.Results(plan.Captures);
@@ -156,7 +156,7 @@ public sealed unsafe class LlamaContext : IDisposable
             if (rc == DecodeResult.NoKvSlot)
                 throw new ArgumentException($"the KV cache is full ({ContextSize} cells); raise the context size or evaluate fewer tokens at once.");
             if (rc != DecodeResult.Ok)
-                throw new InvalidOperationException($"llama_decode failed with code {(int)rc}: {LlamaLog.LastProblem() ?? "no reason given"}.");
+                throw new LlamaDecodeException($"llama_decode failed with code {(int)rc}: {LlamaLog.LastProblem() ?? "no reason given"}.");
         }
         return outputs;
     }

@@ -146,6 +146,8 @@ public sealed class IclShardTests(IclModels models)
         Assert.NotEqual(IclShard.OptionsHash(options, "m.gguf"), IclShard.OptionsHash(options with { Lens = false }, "m.gguf"));
         Assert.NotEqual(IclShard.OptionsHash(options, "m.gguf"), IclShard.OptionsHash(options with { XMax = 30 }, "m.gguf"));
         Assert.NotEqual(IclShard.OptionsHash(options, "m.gguf"), IclShard.OptionsHash(options, "other.gguf"));
+        // A node-local copy of the same file resumes the same shard folder.
+        Assert.Equal(IclShard.OptionsHash(options, "/shared/models/m.gguf"), IclShard.OptionsHash(options, "/scratch/job-17/m.gguf"));
     }
 
     [Theory]

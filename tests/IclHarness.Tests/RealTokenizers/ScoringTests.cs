@@ -139,7 +139,7 @@ public sealed class ScoringTests(RealTokenizerModels models)
     public void GivenAShardWhoseDecodeFailsInTheSweep_WhenRerun_ThenTheSweepIsRetriedNotRecordedAsFailed()
     {
         var inner = new UnigramScoringModel(models.Scoring("gpt-2"));
-        var failing = new FailingSweepModel(inner, () => new InvalidOperationException("llama_decode failed with code -3: out of memory."));
+        var failing = new FailingSweepModel(inner, () => new LlamaDecodeException("llama_decode failed with code -3: out of memory."));
         var options = Options(shots: [0, 2]) with { Contexts = 3, BatchContexts = 1 };
         var single = IclRunner.Run(inner, models.Identity("gpt-2"), options, null, CancellationToken.None);
         var root = Path.Combine(Path.GetTempPath(), "probing-sweepretry-" + Guid.NewGuid().ToString("N")[..8]);

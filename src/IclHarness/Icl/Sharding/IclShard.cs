@@ -50,12 +50,13 @@ public sealed record IclShard(int Index, int Count)
         [.. Enumerable.Range(batch * batchContexts, Math.Min(batchContexts, contexts - batch * batchContexts))];
 
     /// <summary>
-    /// A short hash of every option that changes a shard's work (the options shards compare) and of the model file's path,
-    /// for default shard folder names: two experiments that differ in any option or model never share a folder.
+    /// A short hash of every option that changes a shard's work (the options shards compare) and of the model file's name,
+    /// for default shard folder names: two experiments that differ in any option or model never share a folder. The name,
+    /// not the full path: a restart on a node-local copy of the same file resumes (shard.json checks its sha256).
     /// </summary>
     public static string OptionsHash(IclRunOptions options, string modelPath) =>
         Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(
-            System.Text.Encoding.UTF8.GetBytes(IclShardStore.WriteOptions(options) + "\n" + Path.GetFullPath(modelPath))))[..8];
+            System.Text.Encoding.UTF8.GetBytes(IclShardStore.WriteOptions(options) + "\n" + Path.GetFileName(modelPath))))[..8];
 
     /// <summary>Whether this shard runs the prediction sweep (it owns batch 0, which holds context 1).</summary>
     public bool OwnsSweep => Index == 0;

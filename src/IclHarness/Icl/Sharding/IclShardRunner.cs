@@ -2,6 +2,7 @@ using Probing.Bayes;
 using Probing.IclHarness.Icl.Prompts;
 using Probing.IclHarness.Icl.Scoring;
 using Probing.IclHarness.Icl.Tasks;
+using Probing.IclHarness.Llama;
 
 namespace Probing.IclHarness.Icl.Sharding;
 
@@ -75,7 +76,7 @@ internal static class IclShardRunner
                 // rerun would repeat (the task or the model cannot be swept) is recorded; a failed llama_decode (out of
                 // memory on a busy GPU, say) is this run's warning only, so the merge asks for a rerun, which retries it.
                 sweepFailure = ex.Message;
-                if (ex is not InvalidOperationException) store.WriteSweepFailure(sweepFailure);
+                if (ex is not LlamaDecodeException) store.WriteSweepFailure(sweepFailure);
             }
         }
         return Assemble(options, identity, done, sweep, partial, sweepFailure);

@@ -66,7 +66,8 @@ internal sealed unsafe class GgufCursor(GgufDataSource source, string fileName)
     }
 
     /// <summary>A key or name read from the file as a message shows it: at most 80 characters, then an ellipsis.</summary>
-    public static string Shown(string text) => text.Length <= 80 ? text : string.Concat(text.AsSpan(0, 80), "…");
+    public static string Shown(string text) =>
+        text.Length <= 80 ? text : string.Concat(text.AsSpan(0, char.IsHighSurrogate(text[79]) ? 79 : 80), "…"); // never half a pair
 
-    private static bool IsBreaking(char c) => char.IsControl(c) || c is '\u2028' or '\u2029' or '\u0085';
+    private static bool IsBreaking(char c) => char.IsControl(c) || c is '\u2028' or '\u2029' or '\u0085' or (>= '\u202A' and <= '\u202E') or (>= '\u2066' and <= '\u2069');
 }

@@ -30,14 +30,14 @@ public sealed class ModelCommandsTests : IDisposable
     public void GivenANameWithANewlineAndATerminalEscape_WhenInfo_ThenEachRowStaysOneLineWithoutTheEscape()
     {
         var path = Path.Combine(_folder, "named.gguf");
-        File.WriteAllBytes(path, TinyLlamaBuilder.Build(Config with { Name = "evil\n\u001b[31mred\u0007" }).ToArray());
+        File.WriteAllBytes(path, TinyLlamaBuilder.Build(Config with { Name = "evil\n\u001b[31mred\u0007\u202Eexe.txt" }).ToArray());
 
         var (code, output, _) = Run("model", "info", "--model", path);
 
         Assert.Equal(ExitCodes.Ok, code);
         Assert.DoesNotContain('\u001b', output);
         Assert.DoesNotContain('\u0007', output);
-        Assert.Contains(@"name         evil\u000A\u001B[31mred\u0007", output);
+        Assert.Contains(@"name         evil\u000A\u001B[31mred\u0007\u202Eexe.txt", output); // the bidi override too
         Assert.Equal(output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length, Run("model", "info", "--model", WriteModel()).Out.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length);
     }
 

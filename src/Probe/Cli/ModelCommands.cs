@@ -80,7 +80,11 @@ public static class ModelCommands
         foreach (var (label, value) in rows) output.WriteLine($"{label,-13}{Printable(value)}");
     }
 
-    // Strings come from the file: a newline or a terminal escape sequence in general.name must not break the table or the terminal.
+    // Strings come from the file: a newline, a terminal escape sequence or a bidi override in general.name must not break
+    // the table or the terminal.
     private static string Printable(string text) =>
-        text.Any(char.IsControl) ? string.Concat(text.Select(c => char.IsControl(c) ? $"\\u{(int)c:X4}" : c.ToString())) : text;
+        text.Any(Hidden) ? string.Concat(text.Select(c => Hidden(c) ? $"\\u{(int)c:X4}" : c.ToString())) : text;
+
+    private static bool Hidden(char c) => char.IsControl(c) || char.GetUnicodeCategory(c) is
+        System.Globalization.UnicodeCategory.Format or System.Globalization.UnicodeCategory.LineSeparator or System.Globalization.UnicodeCategory.ParagraphSeparator;
 }

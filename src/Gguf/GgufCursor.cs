@@ -49,25 +49,5 @@ internal sealed unsafe class GgufCursor(GgufDataSource source, string fileName)
     }
 
     public InvalidDataException Fail(string problem) =>
-        new($"{fileName}: {OneLine(problem)}. The file is damaged or not a GGUF model; write or download it again.");
-
-    /// <summary>
-    /// <paramref name="text"/> fit for a one-line message: control characters (a key or name read from a damaged file
-    /// can hold newlines) escaped as \uXXXX.
-    /// </summary>
-    public static string OneLine(string text)
-    {
-        if (!text.Any(IsBreaking)) return text;
-        var escaped = new System.Text.StringBuilder(text.Length + 16);
-        foreach (var c in text)
-            if (IsBreaking(c)) escaped.Append(System.Globalization.CultureInfo.InvariantCulture, $"\\u{(int)c:X4}");
-            else escaped.Append(c);
-        return escaped.ToString();
-    }
-
-    /// <summary>A key or name read from the file as a message shows it: at most 80 characters, then an ellipsis.</summary>
-    public static string Shown(string text) =>
-        text.Length <= 80 ? text : string.Concat(text.AsSpan(0, char.IsHighSurrogate(text[79]) ? 79 : 80), "…"); // never half a pair
-
-    private static bool IsBreaking(char c) => char.IsControl(c) || c is '\u2028' or '\u2029' or '\u0085' or (>= '\u202A' and <= '\u202E') or (>= '\u2066' and <= '\u2069');
+        new($"{fileName}: {GgufText.OneLine(problem)}. The file is damaged or not a GGUF model; write or download it again.");
 }

@@ -24,7 +24,7 @@ internal static class GgufMetadataParser
             var key = cursor.ReadString($"metadata key #{i}");
             if (key.Length == 0) throw cursor.Fail($"metadata key #{i} is empty");
             // Messages show the key shortened: a damaged length can make it thousands of bytes of noise.
-            var shown = GgufCursor.Shown(key);
+            var shown = GgufText.Shown(key);
             if (!seen.Add(key)) throw cursor.Fail($"metadata key '{shown}' appears twice");
             var typeId = cursor.ReadInt32($"the type of metadata '{shown}'");
             pairs.Add(new(key, ReadValue(cursor, shown, typeId)));
@@ -47,7 +47,7 @@ internal static class GgufMetadataParser
         if (count > (ulong)(cursor.Remaining / elementBytes))
             throw cursor.Fail($"metadata '{key}' claims {count} array elements (at least {(decimal)count * elementBytes} bytes) but only {cursor.Remaining} bytes remain");
         if (count * (ulong)elementBytes > int.MaxValue)
-            throw new NotSupportedException($"{cursor.FileName}: {GgufCursor.OneLine($"metadata '{key}'")} has {count} elements; arrays over 2 GiB are not supported.");
+            throw new NotSupportedException($"{cursor.FileName}: {GgufText.OneLine($"metadata '{key}'")} has {count} elements; arrays over 2 GiB are not supported.");
         return GgufValue.ArrayOf(elementType, ReadArray(cursor, key, elementType, (int)count));
     }
 

@@ -69,7 +69,7 @@ internal static class GgufParser
         {
             var name = cursor.ReadString($"the name of tensor #{i}");
             if (System.Text.Encoding.UTF8.GetByteCount(name) > MaxNameBytes)
-                throw cursor.Fail($"tensor #{i} name '{GgufCursor.Shown(name)}' is longer than ggml's {MaxNameBytes} bytes");
+                throw cursor.Fail($"tensor #{i} name '{GgufText.Shown(name)}' is longer than ggml's {MaxNameBytes} bytes");
             if (!names.Add(name)) throw cursor.Fail($"tensor name '{name}' appears twice");
 
             var nDims = cursor.ReadUInt32($"the dimension count of tensor '{name}'");
@@ -89,7 +89,7 @@ internal static class GgufParser
 
             var typeId = cursor.ReadInt32($"the type of tensor '{name}'");
             if (!GgmlTypeInfo.IsKnown(typeId))
-                throw new NotSupportedException($"{cursor.FileName}: {GgufCursor.OneLine($"tensor '{name}'")} has unknown ggml type {typeId}; this tool knows the types of the pinned llama.cpp (0-{GgmlTypeInfo.TypeCount - 1}, without removed ids). Re-quantize the model with a supported type.");
+                throw new NotSupportedException($"{cursor.FileName}: {GgufText.OneLine($"tensor '{name}'")} has unknown ggml type {typeId}; this tool knows the types of the pinned llama.cpp (0-{GgmlTypeInfo.TypeCount - 1}, without removed ids). Re-quantize the model with a supported type.");
             var type = (GgmlType)typeId;
             var block = GgmlTypeInfo.BlockSize(type);
             var rowLength = ne.Length > 0 ? ne[0] : 1; // n_dims = 0 is a scalar, as in ggml

@@ -123,10 +123,7 @@ public sealed unsafe class LlamaContext : IDisposable
             }
             _hooks.ThrowIfFailed();
             if (rc == DecodeResult.Ok && !decodePlan.IsEmpty) decodePlan.EnsureComplete(_model.Info.Architecture);
-            if (rc == DecodeResult.NoKvSlot)
-                throw new ArgumentException($"the KV cache is full ({ContextSize} cells); raise the context size or evaluate fewer tokens at once.");
-            if (rc != DecodeResult.Ok)
-                throw new LlamaDecodeException($"llama_decode failed with code {(int)rc}: {LlamaLog.LastProblem() ?? "no reason given"}.");
+            ThrowIfFailed(rc);
             collector.Collect(chunk, LogitsRow);
         }
         return collector.Results(plan.Captures);
@@ -153,12 +150,18 @@ public sealed unsafe class LlamaContext : IDisposable
             for (var i = 0; i < chunk.Count; i++) if (chunk.Token(i).Output) outputs++;
             LlamaLog.Clear();
             var rc = _handle.Decode(_batch);
-            if (rc == DecodeResult.NoKvSlot)
-                throw new ArgumentException($"the KV cache is full ({ContextSize} cells); raise the context size or evaluate fewer tokens at once.");
-            if (rc != DecodeResult.Ok)
-                throw new LlamaDecodeException($"llama_decode failed with code {(int)rc}: {LlamaLog.LastProblem() ?? "no reason given"}.");
+            ThrowIfFailed(rc);
         }
         return outputs;
+    }
+
+    // A full KV cache is the caller's sizing (bad input); any other failure is llama.cpp's and may not recur.
+    private void ThrowIfFailed(DecodeResult rc)
+    {
+        if (rc == DecodeResult.NoKvSlot)
+            throw new ArgumentException($"the KV cache is full ({ContextSize} cells); raise the context size or evaluate fewer tokens at once.");
+        if (rc != DecodeResult.Ok)
+            throw new LlamaDecodeException($"llama_decode failed with code {(int)rc}: {LlamaLog.LastProblem() ?? "no reason given"}.");
     }
 
     /// <summary>

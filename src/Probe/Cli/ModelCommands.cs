@@ -77,14 +77,6 @@ public static class ModelCommands
             ("gguf", $"v{s.GgufVersion}"),
             ("sha256", s.Sha256),
         };
-        foreach (var (label, value) in rows) output.WriteLine($"{label,-13}{Printable(value)}");
+        foreach (var (label, value) in rows) output.WriteLine($"{label,-13}{GgufText.OneLine(value)}"); // strings from the file: no newline, escape or bidi override
     }
-
-    // Strings come from the file: a newline, a terminal escape sequence or a bidi override in general.name must not break
-    // the table or the terminal.
-    private static string Printable(string text) =>
-        text.Any(Hidden) ? string.Concat(text.Select(c => Hidden(c) ? $"\\u{(int)c:X4}" : c.ToString())) : text;
-
-    private static bool Hidden(char c) => char.IsControl(c) || char.GetUnicodeCategory(c) is
-        System.Globalization.UnicodeCategory.Format or System.Globalization.UnicodeCategory.LineSeparator or System.Globalization.UnicodeCategory.ParagraphSeparator;
 }
